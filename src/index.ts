@@ -1,0 +1,60 @@
+/**
+ * l2tp-wire: the L2TP wire codec, reliable delivery and state machines (RFC 2661, RFC 3931).
+ * Runs unchanged in Node, Deno, Bun, Workers and browsers.
+ * @packageDocumentation
+ */
+export { L2tpError, type L2tpErrorCode } from './wire/errors.js';
+export {
+  parseHeader,
+  encodeHeader,
+  headerLength,
+  HeaderFlag,
+  type Header,
+  type HeaderV2,
+  type ControlHeaderV3,
+  type DataHeaderV3,
+  type HeaderInit,
+  type HeaderV2Init,
+  type ControlHeaderV3Init,
+  type DataHeaderV3Init,
+  type ParseHeaderOptions,
+} from './wire/header.js';
+export {
+  AvpReader,
+  ParsedAvp,
+  decodeAvps,
+  encodeAvp,
+  avpLength,
+  AvpFlag,
+  AVP_HEADER_LENGTH,
+  AVP_MAX_VALUE_LENGTH,
+  type Avp,
+  type AvpInit,
+} from './wire/avp.js';
+export type { AvpDef, MessageDef, ValueCodec, MandatoryRule } from './wire/avp-def.js';
+export * from './wire/avp-catalog.js';
+export * from './wire/message-catalog.js';
+export * from './wire/result-codes.js';
+export {
+  parseControl,
+  encodeControl,
+  encodingLength,
+  CONTROL_HEADER_LENGTH,
+  type ControlMessage,
+  type ControlMessageInit,
+  type ParseControlOptions,
+  type HidingOptions,
+} from './wire/control.js';
+export * from './wire/builders.js';
+export {
+  parseData,
+  encodeData,
+  type DataMessage,
+  type DataMessageV2,
+  type DataMessageV3,
+  type DataMessageV2Init,
+  type DataMessageV3Init,
+} from './wire/data.js';
+export * from './wire/md5.js';
+export * from './wire/hidden.js';
+export * from './wire/challenge.js';

@@ -1,0 +1,205 @@
+/**
+ * One builder per L2TPv2 control message (RFC 2661 §6), each returning one right-sized
+ * `Uint8Array`. Options are the header fields plus the message's typed AVP fields; required
+ * AVPs are required properties, and the RFC's defaults fill the rest (protocol version 1.0,
+ * receive window 4, framing capabilities sync + async).
+ */
+import type { AvpInit } from './avp.js';
+import type { AvpFields } from './avp-catalog.js';
+import { encodeControl, type ControlMessageInit, type HidingOptions } from './control.js';
+import { MessageType } from './message-catalog.js';
+
+/** Header fields and extras every builder takes. */
+export interface MessageOptions {
+  /** 2 (default) or 3 (then `tunnelId` is the 32-bit Control Connection ID). */
+  version?: 2 | 3;
+  /** The peer's Tunnel ID (0 on an SCCRQ). Default 0. */
+  tunnelId?: number;
+  /** The peer's Session ID (session messages). Default 0. */
+  sessionId?: number;
+  /** Default 0; a `Sequencer` stamps the real values. */
+  ns?: number;
+  nr?: number;
+  /** Raw AVPs appended after the typed ones (vendor AVPs, experiments). */
+  extraAvps?: readonly AvpInit[];
+  /** Send the hideable AVPs hidden (RFC 2661 §4.3). */
+  hiding?: HidingOptions;
+}
+
+/** Options of a builder whose message requires the AVP fields `R`. */
+export type BuilderOptions<R extends keyof AvpFields = never> = MessageOptions &
+  Omit<AvpFields, R> & { [K in R]-?: NonNullable<AvpFields[K]> };
+
+const V1_0 = { version: 1, revision: 0 } as const;
+/** RFC 2661 §4.4.3: sync (bit 1) and async (bit 0x2) framing. */
+const SYNC_ASYNC = 3;
+
+function build(type: number, opts: object, defaults?: object): Uint8Array {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`builder options must be an object, got ${opts === null ? 'null' : typeof opts}`);
+  const msg = (defaults ? { ...defaults, ...opts, type } : { ...opts, type }) as ControlMessageInit;
+  return encodeControl(msg);
+}
+
+function need(opts: Record<string, unknown>, message: string, keys: readonly string[]): void {
+  for (const k of keys) {
+    if (opts[k] === undefined) throw new TypeError(`${message} requires '${k}' (RFC 2661 §6)`);
+  }
+}
+
+/** SCCRQ options: `hostName` and `assignedTunnelId` are required (RFC 2661 §6.1). */
+export type SccrqOptions = BuilderOptions<'hostName' | 'assignedTunnelId'>;
+/** SCCRP options: `hostName` and `assignedTunnelId` are required (RFC 2661 §6.2). */
+export type SccrpOptions = BuilderOptions<'hostName' | 'assignedTunnelId'>;
+/** SCCCN options (RFC 2661 §6.3): only the optional Challenge Response. */
+export type ScccnOptions = BuilderOptions;
+/** StopCCN options: `assignedTunnelId` and `resultCode` are required (RFC 2661 §6.4). */
+export type StopccnOptions = BuilderOptions<'assignedTunnelId' | 'resultCode'>;
+/** HELLO options (RFC 2661 §6.5). */
+export type HelloOptions = BuilderOptions;
+/** ICRQ options: `assignedSessionId` and `callSerialNumber` (RFC 2661 §6.6). */
+export type IcrqOptions = BuilderOptions<'assignedSessionId' | 'callSerialNumber'>;
+/** ICRP options: `assignedSessionId` (RFC 2661 §6.7). */
+export type IcrpOptions = BuilderOptions<'assignedSessionId'>;
+/** ICCN options: `txConnectSpeed` and `framingType` (RFC 2661 §6.8). */
+export type IccnOptions = BuilderOptions<'txConnectSpeed' | 'framingType'>;
+/** OCRQ options (RFC 2661 §6.9). */
+export type OcrqOptions = BuilderOptions<'assignedSessionId' | 'callSerialNumber' | 'minimumBps' | 'maximumBps' | 'bearerType' | 'framingType' | 'calledNumber'>;
+/** OCRP options: `assignedSessionId` (RFC 2661 §6.10). */
+export type OcrpOptions = BuilderOptions<'assignedSessionId'>;
+/** OCCN options: `txConnectSpeed` and `framingType` (RFC 2661 §6.11). */
+export type OccnOptions = BuilderOptions<'txConnectSpeed' | 'framingType'>;
+/** CDN options: `resultCode` and `assignedSessionId` (RFC 2661 §6.12). */
+export type CdnOptions = BuilderOptions<'resultCode' | 'assignedSessionId'>;
+/** WEN options: `callErrors` (RFC 2661 §6.13). */
+export type WenOptions = BuilderOptions<'callErrors'>;
+/** SLI options: `accm` (RFC 2661 §6.14). */
+export type SliOptions = BuilderOptions<'accm'>;
+/** ZLB options: header fields only (RFC 2661 §5.8). */
+export type ZlbOptions = Pick<MessageOptions, 'version' | 'tunnelId' | 'sessionId' | 'ns' | 'nr'>;
+
+/**
+ * Start-Control-Connection-Request (RFC 2661 §6.1). Defaults: protocol version 1.0, framing
+ * capabilities sync + async, receive window 4.
+ * @example
+ * ```ts
+ * const bytes = sccrq({ hostName: 'lac.example', assignedTunnelId: 7 });
+ * ```
+ */
+export function sccrq(opts: SccrqOptions): Uint8Array {
+  need(opts as never, 'SCCRQ', ['hostName', 'assignedTunnelId']);
+  return build(MessageType.SCCRQ, opts, { protocolVersion: V1_0, framingCapabilities: SYNC_ASYNC, receiveWindowSize: 4 });
+}
+
+/**
+ * Start-Control-Connection-Reply (RFC 2661 §6.2). Same defaults as {@link sccrq}.
+ * @example
+ * ```ts
+ * const bytes = sccrp({ tunnelId: 7, hostName: 'lns', assignedTunnelId: 9, challengeResponse });
+ * ```
+ */
+export function sccrp(opts: SccrpOptions): Uint8Array {
+  need(opts as never, 'SCCRP', ['hostName', 'assignedTunnelId']);
+  return build(MessageType.SCCRP, opts, { protocolVersion: V1_0, framingCapabilities: SYNC_ASYNC, receiveWindowSize: 4 });
+}
+
+/** Start-Control-Connection-Connected (RFC 2661 §6.3). @example `scccn({ tunnelId: 9, ns: 1, nr: 1 })` */
+export function scccn(opts: ScccnOptions = {}): Uint8Array {
+  return build(MessageType.SCCCN, opts);
+}
+
+/**
+ * Stop-Control-Connection-Notification (RFC 2661 §6.4).
+ * @example
+ * ```ts
+ * stopccn({ tunnelId: 9, assignedTunnelId: 7, resultCode: { result: 1 } });
+ * ```
+ */
+export function stopccn(opts: StopccnOptions): Uint8Array {
+  need(opts as never, 'StopCCN', ['assignedTunnelId', 'resultCode']);
+  return build(MessageType.StopCCN, opts);
+}
+
+/** Hello (RFC 2661 §6.5): keepalive, Message Type only. @example `hello({ tunnelId: 9, ns: 4, nr: 2 })` */
+export function hello(opts: HelloOptions = {}): Uint8Array {
+  return build(MessageType.HELLO, opts);
+}
+
+/**
+ * Incoming-Call-Request (RFC 2661 §6.6).
+ * @example
+ * ```ts
+ * icrq({ tunnelId: 9, assignedSessionId: 5, callSerialNumber: 1 });
+ * ```
+ */
+export function icrq(opts: IcrqOptions): Uint8Array {
+  need(opts as never, 'ICRQ', ['assignedSessionId', 'callSerialNumber']);
+  return build(MessageType.ICRQ, opts);
+}
+
+/** Incoming-Call-Reply (RFC 2661 §6.7). @example `icrp({ tunnelId: 7, sessionId: 5, assignedSessionId: 6 })` */
+export function icrp(opts: IcrpOptions): Uint8Array {
+  need(opts as never, 'ICRP', ['assignedSessionId']);
+  return build(MessageType.ICRP, opts);
+}
+
+/**
+ * Incoming-Call-Connected (RFC 2661 §6.8).
+ * @example
+ * ```ts
+ * iccn({ tunnelId: 9, sessionId: 6, txConnectSpeed: 10_000_000, framingType: FramingType.Sync });
+ * ```
+ */
+export function iccn(opts: IccnOptions): Uint8Array {
+  need(opts as never, 'ICCN', ['txConnectSpeed', 'framingType']);
+  return build(MessageType.ICCN, opts);
+}
+
+/** Outgoing-Call-Request (RFC 2661 §6.9). */
+export function ocrq(opts: OcrqOptions): Uint8Array {
+  need(opts as never, 'OCRQ', ['assignedSessionId', 'callSerialNumber', 'minimumBps', 'maximumBps', 'bearerType', 'framingType', 'calledNumber']);
+  return build(MessageType.OCRQ, opts);
+}
+
+/** Outgoing-Call-Reply (RFC 2661 §6.10). */
+export function ocrp(opts: OcrpOptions): Uint8Array {
+  need(opts as never, 'OCRP', ['assignedSessionId']);
+  return build(MessageType.OCRP, opts);
+}
+
+/** Outgoing-Call-Connected (RFC 2661 §6.11). */
+export function occn(opts: OccnOptions): Uint8Array {
+  need(opts as never, 'OCCN', ['txConnectSpeed', 'framingType']);
+  return build(MessageType.OCCN, opts);
+}
+
+/**
+ * Call-Disconnect-Notify (RFC 2661 §6.12).
+ * @example
+ * ```ts
+ * cdn({ tunnelId: 9, sessionId: 6, assignedSessionId: 5, resultCode: { result: 3 } });
+ * ```
+ */
+export function cdn(opts: CdnOptions): Uint8Array {
+  need(opts as never, 'CDN', ['resultCode', 'assignedSessionId']);
+  return build(MessageType.CDN, opts);
+}
+
+/** WAN-Error-Notify (RFC 2661 §6.13), LAC to LNS. */
+export function wen(opts: WenOptions): Uint8Array {
+  need(opts as never, 'WEN', ['callErrors']);
+  return build(MessageType.WEN, opts);
+}
+
+/** Set-Link-Info (RFC 2661 §6.14), LNS to LAC. */
+export function sli(opts: SliOptions): Uint8Array {
+  need(opts as never, 'SLI', ['accm']);
+  return build(MessageType.SLI, opts);
+}
+
+/**
+ * Zero-Length Body acknowledgement (RFC 2661 §5.8): a 12-byte control header with no AVPs.
+ * @example `zlb({ tunnelId: 9, ns: 3, nr: 5 })`
+ */
+export function zlb(opts: ZlbOptions = {}): Uint8Array {
+  return encodeControl({ version: opts.version, tunnelId: opts.tunnelId, sessionId: opts.sessionId, ns: opts.ns, nr: opts.nr });
+}

@@ -1,0 +1,39 @@
+/**
+ * Big-endian reads and writes straight on a `Uint8Array`. Creating a `DataView` per message costs
+ * more than parsing a whole header, so the hot paths index the caller's bytes directly.
+ * @internal
+ */
+
+export function u16(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
+
+export function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+export function put16(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+}
+
+export function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+/** Throws a `TypeError` unless `bytes` is a `Uint8Array` (a local error: our API misused). */
+export function assertBytes(bytes: unknown, what = 'bytes'): asserts bytes is Uint8Array {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`${what} must be a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+  }
+}
+
+/** Throws a `RangeError` unless `v` is an integer in [min, max] (a local error). */
+export function assertInt(v: unknown, min: number, max: number, what: string): asserts v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`${what} must be an integer from ${min} to ${max}, got ${String(v)}`);
+  }
+}
