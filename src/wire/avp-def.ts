@@ -19,6 +19,12 @@ export interface ValueCodec<T> {
    * @throws {@link L2tpError} `BAD_AVP_VALUE` when the content is not allowed.
    */
   decode(bytes: Uint8Array, offset: number, length: number): T;
+  /**
+   * Content rules that depend on the bytes beyond their length bounds (e.g. a Result Code of
+   * exactly 3 bytes). The parser calls it eagerly, so typed fields, decoded on demand, never throw.
+   * @throws {@link L2tpError} `BAD_AVP_VALUE`.
+   */
+  validate?(bytes: Uint8Array, offset: number, length: number): void;
   /** Encoded size of `value`. @throws `TypeError`/`RangeError` when `value` cannot be encoded. */
   encodedLength(value: T): number;
   /** Write `value` (of `encodedLength(value)` bytes) at `offset`. */

@@ -6,7 +6,7 @@
  */
 import type { AvpInit } from './avp.js';
 import type { AvpFields } from './avp-catalog.js';
-import { encodeControl, type ControlMessageInit, type HidingOptions } from './control.js';
+import { encodeControl, encodeTyped, type ControlMessageInit, type HidingOptions } from './control.js';
 import { MessageType } from './message-catalog.js';
 
 /** Header fields and extras every builder takes. */
@@ -34,15 +34,19 @@ const V1_0 = { version: 1, revision: 0 } as const;
 /** RFC 2661 §4.4.3: sync (bit 1) and async (bit 0x2) framing. */
 const SYNC_ASYNC = 3;
 
-function build(type: number, opts: object, defaults?: object): Uint8Array {
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`builder options must be an object, got ${opts === null ? 'null' : typeof opts}`);
-  const msg = (defaults ? { ...defaults, ...opts, type } : { ...opts, type }) as ControlMessageInit;
-  return encodeControl(msg);
+const SCCRx_DEFAULTS = { protocolVersion: V1_0, framingCapabilities: SYNC_ASYNC, receiveWindowSize: 4 };
+
+function build(type: number, opts: object, defaults?: Readonly<Record<string, unknown>>): Uint8Array {
+  if ((opts as ControlMessageInit).type !== undefined || (opts as ControlMessageInit).avps !== undefined) {
+    throw new TypeError("builder options take neither 'type' nor 'avps': use encodeControl() for that");
+  }
+  return encodeTyped(opts as ControlMessageInit, type, defaults);
 }
 
-function need(opts: Record<string, unknown>, message: string, keys: readonly string[]): void {
-  for (const k of keys) {
-    if (opts[k] === undefined) throw new TypeError(`${message} requires '${k}' (RFC 2661 §6)`);
+function need(opts: unknown, message: string, keys: readonly string[]): void {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${message} options must be an object, got ${opts === null ? 'null' : typeof opts}`);
+  for (let i = 0; i < keys.length; i++) {
+    if ((opts as Record<string, unknown>)[keys[i]!] === undefined) throw new TypeError(`${message} requires '${keys[i]}' (RFC 2661 §6)`);
   }
 }
 
@@ -86,8 +90,8 @@ export type ZlbOptions = Pick<MessageOptions, 'version' | 'tunnelId' | 'sessionI
  * ```
  */
 export function sccrq(opts: SccrqOptions): Uint8Array {
-  need(opts as never, 'SCCRQ', ['hostName', 'assignedTunnelId']);
-  return build(MessageType.SCCRQ, opts, { protocolVersion: V1_0, framingCapabilities: SYNC_ASYNC, receiveWindowSize: 4 });
+  need(opts, 'SCCRQ', ['hostName', 'assignedTunnelId']);
+  return build(MessageType.SCCRQ, opts, SCCRx_DEFAULTS);
 }
 
 /**
@@ -98,12 +102,13 @@ export function sccrq(opts: SccrqOptions): Uint8Array {
  * ```
  */
 export function sccrp(opts: SccrpOptions): Uint8Array {
-  need(opts as never, 'SCCRP', ['hostName', 'assignedTunnelId']);
-  return build(MessageType.SCCRP, opts, { protocolVersion: V1_0, framingCapabilities: SYNC_ASYNC, receiveWindowSize: 4 });
+  need(opts, 'SCCRP', ['hostName', 'assignedTunnelId']);
+  return build(MessageType.SCCRP, opts, SCCRx_DEFAULTS);
 }
 
 /** Start-Control-Connection-Connected (RFC 2661 §6.3). @example `scccn({ tunnelId: 9, ns: 1, nr: 1 })` */
 export function scccn(opts: ScccnOptions = {}): Uint8Array {
+  need(opts, 'SCCCN', []);
   return build(MessageType.SCCCN, opts);
 }
 
@@ -115,12 +120,13 @@ export function scccn(opts: ScccnOptions = {}): Uint8Array {
  * ```
  */
 export function stopccn(opts: StopccnOptions): Uint8Array {
-  need(opts as never, 'StopCCN', ['assignedTunnelId', 'resultCode']);
+  need(opts, 'StopCCN', ['assignedTunnelId', 'resultCode']);
   return build(MessageType.StopCCN, opts);
 }
 
 /** Hello (RFC 2661 §6.5): keepalive, Message Type only. @example `hello({ tunnelId: 9, ns: 4, nr: 2 })` */
 export function hello(opts: HelloOptions = {}): Uint8Array {
+  need(opts, 'HELLO', []);
   return build(MessageType.HELLO, opts);
 }
 
@@ -132,13 +138,13 @@ export function hello(opts: HelloOptions = {}): Uint8Array {
  * ```
  */
 export function icrq(opts: IcrqOptions): Uint8Array {
-  need(opts as never, 'ICRQ', ['assignedSessionId', 'callSerialNumber']);
+  need(opts, 'ICRQ', ['assignedSessionId', 'callSerialNumber']);
   return build(MessageType.ICRQ, opts);
 }
 
 /** Incoming-Call-Reply (RFC 2661 §6.7). @example `icrp({ tunnelId: 7, sessionId: 5, assignedSessionId: 6 })` */
 export function icrp(opts: IcrpOptions): Uint8Array {
-  need(opts as never, 'ICRP', ['assignedSessionId']);
+  need(opts, 'ICRP', ['assignedSessionId']);
   return build(MessageType.ICRP, opts);
 }
 
@@ -150,25 +156,25 @@ export function icrp(opts: IcrpOptions): Uint8Array {
  * ```
  */
 export function iccn(opts: IccnOptions): Uint8Array {
-  need(opts as never, 'ICCN', ['txConnectSpeed', 'framingType']);
+  need(opts, 'ICCN', ['txConnectSpeed', 'framingType']);
   return build(MessageType.ICCN, opts);
 }
 
 /** Outgoing-Call-Request (RFC 2661 §6.9). */
 export function ocrq(opts: OcrqOptions): Uint8Array {
-  need(opts as never, 'OCRQ', ['assignedSessionId', 'callSerialNumber', 'minimumBps', 'maximumBps', 'bearerType', 'framingType', 'calledNumber']);
+  need(opts, 'OCRQ', ['assignedSessionId', 'callSerialNumber', 'minimumBps', 'maximumBps', 'bearerType', 'framingType', 'calledNumber']);
   return build(MessageType.OCRQ, opts);
 }
 
 /** Outgoing-Call-Reply (RFC 2661 §6.10). */
 export function ocrp(opts: OcrpOptions): Uint8Array {
-  need(opts as never, 'OCRP', ['assignedSessionId']);
+  need(opts, 'OCRP', ['assignedSessionId']);
   return build(MessageType.OCRP, opts);
 }
 
 /** Outgoing-Call-Connected (RFC 2661 §6.11). */
 export function occn(opts: OccnOptions): Uint8Array {
-  need(opts as never, 'OCCN', ['txConnectSpeed', 'framingType']);
+  need(opts, 'OCCN', ['txConnectSpeed', 'framingType']);
   return build(MessageType.OCCN, opts);
 }
 
@@ -180,19 +186,19 @@ export function occn(opts: OccnOptions): Uint8Array {
  * ```
  */
 export function cdn(opts: CdnOptions): Uint8Array {
-  need(opts as never, 'CDN', ['resultCode', 'assignedSessionId']);
+  need(opts, 'CDN', ['resultCode', 'assignedSessionId']);
   return build(MessageType.CDN, opts);
 }
 
 /** WAN-Error-Notify (RFC 2661 §6.13), LAC to LNS. */
 export function wen(opts: WenOptions): Uint8Array {
-  need(opts as never, 'WEN', ['callErrors']);
+  need(opts, 'WEN', ['callErrors']);
   return build(MessageType.WEN, opts);
 }
 
 /** Set-Link-Info (RFC 2661 §6.14), LNS to LAC. */
 export function sli(opts: SliOptions): Uint8Array {
-  need(opts as never, 'SLI', ['accm']);
+  need(opts, 'SLI', ['accm']);
   return build(MessageType.SLI, opts);
 }
 
@@ -201,5 +207,6 @@ export function sli(opts: SliOptions): Uint8Array {
  * @example `zlb({ tunnelId: 9, ns: 3, nr: 5 })`
  */
 export function zlb(opts: ZlbOptions = {}): Uint8Array {
+  need(opts, 'ZLB', []);
   return encodeControl({ version: opts.version, tunnelId: opts.tunnelId, sessionId: opts.sessionId, ns: opts.ns, nr: opts.nr });
 }

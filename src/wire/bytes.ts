@@ -37,3 +37,27 @@ export function assertInt(v: unknown, min: number, max: number, what: string): a
     throw new RangeError(`${what} must be an integer from ${min} to ${max}, got ${String(v)}`);
   }
 }
+
+/**
+ * Encoders return small messages as views into a shared 8 KiB slab, as Node's
+ * `Buffer.allocUnsafe` does: allocating an `ArrayBuffer` per message costs more than encoding it.
+ * Each view is exactly the message (offset and length right), zero-filled, and never handed out
+ * twice; only `view.buffer` is shared, so pass views (not `.buffer`) to I/O, or `slice()` them.
+ */
+const POOL_SIZE = 8192;
+const POOL_MAX = 1024;
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolOffset = 0;
+
+/** @internal A zero-filled `Uint8Array` of `size` bytes (pooled when small; see above). */
+export function alloc(size: number): Uint8Array {
+  if (size > POOL_MAX) return new Uint8Array(size);
+  if (poolOffset + size > POOL_SIZE) {
+    pool = new ArrayBuffer(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const view = new Uint8Array(pool, poolOffset, size);
+  // Keep views 8-byte aligned so a caller's DataView/typed views over them stay fast.
+  poolOffset = (poolOffset + size + 7) & ~7;
+  return view;
+}

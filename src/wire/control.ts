@@ -1,17 +1,19 @@
 /**
  * Control messages (RFC 2661 §3.1, §4, §6; RFC 3931 §3.2.1): the typed parser and the encoder.
+ *
+ * Parsing validates the whole message eagerly (flags, lengths, every AVP's bounds, required AVPs)
+ * but builds nothing it does not have to: typed fields and the `avps` list are views decoded on
+ * first access, so a parse costs one small object however many AVPs the message has.
  */
-import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, ParsedAvp, writeAvpHeader, type AvpInit } from './avp.js';
-import { avpDef, avpDefByKey, type AvpFields } from './avp-catalog.js';
+import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, ParsedAvp, writeAvpHeader, type Avp, type AvpInit } from './avp.js';
+import { AVP_CATALOG, avpDef, avpDefByKey, type AvpFields } from './avp-catalog.js';
 import type { AvpDef } from './avp-def.js';
-import { assertBytes, assertInt, put16, put32, u16, u32 } from './bytes.js';
+import { alloc, assertBytes, assertInt, put16, put32, u16, u32 } from './bytes.js';
 import { fail } from './errors.js';
 import { HeaderFlag } from './header.js';
 import { hideAvpValue, unhideAvpValue } from './hidden.js';
 import { messageAvps, messageDef } from './message-catalog.js';
 
-/** Type number of the Message Type AVP, and of a ZLB's pseudo message type. */
-const MESSAGE_TYPE_AVP = 0;
 const RANDOM_VECTOR_AVP = 36;
 /** Control header size: v2 with L=S=1 (RFC 2661 §3.1) and v3 (RFC 3931 §3.2.1) are both 12 bytes. */
 export const CONTROL_HEADER_LENGTH = 12;
@@ -20,8 +22,11 @@ export const CONTROL_HEADER_LENGTH = 12;
  * A parsed control message: header fields, message type, the typed AVP fields, and `avps`, every
  * AVP in wire order (Message Type included, unknown and vendor AVPs too) so nothing is lost.
  * `encodeControl(parseControl(b))` gives back `b`.
+ *
+ * Typed fields and `avps` are decoded on access from the parsed bytes: keep those bytes unchanged
+ * while you use the message. `toJSON()` gives a plain object (for logs and comparisons).
  */
-export interface ControlMessage extends AvpFields {
+export interface ControlMessage extends Readonly<AvpFields> {
   readonly version: 2 | 3;
   /** v2: the receiver's Tunnel ID. v3: the receiver's Control Connection ID (32-bit). */
   readonly tunnelId: number;
@@ -39,7 +44,14 @@ export interface ControlMessage extends AvpFields {
   readonly typeName: string;
   /** Every AVP as on the wire (hidden ones still hidden), in order. */
   readonly avps: readonly ParsedAvp[];
+  /** The message's bytes (a view of the parsed input, `length` bytes). */
+  readonly bytes: Uint8Array;
+  /** A plain-object snapshot: header fields, every typed field present, and `avps`. */
+  toJSON(): ControlMessageJson;
 }
+
+/** What {@link ControlMessage.toJSON} returns. */
+export type ControlMessageJson = Omit<ControlMessage, 'avps' | 'bytes' | 'toJSON'> & { avps: Avp[] };
 
 /** Options for {@link parseControl}. */
 export interface ParseControlOptions {
@@ -55,14 +67,105 @@ export interface ParseControlOptions {
   requireAvps?: boolean;
 }
 
+const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
+
+class ParsedControl {
+  readonly version: 2 | 3;
+  readonly tunnelId: number;
+  readonly sessionId: number;
+  readonly ns: number;
+  readonly nr: number;
+  readonly length: number;
+  readonly isZlb: boolean;
+  readonly type: number;
+  readonly typeName: string;
+  /** @internal The input the message was parsed from. */
+  readonly src: Uint8Array;
+  /** @internal AVP offset → unhidden value, when a secret was given. */
+  unhidden: Map<number, Uint8Array> | undefined = undefined;
+  /** @internal */
+  list: ParsedAvp[] | undefined = undefined;
+
+  constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string) {
+    this.src = src;
+    this.version = version;
+    this.tunnelId = tunnelId;
+    this.sessionId = sessionId;
+    this.ns = ns;
+    this.nr = nr;
+    this.length = length;
+    this.isZlb = length === CONTROL_HEADER_LENGTH;
+    this.type = type;
+    this.typeName = typeName;
+  }
+
+  get bytes(): Uint8Array {
+    return this.src.length === this.length ? this.src : this.src.subarray(0, this.length);
+  }
+
+  get avps(): readonly ParsedAvp[] {
+    if (this.list === undefined) {
+      const list: ParsedAvp[] = [];
+      const b = this.src;
+      for (let o = CONTROL_HEADER_LENGTH; o < this.length; o += u16(b, o) & 0x03ff) list.push(new ParsedAvp(b, o));
+      this.list = list;
+    }
+    return this.list;
+  }
+
+  /** @internal The typed value of the first usable occurrence of `d`, or undefined. */
+  field(d: AvpDef): unknown {
+    const b = this.src;
+    const end = this.length;
+    for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
+      const w = (b[o]! << 8) | b[o + 1]!;
+      const len = w & 0x03ff;
+      if (((b[o + 4]! << 8) | b[o + 5]!) === d.type && ((b[o + 2]! << 8) | b[o + 3]!) === d.vendorId && (w & 0x3c00) === 0) {
+        if ((w & 0x4000) === 0) return d.codec.decode(b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH);
+        const v = this.unhidden?.get(o);
+        if (v !== undefined) return d.codec.decode(v, 0, v.length);
+      }
+      o += len;
+    }
+    return undefined;
+  }
+
+  toJSON(): ControlMessageJson {
+    const o: Record<string, unknown> = {};
+    for (const k of HEADER_FIELDS) o[k] = this[k];
+    for (const a of this.avps) {
+      const d = avpDef(a.vendorId, a.type);
+      if (d !== undefined && !(d.key in o)) {
+        const v = this.field(d);
+        if (v !== undefined) o[d.key] = v;
+      }
+    }
+    o.avps = this.avps.map((a) => a.toJSON());
+    return o as ControlMessageJson;
+  }
+}
+
+// One getter per catalogue key on the prototype: `msg.hostName` decodes on access.
+for (const d of AVP_CATALOG) {
+  if (d.key in ParsedControl.prototype) continue;
+  Object.defineProperty(ParsedControl.prototype, d.key, {
+    get(this: ParsedControl) {
+      return this.field(d);
+    },
+    enumerable: false,
+    configurable: false,
+  });
+}
+
 /**
- * Parse one control message (v2 or v3 over UDP) into typed fields plus the raw AVP list.
+ * Parse one control message (v2 or v3 over UDP).
  *
  * Checks the RFC's MUSTs: T=L=S=1 and (v2) O=P=0 (§3.1); Length within the input and not shorter
- * than the header; Message Type AVP first and not hidden (§4.4.1); every AVP's Length ≥ 6 and
- * inside the message (§4.1); known AVPs' value sizes; required AVPs present (§6). Unknown
- * message types and unknown AVPs (M=1 included) are not parse errors: whether to tear down is
- * the state machine's decision (§4.1), and they are kept in `avps`.
+ * than the header (bytes past Length are ignored); Message Type AVP first and not hidden
+ * (§4.4.1); every AVP's Length ≥ 6 and inside the message (§4.1); the value size and content
+ * rules of every AVP the catalogue knows; required AVPs present (§6). Unknown message types and
+ * unknown AVPs (M=1 included) are not parse errors: whether to tear down is the state machine's
+ * decision (§4.1); they are kept in `avps`. Time is linear in the message size.
  *
  * @throws {@link L2tpError} only: `TRUNCATED`, `BAD_VERSION`, `BAD_FLAGS`, `BAD_LENGTH`,
  *   `BAD_AVP_LENGTH`, `BAD_AVP_VALUE`, `MESSAGE_TYPE_NOT_FIRST`, `MISSING_AVP`,
@@ -77,7 +180,7 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   assertBytes(bytes);
   const n = bytes.length;
   if (n < 2) fail('TRUNCATED', 'message shorter than the 2-byte flags word', n);
-  const flags = u16(bytes, 0);
+  const flags = (bytes[0]! << 8) | bytes[1]!;
   const version = flags & 0x000f;
   if (version !== 2 && version !== 3) {
     fail('BAD_VERSION', version === 1 ? 'version 1 is L2F (RFC 2341), not L2TP' : `unknown L2TP version ${version}`, 1);
@@ -91,62 +194,37 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
     fail('BAD_FLAGS', 'control message with the O or P bit set (RFC 2661 §3.1)', 0);
   }
   if (n < CONTROL_HEADER_LENGTH) fail('TRUNCATED', `control header is 12 bytes, got ${n}`, n);
-  const length = u16(bytes, 2);
+  const length = (bytes[2]! << 8) | bytes[3]!;
   if (length > n) fail('BAD_LENGTH', `Length ${length} exceeds the ${n} bytes received`, 2);
   if (length < CONTROL_HEADER_LENGTH) fail('BAD_LENGTH', `Length ${length} is shorter than the 12-byte header`, 2);
   const tunnelId = version === 2 ? u16(bytes, 4) : u32(bytes, 4);
   const sessionId = version === 2 ? u16(bytes, 6) : 0;
   const ns = u16(bytes, 8);
   const nr = u16(bytes, 10);
-  if (length === CONTROL_HEADER_LENGTH) {
-    return { version, tunnelId, sessionId, ns, nr, length, isZlb: true, type: 0, typeName: 'ZLB', avps: [] };
-  }
-  return parseBody(bytes, length, options, version, tunnelId, sessionId, ns, nr);
-}
+  if (length === CONTROL_HEADER_LENGTH) return new ParsedControl(bytes, version, tunnelId, sessionId, ns, nr, length, 0, 'ZLB');
 
-function parseBody(
-  b: Uint8Array,
-  end: number,
-  options: ParseControlOptions | undefined,
-  version: 2 | 3,
-  tunnelId: number,
-  sessionId: number,
-  ns: number,
-  nr: number,
-): ControlMessage {
   // The Message Type AVP: first, 8 bytes, vendor 0, type 0, not hidden (RFC 2661 §4.4.1).
+  const b = bytes;
+  const end = length;
   let o = CONTROL_HEADER_LENGTH;
   if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', 'message ends inside the first AVP header', o);
   const w0 = u16(b, o);
   const len0 = w0 & 0x03ff;
   if (len0 < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len0} is under the 6-byte minimum`, o);
   if (o + len0 > end) fail('BAD_AVP_LENGTH', `AVP Length ${len0} runs past the end of the message`, o);
-  if (u16(b, o + 2) !== 0 || u16(b, o + 4) !== MESSAGE_TYPE_AVP) {
-    fail('MESSAGE_TYPE_NOT_FIRST', 'the first AVP is not Message Type (RFC 2661 §4.4.1)', o);
-  }
+  if (u16(b, o + 2) !== 0 || u16(b, o + 4) !== 0) fail('MESSAGE_TYPE_NOT_FIRST', 'the first AVP is not Message Type (RFC 2661 §4.4.1)', o);
   if (w0 & 0x4000) fail('BAD_AVP_VALUE', 'the Message Type AVP is hidden; RFC 2661 §4.4.1 forbids it', o);
   if (len0 !== 8) fail('BAD_AVP_VALUE', `Message Type AVP Length is ${len0}, must be 8`, o);
   const type = u16(b, o + 6);
   const def = messageDef(type);
-  const msg: Record<string, unknown> = {
-    version,
-    tunnelId,
-    sessionId,
-    ns,
-    nr,
-    length: end,
-    isZlb: false,
-    type,
-    typeName: def ? def.name : `Unknown(${type})`,
-    avps: undefined,
-  };
-  const avps: ParsedAvp[] = [new ParsedAvp(b, o)];
+  const msg = new ParsedControl(b, version, tunnelId, sessionId, ns, nr, length, type, def ? def.name : `Unknown(${type})`);
   o += 8;
   // Bitmap of IETF AVP types 0–63 seen, for the §6 required-AVP check.
   let seenLo = 1;
   let seenHi = 0;
   let vectorStart = -1;
   let vectorEnd = -1;
+  const secret = options?.secret;
   while (o < end) {
     if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
     const w = (b[o]! << 8) | b[o + 1]!;
@@ -155,7 +233,6 @@ function parseBody(
     if (o + len > end) fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
     const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     const at = (b[o + 4]! << 8) | b[o + 5]!;
-    avps.push(new ParsedAvp(b, o));
     if (vendorId === 0) {
       if (at < 32) seenLo |= 1 << at;
       else if (at < 64) seenHi |= 1 << (at - 32);
@@ -165,24 +242,22 @@ function parseBody(
         vectorEnd = o + len;
       }
     }
-    // Reserved bits set: "treat as unrecognized" (§4.1), so no typed field.
+    // Reserved bits set: "treat as unrecognized" (§4.1), so no typed value to check.
     if ((w & 0x3c00) === 0) {
       const d = avpDef(vendorId, at);
-      if (d !== undefined && msg[d.key] === undefined) {
-        if (w & 0x4000) {
-          if (options?.secret !== undefined) {
-            if (vectorStart < 0) fail('HIDDEN_WITHOUT_RANDOM_VECTOR', `hidden AVP ${at} with no Random Vector AVP before it (RFC 2661 §4.3)`, o);
-            const value = unhideAvpValue(at, b.subarray(o + AVP_HEADER_LENGTH, o + len), options.secret, b.subarray(vectorStart, vectorEnd), o + AVP_HEADER_LENGTH);
-            msg[d.key] = decodeTyped(d, value, 0, value.length, o);
-          }
-        } else {
-          msg[d.key] = decodeTyped(d, b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH, o);
+      if (d !== undefined) {
+        if ((w & 0x4000) === 0) {
+          checkValue(d, b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH, o);
+        } else if (secret !== undefined) {
+          if (vectorStart < 0) fail('HIDDEN_WITHOUT_RANDOM_VECTOR', `hidden AVP ${at} with no Random Vector AVP before it (RFC 2661 §4.3)`, o);
+          const value = unhideAvpValue(at, b.subarray(o + AVP_HEADER_LENGTH, o + len), secret, b.subarray(vectorStart, vectorEnd), o + AVP_HEADER_LENGTH);
+          checkValue(d, value, 0, value.length, o);
+          (msg.unhidden ??= new Map()).set(o, value);
         }
       }
     }
     o += len;
   }
-  msg.avps = avps;
   if (version === 2 && def !== undefined && options?.requireAvps !== false) {
     const req = def.requiredV2;
     for (let i = 0; i < req.length; i++) {
@@ -194,13 +269,13 @@ function parseBody(
   return msg as unknown as ControlMessage;
 }
 
-function decodeTyped(d: AvpDef, b: Uint8Array, offset: number, length: number, avpOffset: number): unknown {
+function checkValue(d: AvpDef, b: Uint8Array, offset: number, length: number, avpOffset: number): void {
   const c = d.codec;
   if (length < c.minLength || length > c.maxLength) {
     const want = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}–${c.maxLength}`;
     fail('BAD_AVP_VALUE', `${d.name} AVP value is ${length} bytes; ${want} allowed`, avpOffset);
   }
-  return c.decode(b, offset, length);
+  if (c.validate !== undefined) c.validate(b, offset, length);
 }
 
 /** Hiding options for encoding (RFC 2661 §4.3). */
@@ -231,7 +306,7 @@ export interface ControlMessageInit extends AvpFields {
   sessionId?: number;
   ns?: number;
   nr?: number;
-  /** Message type; 0 with no AVPs encodes a ZLB. Ignored when `avps` is given. */
+  /** Message type; 0 (the default) with no AVPs encodes a ZLB. Ignored when `avps` is given. */
   type?: number;
   /** The complete AVP list, Message Type first, encoded verbatim (hidden values as they are). */
   avps?: readonly AvpInit[];
@@ -241,40 +316,29 @@ export interface ControlMessageInit extends AvpFields {
   hiding?: HidingOptions;
 }
 
-const HEADER_KEYS = new Set(['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'type', 'avps', 'extraAvps', 'hiding', 'length', 'isZlb', 'typeName', 'messageType']);
+/** Keys of {@link ControlMessageInit} (and of parsed messages) that are not typed AVP fields. */
+const NON_AVP_KEYS = new Set(['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'type', 'avps', 'extraAvps', 'hiding', 'length', 'isZlb', 'typeName', 'messageType', 'bytes']);
 
-/** @internal The ordered typed-field plan for one encode. */
-type Plan = AvpDef[];
-
-function planFor(msg: ControlMessageInit): Plan {
-  const m = msg as Record<string, unknown>;
-  const plan: Plan = [];
-  const listed = messageAvps(msg.type ?? 0);
-  for (let i = 0; i < listed.length; i++) {
-    const d = listed[i]!;
-    if (d.key !== 'messageType' && m[d.key] !== undefined && !(msg.hiding && d.key === 'randomVector')) plan.push(d);
+/** Per message type: the catalogue rows RFC 2661 §6 lists for it, in order, and their ranks. */
+interface Plan {
+  readonly defs: readonly AvpDef[];
+  readonly rank: Map<string, number>;
+}
+const plans: Plan[] = [];
+function planOf(type: number): Plan {
+  let p = type < 256 ? plans[type] : undefined;
+  if (p === undefined) {
+    const defs = messageAvps(type).filter((d) => d.key !== 'messageType');
+    p = { defs, rank: new Map(defs.map((d, i) => [d.key, i])) };
+    if (type < 256) plans[type] = p;
   }
-  for (const k in m) {
-    if (m[k] === undefined || HEADER_KEYS.has(k) || (msg.hiding && k === 'randomVector')) continue;
-    const d = avpDefByKey(k);
-    if (d === undefined) throw new TypeError(`unknown field '${k}': not a header field and not an AVP key of the catalogue`);
-    if (!listed.includes(d)) plan.push(d);
-  }
-  return plan;
+  return p;
 }
+/** Reused per encode: the typed values of the plan's rows, by rank. */
+const slots: unknown[] = [];
 
-function hides(h: HidingOptions | undefined, d: AvpDef): boolean {
-  if (h === undefined) return false;
-  return h.avps ? d.vendorId === 0 && h.avps.includes(d.type) : d.hideable;
-}
-
-function typedSize(d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
-  let size = d.codec.encodedLength(v as never);
-  if (hides(hiding, d)) size += 2 + (hiding!.padding?.length ?? 0);
-  if (size > AVP_MAX_VALUE_LENGTH) throw new RangeError(`${d.name} is ${size} bytes encoded; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
-  if (size < d.codec.minLength) throw new RangeError(`${d.name} must be at least ${d.codec.minLength} bytes`);
-  return size;
-}
+/** Scratch space: a message is at most 65535 bytes plus one AVP of slack for the bounds check. */
+const SCRATCH = new Uint8Array(0x10000 + 0x400);
 
 /**
  * Size in bytes of the message {@link encodeControl} would write (dns-packet's
@@ -286,20 +350,7 @@ export function encodingLength(msg: ControlMessageInit): number {
     for (const a of msg.avps) n += AVP_HEADER_LENGTH + a.value.length;
     return n;
   }
-  return encodedSize(msg, planFor(msg));
-}
-
-function encodedSize(msg: ControlMessageInit, plan: Plan): number {
-  if (!msg.type) {
-    if (plan.length || msg.extraAvps?.length) throw new TypeError('a ZLB (type 0) carries no AVPs');
-    return CONTROL_HEADER_LENGTH;
-  }
-  let n = CONTROL_HEADER_LENGTH + 8;
-  if (msg.hiding) n += AVP_HEADER_LENGTH + msg.hiding.randomVector.length;
-  const m = msg as Record<string, unknown>;
-  for (let i = 0; i < plan.length; i++) n += AVP_HEADER_LENGTH + typedSize(plan[i]!, m[plan[i]!.key], msg.hiding);
-  if (msg.extraAvps) for (const a of msg.extraAvps) n += AVP_HEADER_LENGTH + a.value.length;
-  return n;
+  return writeTyped(msg, msg.type ?? 0, undefined);
 }
 
 /**
@@ -317,75 +368,157 @@ function encodedSize(msg: ControlMessageInit, plan: Plan): number {
  * ```
  */
 export function encodeControl(msg: ControlMessageInit, target?: Uint8Array, offset = 0): Uint8Array {
-  const plan = msg.avps ? undefined : planFor(msg);
-  const size = plan ? encodedSize(msg, plan) : encodingLength(msg);
+  if (msg === null || typeof msg !== 'object') throw new TypeError(`message must be an object, got ${msg === null ? 'null' : typeof msg}`);
+  if (msg.avps) return encodeVerbatim(msg, target, offset);
+  return encodeTyped(msg, msg.type ?? 0, undefined, target, offset);
+}
+
+/** @internal The builders' entry: typed fields of `msg`, falling back to `defaults`. */
+export function encodeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined, target?: Uint8Array, offset = 0): Uint8Array {
+  const size = writeTyped(msg, type, defaults);
+  if (target === undefined) {
+    // A plain loop beats `slice`/`set(subarray)` for the small sizes control messages have.
+    const out = alloc(size);
+    if (size > 512) out.set(SCRATCH.subarray(0, size));
+    else for (let i = 0; i < size; i++) out[i] = SCRATCH[i]!;
+    return out;
+  }
+  assertBytes(target, 'target');
+  assertInt(offset, 0, target.length - size, 'offset');
+  target.set(SCRATCH.subarray(0, size), offset);
+  return target;
+}
+
+function encodeVerbatim(msg: ControlMessageInit, target: Uint8Array | undefined, offset: number): Uint8Array {
+  const size = encodingLength(msg);
   if (size > 0xffff) throw new RangeError(`message would be ${size} bytes; the Length field holds at most 65535`);
-  const b = target ?? new Uint8Array(size);
+  const b = target ?? alloc(size);
   if (target) {
     assertBytes(target, 'target');
     assertInt(offset, 0, target.length - size, 'offset');
   }
   writeControlHeader(b, offset, msg, size);
   let o = offset + CONTROL_HEADER_LENGTH;
-  if (!plan) {
-    for (const a of msg.avps!) {
-      const len = AVP_HEADER_LENGTH + a.value.length;
-      if (len > 0x3ff) throw new RangeError(`AVP ${a.vendorId ?? 0}:${a.type} value is ${a.value.length} bytes; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
-      writeAvpHeader(b, o, a.mandatory === true, a.hidden === true, a.reserved ?? 0, len, a.vendorId ?? 0, a.type);
-      b.set(a.value, o + AVP_HEADER_LENGTH);
-      o += len;
-    }
-    return b;
+  for (const a of msg.avps!) o = writeRaw(b, o, a);
+  return b;
+}
+
+function writeRaw(b: Uint8Array, o: number, a: AvpInit): number {
+  assertBytes(a.value, `value of AVP ${a.vendorId ?? 0}:${a.type}`);
+  const len = AVP_HEADER_LENGTH + a.value.length;
+  if (len > 0x3ff) throw new RangeError(`AVP ${a.vendorId ?? 0}:${a.type} value is ${a.value.length} bytes; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
+  if (o + len > 0x10000) throw new RangeError('message would exceed 65535 bytes, the most the Length field holds');
+  writeAvpHeader(b, o, a.mandatory === true, a.hidden === true, a.reserved ?? 0, len, a.vendorId ?? 0, a.type);
+  b.set(a.value, o + AVP_HEADER_LENGTH);
+  return o + len;
+}
+
+/** Encode typed `msg` into SCRATCH; returns its size. */
+function writeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined): number {
+  const b = SCRATCH;
+  const m = msg as Record<string, unknown>;
+  const plan = planOf(type);
+  let o = CONTROL_HEADER_LENGTH;
+  if (type !== 0) {
+    assertInt(type, 1, 0xffff, 'type');
+    // RFC 2661 §4.4.1: Message Type first, M=1 (so a peer cannot ignore a message it does not know).
+    put16(b, o, 0x8000 | 8);
+    put16(b, o + 2, 0);
+    put16(b, o + 4, 0);
+    put16(b, o + 6, type);
+    o += 8;
   }
-  if (!msg.type) return b;
-  assertInt(msg.type, 0, 0xffff, 'type');
-  // RFC 2661 §4.4.1: Message Type first, M=1 (M=0 would let a peer ignore a message it does not know).
-  put16(b, o, 0x8000 | 8);
-  put16(b, o + 2, 0);
-  put16(b, o + 4, MESSAGE_TYPE_AVP);
-  put16(b, o + 6, msg.type);
-  o += 8;
   const hiding = msg.hiding;
-  if (hiding) {
-    // §4.3: the Random Vector AVP MUST precede the hidden AVPs; RFC 2661 §4.4.3 sets its M bit.
+  if (hiding !== undefined) {
+    if (type === 0) throw new TypeError('a ZLB carries no AVPs, so nothing to hide');
+    // §4.3: the Random Vector AVP MUST precede the hidden AVPs; §4.4.1 sets its M bit.
     const rv = hiding.randomVector;
     assertBytes(rv, 'hiding.randomVector');
-    if (rv.length === 0) throw new RangeError('hiding.randomVector must be at least one byte');
+    if (rv.length === 0 || rv.length > AVP_MAX_VALUE_LENGTH) throw new RangeError(`hiding.randomVector must be 1 to ${AVP_MAX_VALUE_LENGTH} bytes, got ${rv.length}`);
     writeAvpHeader(b, o, true, false, 0, AVP_HEADER_LENGTH + rv.length, 0, RANDOM_VECTOR_AVP);
     b.set(rv, o + AVP_HEADER_LENGTH);
     o += AVP_HEADER_LENGTH + rv.length;
   }
-  const m = msg as Record<string, unknown>;
-  for (let i = 0; i < plan.length; i++) {
-    const d = plan[i]!;
-    const v = m[d.key];
-    if (hides(hiding, d)) {
-      const plain = new Uint8Array(d.codec.encodedLength(v as never));
-      d.codec.encode(v as never, plain, 0);
-      const hidden = hideAvpValue(d.type, plain, hiding!.secret, hiding!.randomVector, hiding!.padding);
-      writeAvpHeader(b, o, d.mandatory, true, 0, AVP_HEADER_LENGTH + hidden.length, d.vendorId, d.type);
-      b.set(hidden, o + AVP_HEADER_LENGTH);
-      o += AVP_HEADER_LENGTH + hidden.length;
-    } else {
-      const len = d.codec.encodedLength(v as never);
-      writeAvpHeader(b, o, d.mandatory, false, 0, AVP_HEADER_LENGTH + len, d.vendorId, d.type);
-      d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
-      o += AVP_HEADER_LENGTH + len;
+  // Values go into rank slots (one map lookup per given key), so the RFC order costs no keyed
+  // load per row the caller left out.
+  const defs = plan.defs;
+  const rank = plan.rank;
+  for (let i = 0; i < defs.length; i++) slots[i] = undefined;
+  let others: string[] | undefined;
+  for (const k in m) {
+    const v = m[k];
+    if (v === undefined) continue;
+    const r = rank.get(k);
+    if (r !== undefined) slots[r] = v;
+    else if (!NON_AVP_KEYS.has(k)) (others ??= []).push(k);
+  }
+  if (defaults !== undefined) {
+    for (const k in defaults) {
+      const r = rank.get(k);
+      if (r !== undefined && slots[r] === undefined) slots[r] = defaults[k];
     }
   }
-  if (msg.extraAvps) {
-    for (const a of msg.extraAvps) {
-      const len = AVP_HEADER_LENGTH + a.value.length;
-      if (len > 0x3ff) throw new RangeError(`AVP ${a.vendorId ?? 0}:${a.type} value is ${a.value.length} bytes; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
-      writeAvpHeader(b, o, a.mandatory === true, a.hidden === true, a.reserved ?? 0, len, a.vendorId ?? 0, a.type);
-      b.set(a.value, o + AVP_HEADER_LENGTH);
-      o += len;
+  for (let i = 0; i < defs.length; i++) {
+    const v = slots[i];
+    if (v === undefined) continue;
+    slots[i] = undefined;
+    const d = defs[i]!;
+    if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
+    o = writeField(b, o, d, v, hiding);
+  }
+  if (others !== undefined) {
+    for (const k of others) {
+      const d = avpDefByKey(k);
+      if (d === undefined) throw new TypeError(`unknown field '${k}': neither a header field nor an AVP key of the catalogue`);
+      if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
+      if (type === 0) throw new TypeError(`a ZLB carries no AVPs, got '${k}'`);
+      o = writeField(b, o, d, m[k], hiding);
     }
   }
-  return b;
+  const extra = msg.extraAvps;
+  if (extra !== undefined) {
+    if (type === 0 && extra.length) throw new TypeError('a ZLB carries no AVPs, got extraAvps');
+    for (let i = 0; i < extra.length; i++) o = writeRaw(b, o, extra[i]!);
+  }
+  writeControlHeader(b, 0, msg, o);
+  return o;
+}
+
+function writeField(b: Uint8Array, o: number, d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
+  const c = d.codec;
+  let len = c.encodedLength(v as never);
+  if (len < c.minLength || len > c.maxLength) throw new RangeError(`${d.name} must encode to ${c.minLength}–${c.maxLength} bytes, got ${len}`);
+  const hide = hiding !== undefined && (hiding.avps ? d.vendorId === 0 && hiding.avps.includes(d.type) : d.hideable);
+  if (o + AVP_HEADER_LENGTH + len + (hide ? 2 + (hiding!.padding?.length ?? 0) : 0) > 0x10000) {
+    throw new RangeError('message would exceed 65535 bytes, the most the Length field holds');
+  }
+  if (hide) {
+    const plain = new Uint8Array(len);
+    c.encode(v as never, plain, 0);
+    const hidden = hideAvpValue(d.type, plain, hiding!.secret, hiding!.randomVector, hiding!.padding);
+    putDefHeader(b, o, d, true, AVP_HEADER_LENGTH + hidden.length);
+    b.set(hidden, o + AVP_HEADER_LENGTH);
+    return o + AVP_HEADER_LENGTH + hidden.length;
+  }
+  if (len > AVP_MAX_VALUE_LENGTH) throw new RangeError(`${d.name} is ${len} bytes encoded; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
+  putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
+  c.encode(v as never, b, o + AVP_HEADER_LENGTH);
+  return o + AVP_HEADER_LENGTH + len;
+}
+
+/** AVP header of a catalogue row (its fields are known valid: no range checks). */
+function putDefHeader(b: Uint8Array, o: number, d: AvpDef, hidden: boolean, length: number): void {
+  const w = (d.mandatory ? 0x8000 : 0) | (hidden ? 0x4000 : 0) | length;
+  b[o] = w >>> 8;
+  b[o + 1] = w;
+  b[o + 2] = d.vendorId >>> 8;
+  b[o + 3] = d.vendorId;
+  b[o + 4] = d.type >>> 8;
+  b[o + 5] = d.type;
 }
 
 function writeControlHeader(b: Uint8Array, o: number, msg: ControlMessageInit, size: number): void {
+  if (size > 0xffff) throw new RangeError(`message would be ${size} bytes; the Length field holds at most 65535`);
   const version = msg.version ?? 2;
   const ns = msg.ns ?? 0;
   const nr = msg.nr ?? 0;
@@ -403,7 +536,7 @@ function writeControlHeader(b: Uint8Array, o: number, msg: ControlMessageInit, s
   } else if (version === 3) {
     const t = msg.tunnelId ?? 0;
     assertInt(t, 0, 0xffffffff, 'tunnelId (v3 Control Connection ID)');
-    if (msg.sessionId) throw new RangeError('an L2TPv3 control header has no Session ID; put it in a Local/Remote Session ID AVP');
+    if (msg.sessionId) throw new RangeError('an L2TPv3 control header has no Session ID; use the Local/Remote Session ID AVPs');
     put32(b, o + 4, t);
   } else {
     throw new RangeError(`version must be 2 or 3, got ${String(version)}`);

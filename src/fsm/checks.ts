@@ -1,0 +1,78 @@
+/**
+ * Small pure rules the tunnel FSM applies to received messages and to the IDs it picks.
+ */
+import type { ParsedAvp } from '../wire/avp.js';
+import type { ControlMessage } from '../wire/control.js';
+import type { RandomBytes } from './options.js';
+
+/**
+ * Whether we recognise an AVP (RFC 2661 §4.1): the IETF AVPs of RFC 2661 itself (types 0–39;
+ * 20 is reserved) with no reserved bits set. This FSM speaks L2TPv2 only, so an AVP from a later
+ * RFC or a vendor is "unrecognized" for it even when the codec can decode it: with M=1 the peer
+ * requires us to act on it, and we cannot.
+ */
+export function recognisedAvp(avp: Pick<ParsedAvp, 'vendorId' | 'type' | 'reserved'>): boolean {
+  return avp.vendorId === 0 && avp.type <= 39 && avp.type !== 20 && avp.reserved === undefined;
+}
+
+/** Why a received message cannot be accepted, as a StopCCN/CDN would say it (RFC 2661 §4.4.2). */
+export interface Rejection {
+  readonly error: number;
+  readonly message: string;
+}
+
+/**
+ * The first AVP that obliges us to tear down (RFC 2661 §4.1): an unrecognised AVP with M=1
+ * (general error 8), or a hidden mandatory AVP we have no secret to unhide (error 6).
+ */
+export function mandatoryProblem(m: ControlMessage, haveSecret: boolean): Rejection | undefined {
+  const avps = m.avps;
+  for (let i = 1; i < avps.length; i++) {
+    const a = avps[i]!;
+    if (!a.mandatory) continue;
+    if (!recognisedAvp(a)) {
+      return { error: 8, message: `unknown mandatory AVP ${a.vendorId === 0 ? '' : `${a.vendorId}:`}${a.type}` };
+    }
+    if (a.hidden && !haveSecret) return { error: 6, message: `hidden mandatory AVP ${a.type} but no tunnel secret` };
+  }
+  return undefined;
+}
+
+/** The RFC 2661 message types this FSM acts on (§3.2; 5 and 13 are reserved). */
+export function knownMessageType(type: number): boolean {
+  return type >= 1 && type <= 16 && type !== 5 && type !== 13;
+}
+
+/** Message types whose header Session ID names a session (RFC 2661 §6.6–§6.14). */
+export function sessionMessageType(type: number): boolean {
+  return type >= 7 && type <= 16 && type !== 13;
+}
+
+/**
+ * Compare two Tie Breaker values as unsigned 64-bit numbers (RFC 2661 §4.4.3: "the lower value
+ * wins"): negative when `a` is lower.
+ */
+export function compareTieBreakers(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/**
+ * A random 16-bit ID that is neither 0 (reserved, RFC 2661 §3.1) nor taken. Tries random draws,
+ * then scans upward from the last draw, so it ends even when nearly every ID is taken.
+ * @throws `RangeError` when all 65535 IDs are taken.
+ */
+export function randomId16(random: RandomBytes, taken: (id: number) => boolean): number {
+  let id = 0;
+  for (let i = 0; i < 16; i++) {
+    const b = random(2);
+    id = ((b[0]! << 8) | b[1]!) & 0xffff;
+    if (id !== 0 && !taken(id)) return id;
+  }
+  for (let i = 0; i < 0xffff; i++) {
+    id = (id % 0xffff) + 1;
+    if (!taken(id)) return id;
+  }
+  throw new RangeError('no free 16-bit ID left');
+}

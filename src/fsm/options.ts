@@ -1,0 +1,109 @@
+/**
+ * Options of a {@link TunnelFsm} and their validation (misuse is a `TypeError`/`RangeError`).
+ */
+import { assertInt } from '../wire/bytes.js';
+import type { TunnelSecret } from '../wire/challenge.js';
+import type { SequencerOptions } from '../reliable/options.js';
+
+/** Source of random bytes: the driver passes `crypto.getRandomValues`-backed bytes, tests a seeded one. */
+export type RandomBytes = (n: number) => Uint8Array;
+
+/** Options of a {@link TunnelFsm}. Times in milliseconds. */
+export interface TunnelOptions {
+  /** Our Host Name AVP (RFC 2661 §4.4.3), required in SCCRQ and SCCRP. */
+  hostName: string;
+  /** Random bytes for Tunnel/Session IDs, challenges, Random Vectors and the Tie Breaker. */
+  random: RandomBytes;
+  /**
+   * Tunnel shared secret. With it we challenge the peer (§5.1.1), answer its challenge, and
+   * unhide received hidden AVPs (§4.3). Without it a peer's challenge is refused (StopCCN 4).
+   */
+  secret?: TunnelSecret;
+  /** Send hideable AVPs hidden, with a Random Vector (§4.3). Needs `secret`. Default false. */
+  hideAvps?: boolean;
+  /** Our Tunnel ID (1–65535). Default: random. An LNS passes its own to keep IDs unique. */
+  localTunnelId?: number;
+  vendorName?: string;
+  firmwareRevision?: number;
+  /** Framing Capabilities bits (§4.4.3; 1 sync, 2 async). Default 3. */
+  framingCapabilities?: number;
+  /** Bearer Capabilities bits (§4.4.3; 1 digital, 2 analog). Omitted by default. */
+  bearerCapabilities?: number;
+  /**
+   * Put a Tie Breaker AVP (§4.4.3) in our SCCRQ: `true` for 8 random bytes, or the 8 bytes.
+   * Default: none (then simultaneous SCCRQs open two tunnels, as the RFC says).
+   */
+  tieBreaker?: boolean | Uint8Array;
+  /** Send HELLO after this long without a message from the peer (§6.5). Default 60 000; 0 turns it off. */
+  helloInterval?: number;
+  /** Most sessions at once on this tunnel; a further ICRQ/OCRQ gets CDN result 4. Default 1024. */
+  maxSessions?: number;
+  /** Answer the peer's ICRQ/OCRQ (true, default) or refuse them with CDN result 3. */
+  acceptCalls?: boolean;
+  /** Write the Length field (L=1) on data messages; a stream transport needs it. Default false. */
+  dataWithLength?: boolean;
+  /** Options of the control channel's Sequencer (timeouts, windows; RFC 2661 §5.8). */
+  sequencer?: SequencerOptions;
+}
+
+/** @internal Options with defaults filled in. */
+export interface ResolvedTunnelOptions {
+  readonly hostName: string;
+  readonly random: RandomBytes;
+  readonly secret: TunnelSecret | undefined;
+  readonly hideAvps: boolean;
+  readonly localTunnelId: number | undefined;
+  readonly vendorName: string | undefined;
+  readonly firmwareRevision: number | undefined;
+  readonly framingCapabilities: number;
+  readonly bearerCapabilities: number | undefined;
+  readonly tieBreaker: boolean | Uint8Array;
+  readonly helloInterval: number;
+  readonly maxSessions: number;
+  readonly acceptCalls: boolean;
+  readonly dataWithLength: boolean;
+  readonly sequencer: SequencerOptions | undefined;
+}
+
+/** @internal */
+export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
+  if (o === null || typeof o !== 'object') throw new TypeError(`options must be an object, got ${o === null ? 'null' : typeof o}`);
+  if (typeof o.hostName !== 'string' || o.hostName.length === 0) throw new TypeError('options.hostName must be a non-empty string (RFC 2661 §4.4.3 Host Name)');
+  if (typeof o.random !== 'function') throw new TypeError('options.random must be a function (n) => Uint8Array, e.g. n => crypto.getRandomValues(new Uint8Array(n))');
+  if (o.secret !== undefined && typeof o.secret !== 'string' && !(o.secret instanceof Uint8Array)) {
+    throw new TypeError('options.secret must be a string or a Uint8Array');
+  }
+  if (o.hideAvps && o.secret === undefined) throw new TypeError('options.hideAvps needs options.secret: hidden AVPs are keyed by the tunnel secret (RFC 2661 §4.3)');
+  if (o.localTunnelId !== undefined) assertInt(o.localTunnelId, 1, 0xffff, 'options.localTunnelId');
+  if (o.firmwareRevision !== undefined) assertInt(o.firmwareRevision, 0, 0xffff, 'options.firmwareRevision');
+  const framingCapabilities = o.framingCapabilities ?? 3;
+  assertInt(framingCapabilities, 0, 0xffffffff, 'options.framingCapabilities');
+  if (o.bearerCapabilities !== undefined) assertInt(o.bearerCapabilities, 0, 0xffffffff, 'options.bearerCapabilities');
+  const tieBreaker = o.tieBreaker ?? false;
+  if (tieBreaker instanceof Uint8Array ? tieBreaker.length !== 8 : typeof tieBreaker !== 'boolean') {
+    throw new RangeError('options.tieBreaker must be a boolean or 8 bytes (RFC 2661 §4.4.3 Tie Breaker)');
+  }
+  const helloInterval = o.helloInterval ?? 60_000;
+  if (typeof helloInterval !== 'number' || !Number.isFinite(helloInterval) || helloInterval < 0) {
+    throw new RangeError(`options.helloInterval must be a finite number of milliseconds ≥ 0 (0 turns HELLO off), got ${String(helloInterval)}`);
+  }
+  const maxSessions = o.maxSessions ?? 1024;
+  assertInt(maxSessions, 0, 0xfffe, 'options.maxSessions');
+  return {
+    hostName: o.hostName,
+    random: o.random,
+    secret: o.secret,
+    hideAvps: o.hideAvps === true,
+    localTunnelId: o.localTunnelId,
+    vendorName: o.vendorName,
+    firmwareRevision: o.firmwareRevision,
+    framingCapabilities,
+    bearerCapabilities: o.bearerCapabilities,
+    tieBreaker,
+    helloInterval,
+    maxSessions,
+    acceptCalls: o.acceptCalls ?? true,
+    dataWithLength: o.dataWithLength === true,
+    sequencer: o.sequencer,
+  };
+}

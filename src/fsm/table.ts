@@ -1,0 +1,132 @@
+/**
+ * The state machines as data: every transition the tunnel and session FSMs make, after the
+ * tables of RFC 2661 §7.2.1 (control connection), §7.4 (incoming calls) and §7.5 (outgoing
+ * calls). The FSMs look their next state up here, so the tables are the truth, and the
+ * documentation can draw the state diagrams from them.
+ *
+ * Departures from the RFC's tables, on purpose: sending StopCCN leads to `closing` (reliable
+ * delivery keeps running for a full retransmission cycle, §5.8) instead of straight to `idle`;
+ * the end state is `closed` (the object may be freed) instead of `idle`.
+ */
+import type { SessionState, TunnelState } from './types.js';
+
+/** One row of a transition table. */
+export interface Transition<S extends string, E extends string> {
+  /** States the row applies in. */
+  readonly from: readonly S[];
+  readonly event: E;
+  readonly next: S;
+  /** What the FSM does, in the RFC's words where it has some. */
+  readonly action: string;
+  /** Where the rule comes from. */
+  readonly rfc: string;
+}
+
+/** Events of the control-connection table (abstract: the FSM classifies what it received). */
+export type TunnelTableEvent =
+  | 'open'
+  | 'close'
+  | 'recv-SCCRQ-acceptable'
+  | 'recv-SCCRQ-not-acceptable'
+  | 'recv-SCCRP-acceptable'
+  | 'recv-SCCRP-not-acceptable'
+  | 'recv-SCCCN-acceptable'
+  | 'recv-SCCCN-not-acceptable'
+  | 'recv-SCCRQ-lose-tie'
+  | 'recv-SCCRQ-win-tie'
+  | 'recv-SCCRQ-equal-tie'
+  | 'recv-out-of-state'
+  | 'recv-broken'
+  | 'recv-StopCCN'
+  | 'hello-due'
+  | 'retries-exhausted'
+  | 'linger-over';
+
+const LIVE: readonly TunnelState[] = ['wait-ctl-reply', 'wait-ctl-conn', 'established'];
+
+/** The control-connection transitions (RFC 2661 §7.2.1, both roles). */
+export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEvent>[] = [
+  { from: ['idle'], event: 'open', next: 'wait-ctl-reply', action: 'send SCCRQ', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['idle'], event: 'recv-SCCRQ-acceptable', next: 'wait-ctl-conn', action: 'send SCCRP', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['idle'], event: 'recv-SCCRQ-not-acceptable', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['idle'], event: 'close', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRP-acceptable', next: 'established', action: 'send SCCCN; report established', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRP-not-acceptable', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.1.1' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-lose-tie', next: 'idle', action: 'discard our tunnel silently; take the SCCRQ in idle', rfc: 'RFC 2661 §4.4.3, §7.2.1' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'ignore the SCCRQ', rfc: 'RFC 2661 §4.4.3' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'closed', action: 'discard our tunnel silently', rfc: 'RFC 2661 §4.4.3' },
+  // The RFC table has no "close" row for wait-ctl-reply; before the SCCRP we know no peer Tunnel ID to address a StopCCN to.
+  { from: ['wait-ctl-reply'], event: 'close', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['wait-ctl-conn'], event: 'recv-SCCCN-acceptable', next: 'established', action: 'report established', rfc: 'RFC 2661 §7.2.1' },
+  { from: ['wait-ctl-conn'], event: 'recv-SCCCN-not-acceptable', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.1.1' },
+  { from: ['wait-ctl-conn', 'established'], event: 'close', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.7' },
+  { from: LIVE, event: 'recv-out-of-state', next: 'closing', action: 'send StopCCN (result 7, FSM error)', rfc: 'RFC 2661 §7.2.1' },
+  { from: LIVE, event: 'recv-broken', next: 'closing', action: 'send StopCCN (result 2)', rfc: 'RFC 2661 §4.1, §4.4.2' },
+  { from: ['idle', ...LIVE], event: 'recv-StopCCN', next: 'closed', action: 'ack (ZLB); clean up', rfc: 'RFC 2661 §7.2.1, §5.7' },
+  { from: ['established'], event: 'hello-due', next: 'established', action: 'send HELLO', rfc: 'RFC 2661 §6.5' },
+  { from: LIVE, event: 'retries-exhausted', next: 'closed', action: 'clean up (sessions cleared)', rfc: 'RFC 2661 §5.8' },
+  { from: ['closing'], event: 'recv-StopCCN', next: 'closing', action: 'ack', rfc: 'RFC 2661 §5.8' },
+  { from: ['closing'], event: 'close', next: 'closing', action: 'none', rfc: 'RFC 2661 §5.8' },
+  { from: ['closing'], event: 'retries-exhausted', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §5.8' },
+  { from: ['closing'], event: 'linger-over', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §5.8' },
+  { from: ['closed'], event: 'close', next: 'closed', action: 'none', rfc: '' },
+];
+
+/** Events of the session table. */
+export type SessionTableEvent =
+  | 'open-incoming'
+  | 'open-outgoing'
+  | 'recv-ICRQ'
+  | 'recv-OCRQ'
+  | 'refuse'
+  | 'recv-ICRP'
+  | 'recv-OCRP'
+  | 'recv-ICCN'
+  | 'recv-OCCN'
+  | 'recv-WEN'
+  | 'recv-SLI'
+  | 'recv-CDN'
+  | 'recv-out-of-state'
+  | 'recv-broken'
+  | 'close'
+  | 'tunnel-down';
+
+const SLIVE: readonly SessionState[] = ['wait-reply', 'wait-connect', 'established'];
+
+/** The session transitions (RFC 2661 §7.4.1, §7.4.2, §7.5.1, §7.5.2), both roles. */
+export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTableEvent>[] = [
+  { from: ['idle'], event: 'open-incoming', next: 'wait-reply', action: 'send ICRQ (we are the LAC)', rfc: 'RFC 2661 §7.4.1' },
+  { from: ['idle'], event: 'open-outgoing', next: 'wait-reply', action: 'send OCRQ (we are the LNS)', rfc: 'RFC 2661 §7.5.2' },
+  { from: ['idle'], event: 'recv-ICRQ', next: 'wait-connect', action: 'send ICRP (we are the LNS)', rfc: 'RFC 2661 §7.4.2' },
+  // No bearer to dial: the LAC side answers at once, so OCRP and OCCN go out together.
+  { from: ['idle'], event: 'recv-OCRQ', next: 'established', action: 'send OCRP, OCCN; report up (we are the LAC)', rfc: 'RFC 2661 §7.5.1' },
+  { from: ['idle'], event: 'refuse', next: 'closed', action: 'send CDN', rfc: 'RFC 2661 §7.4.2, §7.5.1' },
+  { from: ['wait-reply'], event: 'recv-ICRP', next: 'established', action: 'send ICCN; report up', rfc: 'RFC 2661 §7.4.1' },
+  { from: ['wait-reply'], event: 'recv-OCRP', next: 'wait-connect', action: 'none', rfc: 'RFC 2661 §7.5.2' },
+  { from: ['wait-connect'], event: 'recv-ICCN', next: 'established', action: 'report up', rfc: 'RFC 2661 §7.4.2' },
+  { from: ['wait-connect'], event: 'recv-OCCN', next: 'established', action: 'report up', rfc: 'RFC 2661 §7.5.2' },
+  { from: ['established'], event: 'recv-WEN', next: 'established', action: 'report WEN', rfc: 'RFC 2661 §6.13' },
+  // An SLI right after ICCN is normal (it may overtake nothing, but peers send it at once).
+  { from: ['wait-connect', 'established'], event: 'recv-SLI', next: 'established', action: 'report SLI', rfc: 'RFC 2661 §6.14' },
+  { from: SLIVE, event: 'recv-CDN', next: 'closed', action: 'clean up; report down', rfc: 'RFC 2661 §7.4, §7.5' },
+  { from: SLIVE, event: 'close', next: 'closed', action: 'send CDN; report down', rfc: 'RFC 2661 §7.4, §7.5' },
+  { from: SLIVE, event: 'recv-out-of-state', next: 'closed', action: 'send CDN; report down', rfc: 'RFC 2661 §7.4, §7.5' },
+  { from: SLIVE, event: 'recv-broken', next: 'closed', action: 'send CDN (result 2); report down', rfc: 'RFC 2661 §4.1' },
+  { from: SLIVE, event: 'tunnel-down', next: 'closed', action: 'clean up; report down', rfc: 'RFC 2661 §5.7' },
+];
+
+/**
+ * The row for (`state`, `event`), or `undefined` when the table has none (the FSM then treats
+ * the event as out of state).
+ */
+export function findTransition<S extends string, E extends string>(
+  table: readonly Transition<S, E>[],
+  state: S,
+  event: E,
+): Transition<S, E> | undefined {
+  for (let i = 0; i < table.length; i++) {
+    const t = table[i]!;
+    if (t.event === event && t.from.includes(state)) return t;
+  }
+  return undefined;
+}

@@ -1,0 +1,23 @@
+/**
+ * l2tp-wire/node: the Node.js transports (`node:dgram`, `node:net`). The core (`l2tp-wire`) runs
+ * anywhere; only this entry point imports `node:` modules.
+ * @packageDocumentation
+ */
+export type { Transport, TransportAddress, TransportKind } from './client/transport.js';
+export {
+  udpTransport,
+  udpListener,
+  L2TP_PORT,
+  type UdpTransportOptions,
+  type UdpListenerOptions,
+  type UdpListener,
+  type DatagramPeer,
+} from './transports/node-udp.js';
+export {
+  tcpTransport,
+  tcpListener,
+  DEFAULT_CONNECT_TIMEOUT,
+  type TcpTransportOptions,
+  type TcpListenerOptions,
+  type TcpListener,
+} from './transports/node-tcp.js';

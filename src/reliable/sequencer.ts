@@ -1,0 +1,431 @@
+/**
+ * The reliable-delivery engine of the L2TP control channel (RFC 2661 §5.8 and Appendix A;
+ * RFC 3931 §4.2): Ns/Nr, the send and receive windows, retransmission with backoff, and
+ * acknowledgement timing. Pure and deterministic: no timers, no I/O, no randomness; the
+ * caller passes the time in.
+ */
+import { assertBytes, put16, u16 } from '../wire/bytes.js';
+import { SendWindow } from './congestion.js';
+import { resolveOptions } from './options.js';
+import type { AckMessage, CongestionMode, ResolvedOptions, SequencerOptions } from './options.js';
+import { MAX_WINDOW } from './serial.js';
+import type { ReceivedControl, SequencerOutput, SequencerState } from './types.js';
+
+/** Byte offsets of Ns and Nr in both the v2 (L=1, S=1) and the v3 control header. */
+const NS_OFFSET = 8;
+const NR_OFFSET = 10;
+const CONTROL_HEADER_LENGTH = 12;
+
+/** Defaults resolved once, shared by every Sequencer created without options. */
+let defaults: ResolvedOptions | undefined;
+
+class Output<T> implements SequencerOutput<T> {
+  transmit: Uint8Array[] = [];
+  deliver: T[] = [];
+  ack = false;
+  ackNs = 0;
+  ackNr = 0;
+  failed = false;
+  closed = false;
+}
+
+/**
+ * Reliable, in-order delivery of control messages over one control connection.
+ *
+ * Event in, actions out: {@link send}, {@link receive}, {@link tick} and {@link close} each
+ * return a {@link SequencerOutput} saying what to transmit now, what to deliver upward, whether
+ * an ack-only message (ZLB) is due, and whether the connection failed. Call {@link tick} at
+ * {@link nextDeadline}. A Sequencer is a small plain object: a thousand tunnels cost a
+ * thousand Sequencers, never a thousand timers.
+ *
+ * Rules it implements (RFC 2661 §5.8 unless noted):
+ * - Ns is assigned when a message first goes on the wire; every transmission, retransmissions
+ *   included, carries the current Nr ("the Nr value MUST be updated").
+ * - At most the send window is unacknowledged: the peer's Receive Window Size (default 4),
+ *   narrowed by slow start / congestion avoidance in `'rfc'` mode (Appendix A).
+ * - One retransmission timer runs for the oldest unacknowledged message: initial 1 s, doubled
+ *   on each timeout up to 8 s. On a timeout the Sequencer goes back to that message and resends,
+ *   within the (then shrunken) window, from there on. An ack restores the initial timeout. After
+ *   `maxRetransmissions` (5) retransmissions of one message and one more timeout, the
+ *   connection is reported failed.
+ * - A received message with the expected Ns is delivered, and any held successors with it; one
+ *   ahead of it but inside our receive window is held; a duplicate (Ns before the expected one,
+ *   modulo 2^16) is dropped and acknowledged again at once; anything else is dropped.
+ * - Received messages are acked by the Nr of the next transmission, or by a ZLB after
+ *   `ackDelay` (¼ of the initial timeout) if nothing goes out before.
+ * - ZLBs (and L2TPv3 ACKs) only acknowledge: never sequenced, held, delivered or acked.
+ * - All Ns/Nr comparisons are modulo 2^16.
+ *
+ * @typeParam T - the owner's parsed message; only `ns`, `nr` and `isZlb` are read.
+ * @example
+ * ```ts
+ * const seq = new Sequencer<ControlMessage>();
+ * let out = seq.send(sccrq(...), now);       // out.transmit: [the SCCRQ with Ns=0, Nr=0]
+ * out = seq.receive(parseControl(bytes), now); // out.deliver: the peer's messages, in order
+ * if (out.ack) socket.send(zlb({ tunnelId, ns: out.ackNs, nr: out.ackNr }));
+ * setTimeout(() => seq.tick(Date.now()), seq.nextDeadline()! - now);
+ * ```
+ */
+export class Sequencer<T extends ReceivedControl = ReceivedControl> {
+  private readonly o: ResolvedOptions;
+  private readonly win: SendWindow;
+  private readonly out = new Output<T>();
+
+  // Send side. `ring` holds every message not yet acknowledged, from the oldest (Ns = una) on:
+  // first the ones already sent (Ns assigned, una .. max-1), then the ones waiting for room in
+  // the window (no Ns yet). Its length is 0 or a power of two.
+  private ring: (Uint8Array | undefined)[] = [];
+  private head = 0;
+  private count = 0;
+  /** Oldest unacknowledged Ns. */
+  private una: number;
+  /** Next Ns to put on the wire; behind `max` while resending after a timeout. */
+  private nxt: number;
+  /** Next Ns never sent yet. */
+  private max: number;
+  private rto: number;
+  private retries = 0;
+  private rtxAt = Infinity;
+
+  // Receive side.
+  /** Next Ns expected from the peer: the Nr we send. */
+  private nr: number;
+  /** Out-of-order messages, indexed from the slot of `nr`; allocated on first use. */
+  private hold: (T | undefined)[] | undefined;
+  private heldHead = 0;
+  private heldCount = 0;
+  private ackAt = Infinity;
+  private ackNow = false;
+
+  private isFailed = false;
+  private lifecycle: SequencerState = 'open';
+  private closeAt = Infinity;
+
+  /** @throws `RangeError`/`TypeError` for an option out of range. */
+  constructor(options?: SequencerOptions) {
+    const o = options === undefined ? (defaults ??= resolveOptions(undefined)) : resolveOptions(options);
+    this.o = o;
+    this.win = new SendWindow(o.congestion, o.peerWindow);
+    this.una = this.nxt = this.max = o.initialNs;
+    this.nr = o.initialNr;
+    this.rto = o.initialTimeout;
+  }
+
+  /**
+   * Queue an encoded control message (v2 or v3 control header, not a ZLB) for reliable
+   * delivery. The Sequencer takes ownership of `bytes`: it writes Ns and Nr into the header
+   * (bytes 8–11) now and on every retransmission, so do not reuse or change the array.
+   * The message goes out at once if the window has room, otherwise when acks open it.
+   *
+   * @throws `TypeError` when `bytes` is not a control message, or the Sequencer has failed or
+   *   is closing; `RangeError` for a ZLB or a bad `now`.
+   */
+  send(bytes: Uint8Array, now: number): SequencerOutput<T> {
+    assertBytes(bytes);
+    if (bytes.length < CONTROL_HEADER_LENGTH) {
+      throw new TypeError(`bytes must be an encoded control message of at least ${CONTROL_HEADER_LENGTH} bytes, got ${bytes.length}`);
+    }
+    const flags = u16(bytes, 0);
+    const version = flags & 0x000f;
+    // T, L and S set, O and P clear: the only layout with Ns at byte 8 (RFC 2661 §3.1, RFC 3931 §3.2.1).
+    if ((flags & 0xcb00) !== 0xc800 || (version !== 2 && version !== 3)) {
+      throw new TypeError(`bytes must start with a v2 or v3 control header (T, L, S set; O, P clear), got flags 0x${flags.toString(16).padStart(4, '0')}`);
+    }
+    if (u16(bytes, 2) <= CONTROL_HEADER_LENGTH) {
+      throw new RangeError('a ZLB is not sequenced (RFC 2661 §5.8): send it yourself when an output has ack set, with its ackNs and ackNr');
+    }
+    if (this.isFailed) throw new TypeError('cannot send: this Sequencer has failed (retransmissions exhausted); tear the control connection down');
+    if (this.lifecycle !== 'open') throw new TypeError(`cannot send: this Sequencer is ${this.lifecycle}; queue the last message (e.g. StopCCN) before close()`);
+    const out = this.begin(now);
+    this.push(bytes);
+    this.flush(now);
+    return out;
+  }
+
+  /**
+   * Process a received control message (already parsed by the owner): take the peer's Nr as an
+   * ack, and sequence it unless it is a ZLB.
+   *
+   * @throws `RangeError` when `ns`/`nr` are not 16-bit integers or `now` is bad.
+   */
+  receive(message: T, now: number): SequencerOutput<T> {
+    const out = this.begin(now);
+    if (typeof message !== 'object' || message === null) {
+      throw new TypeError(`message must be a parsed control message with ns, nr and isZlb, got ${message === null ? 'null' : typeof message}`);
+    }
+    const { ns, nr } = message;
+    if ((ns & 0xffff) !== ns || (nr & 0xffff) !== nr) {
+      throw new RangeError(`message.ns and message.nr must be integers from 0 to 65535, got ${String(ns)} and ${String(nr)}`);
+    }
+    if (this.lifecycle === 'closed') return out;
+    this.onNr(nr, now);
+    if (!message.isZlb) {
+      this.onNs(message, ns, now);
+      // RFC 2661 §5.8: keep acking for a full retransmission interval after the last exchange.
+      if (this.lifecycle === 'closing') this.closeAt = Math.max(this.closeAt, now + this.o.closeLinger);
+    }
+    this.flush(now);
+    return out;
+  }
+
+  /**
+   * Let time pass: retransmit on timeout, ask for a delayed ack, finish closing. Call it at
+   * {@link nextDeadline} (calling it at other times is harmless).
+   */
+  tick(now: number): SequencerOutput<T> {
+    const out = this.begin(now);
+    if (this.lifecycle === 'closed') return out;
+    if (this.rtxAt <= now) this.onTimeout(now);
+    this.flush(now);
+    return out;
+  }
+
+  /**
+   * Start closing: no new messages, but what is queued is still delivered and retransmitted,
+   * and the peer's messages are still received and acknowledged, for `closeLinger` after the
+   * last message received (RFC 2661 §5.8: a tunnel shut down for reasons other than loss of
+   * connectivity keeps its reliable delivery running for the full retransmission interval, so
+   * the peer's retransmitted StopCCN is acked). Then the output reports `closed`. Allowed after
+   * failure too (nothing is retransmitted then).
+   */
+  close(now: number): SequencerOutput<T> {
+    const out = this.begin(now);
+    if (this.lifecycle !== 'open') return out;
+    this.lifecycle = 'closing';
+    this.closeAt = now + this.o.closeLinger;
+    this.flush(now);
+    return out;
+  }
+
+  /**
+   * The peer's Receive Window Size AVP arrived (RFC 2661 §4.4.3). Takes effect on the next
+   * transmission. Values above 32768 act as 32768 (serial arithmetic allows no more).
+   *
+   * @throws `RangeError` unless 1 ≤ `size` ≤ 65535 (0 is invalid per RFC 2661 §5.8: the owner
+   *   should reject such an AVP).
+   */
+  setPeerWindow(size: number): void {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 0xffff) {
+      throw new RangeError(`peer window must be an integer from 1 to 65535 (Receive Window Size 0 is invalid, RFC 2661 §5.8), got ${String(size)}`);
+    }
+    this.win.setPeer(size);
+  }
+
+  /** When to call {@link tick} next (same clock as `now`), or `undefined` when nothing is pending. */
+  nextDeadline(): number | undefined {
+    let d = this.rtxAt < this.ackAt ? this.rtxAt : this.ackAt;
+    // While our last messages are unacked, closing waits for them (or for failure) instead.
+    if (this.lifecycle === 'closing' && this.closeAt < d && (this.count === 0 || this.isFailed)) d = this.closeAt;
+    return d === Infinity ? undefined : d;
+  }
+
+  /** `'open'`, `'closing'` after {@link close}, `'closed'` once lingering is over. */
+  get state(): SequencerState {
+    return this.lifecycle;
+  }
+  /** True once a message's retransmission budget ran out. */
+  get failed(): boolean {
+    return this.isFailed;
+  }
+  /** Ns the next new message will get; also the Ns of an ack-only message. */
+  get nextNs(): number {
+    return this.max;
+  }
+  /** Nr: the next Ns expected from the peer. */
+  get nextNr(): number {
+    return this.nr;
+  }
+  /** Messages sent and not yet acknowledged. */
+  get inFlight(): number {
+    return (this.max - this.una) & 0xffff;
+  }
+  /** Messages waiting for room in the send window (no Ns yet). */
+  get queued(): number {
+    return this.count - ((this.max - this.una) & 0xffff);
+  }
+  /** Out-of-order messages held for in-order delivery (at most `receiveWindow - 1`). */
+  get held(): number {
+    return this.heldCount;
+  }
+  /** Unacknowledged messages allowed now: the congestion window, or per the mode. */
+  get sendWindow(): number {
+    return this.win.size();
+  }
+  /** The peer's Receive Window Size in effect. */
+  get peerWindow(): number {
+    return this.win.peer;
+  }
+  /** Our receive window (advertise it in the Receive Window Size AVP). */
+  get receiveWindow(): number {
+    return this.o.receiveWindow;
+  }
+  /** SSTHRESH of RFC 2661 Appendix A (`'rfc'` mode). */
+  get slowStartThreshold(): number {
+    return this.win.ssthresh;
+  }
+  /** The congestion mode in use. */
+  get congestion(): CongestionMode {
+    return this.o.congestion;
+  }
+  /** Which ack-only message to send when an output has `ack` set. */
+  get ackMessage(): AckMessage {
+    return this.o.ackMessage;
+  }
+  /** Retransmissions so far of the oldest unacknowledged message. */
+  get retransmissions(): number {
+    return this.retries;
+  }
+  /** Current retransmission timeout. */
+  get timeout(): number {
+    return this.rto;
+  }
+
+  private begin(now: number): Output<T> {
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new RangeError(`now must be a finite number of milliseconds, got ${String(now)}`);
+    }
+    const out = this.out;
+    if (out.transmit.length !== 0) out.transmit.length = 0;
+    if (out.deliver.length !== 0) out.deliver.length = 0;
+    out.ack = false;
+    out.failed = false;
+    out.closed = false;
+    return out;
+  }
+
+  private push(bytes: Uint8Array): void {
+    let ring = this.ring;
+    if (this.count === ring.length) {
+      const grown: (Uint8Array | undefined)[] = new Array(ring.length === 0 ? 4 : ring.length * 2).fill(undefined);
+      for (let i = 0; i < this.count; i++) grown[i] = ring[(this.head + i) & (ring.length - 1)];
+      this.ring = ring = grown;
+      this.head = 0;
+    }
+    ring[(this.head + this.count) & (ring.length - 1)] = bytes;
+    this.count++;
+  }
+
+  /** The peer acknowledges every Ns before `nr` (RFC 2661 §5.8). */
+  private onNr(nr: number, now: number): void {
+    const acked = (nr - this.una) & 0xffff;
+    const sent = (this.max - this.una) & 0xffff;
+    // Nothing new, or an Nr we never reached (stale reordering or a broken peer): ignore.
+    if (acked === 0 || acked > sent) return;
+    const ring = this.ring;
+    const mask = ring.length - 1;
+    for (let i = 0; i < acked; i++) ring[(this.head + i) & mask] = undefined;
+    this.head = (this.head + acked) & mask;
+    this.count -= acked;
+    if (((this.nxt - this.una) & 0xffff) < acked) this.nxt = nr;
+    this.una = nr;
+    this.win.onAck(acked);
+    // A fresh oldest message gets a fresh budget and the initial timeout.
+    this.retries = 0;
+    this.rto = this.o.initialTimeout;
+    this.rtxAt = sent > acked ? now + this.rto : Infinity;
+  }
+
+  private onNs(message: T, ns: number, now: number): void {
+    const ahead = (ns - this.nr) & 0xffff;
+    if (ahead === 0) {
+      this.deliverInOrder(message);
+      if (this.ackAt === Infinity) this.ackAt = now + this.o.ackDelay;
+    } else if (ahead >= MAX_WINDOW) {
+      // A duplicate: its ack was lost. Ack again now, or the peer retransmits until it gives up.
+      this.ackNow = true;
+    } else if (ahead < this.o.receiveWindow) {
+      const w = this.o.receiveWindow;
+      const held = (this.hold ??= new Array<T | undefined>(w).fill(undefined));
+      const slot = (this.heldHead + ahead) % w;
+      if (held[slot] === undefined) {
+        held[slot] = message;
+        this.heldCount++;
+      }
+    }
+    // Otherwise beyond our receive window: the peer broke it; drop.
+  }
+
+  private deliverInOrder(message: T): void {
+    const deliver = this.out.deliver;
+    const w = this.o.receiveWindow;
+    deliver.push(message);
+    this.nr = (this.nr + 1) & 0xffff;
+    this.heldHead = (this.heldHead + 1) % w;
+    const held = this.hold;
+    if (held === undefined) return;
+    let next: T | undefined;
+    while (this.heldCount > 0 && (next = held[this.heldHead]) !== undefined) {
+      held[this.heldHead] = undefined;
+      this.heldCount--;
+      deliver.push(next);
+      this.nr = (this.nr + 1) & 0xffff;
+      this.heldHead = (this.heldHead + 1) % w;
+    }
+  }
+
+  private onTimeout(now: number): void {
+    if (this.retries >= this.o.maxRetransmissions) {
+      this.fail();
+      return;
+    }
+    this.retries++;
+    this.rto = Math.min(this.rto * this.o.backoff, this.o.maxTimeout);
+    this.rtxAt = now + this.rto;
+    this.win.onTimeout();
+    this.nxt = this.una;
+  }
+
+  private fail(): void {
+    this.isFailed = true;
+    this.out.failed = true;
+    this.ring.fill(undefined);
+    this.count = 0;
+    this.head = 0;
+    this.una = this.nxt = this.max;
+    this.rtxAt = Infinity;
+  }
+
+  /** Transmit what the window allows, then decide on a separate ack, then on closing. */
+  private flush(now: number): void {
+    const out = this.out;
+    const transmit = out.transmit;
+    if (this.lifecycle !== 'closed') {
+      const limit = this.win.size();
+      const ring = this.ring;
+      const mask = ring.length - 1;
+      let off = (this.nxt - this.una) & 0xffff;
+      while (off < this.count && off < limit) {
+        const bytes = ring[(this.head + off) & mask]!;
+        if (this.nxt === this.max) {
+          put16(bytes, NS_OFFSET, this.nxt);
+          this.max = (this.max + 1) & 0xffff;
+        }
+        put16(bytes, NR_OFFSET, this.nr);
+        transmit.push(bytes);
+        this.nxt = (this.nxt + 1) & 0xffff;
+        off++;
+      }
+      if (transmit.length !== 0 && this.rtxAt === Infinity) this.rtxAt = now + this.rto;
+    }
+    if (transmit.length !== 0) {
+      // Every transmission carries the current Nr: that is the (piggybacked) ack.
+      this.ackAt = Infinity;
+      this.ackNow = false;
+    } else if (this.ackNow || this.ackAt <= now) {
+      out.ack = true;
+      out.ackNs = this.max;
+      out.ackNr = this.nr;
+      this.ackAt = Infinity;
+      this.ackNow = false;
+    }
+    if (this.lifecycle === 'closing' && now >= this.closeAt && (this.count === 0 || this.isFailed)) {
+      this.lifecycle = 'closed';
+      out.closed = true;
+      this.ring = [];
+      this.count = 0;
+      this.hold = undefined;
+      this.heldCount = 0;
+      this.rtxAt = this.ackAt = this.closeAt = Infinity;
+    }
+  }
+}

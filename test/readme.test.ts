@@ -1,0 +1,49 @@
+/**
+ * Every ```ts block of the README and docs/*.md runs here, importing the library from src/.
+ * A `console.log(...)` line ending in `// → expected` must print exactly `expected`.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(__dirname, '..');
+const tmp = join(root, 'test', '.doc-blocks');
+const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+function blocks(file: string): { code: string; line: number }[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const out: { code: string; line: number }[] = [];
+  const re = /^```ts\n([\s\S]*?)^```/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ code: m[1]!, line: text.slice(0, m.index).split('\n').length });
+  }
+  return out;
+}
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const all = docs.flatMap((file) => blocks(file).map((b, i) => [file, b.line, i, b.code] as const));
+
+describe('documentation code examples', () => {
+  it('the README shows at least two examples', () => expect(all.filter(([f]) => f === 'README.md').length).toBeGreaterThanOrEqual(2));
+  it.each(all)('%s block at line %i runs', async (file, _line, i, code) => {
+    mkdirSync(tmp, { recursive: true });
+    const src = code
+      .replace(/from 'l2tp-wire\/(\w+)'/g, (_m, sub: string) => `from ${JSON.stringify(join(root, 'src', `${sub}.ts`))}`)
+      .replace(/from 'l2tp-wire'/g, `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`);
+    const path = join(tmp, `${file.replace(/\W/g, '_')}_${i}.ts`);
+    writeFileSync(path, src);
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' '));
+    });
+    try {
+      await import(/* @vite-ignore */ pathToFileURL(path).href + `?t=${Date.now()}`);
+    } finally {
+      spy.mockRestore();
+    }
+    const expected = [...code.matchAll(/console\.log\(.*\);\s*\/\/ → (.*)$/gm)].map((m) => m[1]!.trim());
+    expect(printed.slice(0, expected.length)).toEqual(expected);
+  });
+});
