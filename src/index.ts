@@ -58,3 +58,7 @@ export {
 export * from './wire/md5.js';
 export * from './wire/hidden.js';
 export * from './wire/challenge.js';
+export { Sequencer, retransmissionCycle } from './reliable/index.js';
+export type { AckMessage, CongestionMode, ReceivedControl, SequencerOptions, SequencerOutput, SequencerState } from './reliable/index.js';
+export type { Transport, TransportAddress, TransportKind } from './client/transport.js';
+export { StreamFramer, toStreamMessage, STREAM_MAX_MESSAGE_LENGTH } from './transports/stream-framer.js';

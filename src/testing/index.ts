@@ -8,3 +8,11 @@ export { SimulatedLink } from './link.js';
 export type { LinkOptions, LinkStats } from './link.js';
 export { Simulation } from './simulation.js';
 export type { SimEndpoint, SimMessage, SimulationOptions } from './simulation.js';
+export {
+  memoryTransportPair,
+  type MemoryTransportPair,
+  type MemoryTransportPairOptions,
+  type MemoryLinkFilter,
+  type MemoryLinkRecord,
+  type MemoryEnd,
+} from '../transports/memory.js';

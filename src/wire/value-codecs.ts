@@ -354,6 +354,12 @@ export function bytes(minLength = 0, maxLength = MAX, lengths?: readonly number[
     kind: 'bytes',
     minLength,
     maxLength,
+    validate:
+      lengths === undefined
+        ? undefined
+        : (_b, o, length) => {
+            if (!lengths.includes(length)) fail('BAD_AVP_VALUE', `value is ${length} bytes; only ${lengths.join(' or ')} allowed`, o);
+          },
     decode(b, o, length) {
       if (lengths !== undefined && !lengths.includes(length)) {
         fail('BAD_AVP_VALUE', `value is ${length} bytes; only ${lengths.join(' or ')} allowed`, o);
@@ -392,6 +398,9 @@ export function u16List(minCount = 0, maxCount = MAX >> 1): ValueCodec<readonly 
     kind: 'u16List',
     minLength: minCount * 2,
     maxLength: maxCount * 2,
+    validate(_b, o, length) {
+      if (length & 1) fail('BAD_AVP_VALUE', `a list of 16-bit values cannot be ${length} bytes (odd)`, o);
+    },
     decode(b, o, length) {
       if (length & 1) fail('BAD_AVP_VALUE', `a list of 16-bit values cannot be ${length} bytes (odd)`, o);
       const out = new Array<number>(length >> 1);
@@ -442,6 +451,9 @@ export const resultCode: ValueCodec<ResultCodeValue> = {
   kind: 'resultCode',
   minLength: 2,
   maxLength: MAX,
+  validate(_b, o, length) {
+    if (length === 3) fail('BAD_AVP_VALUE', 'Result Code AVP value is 3 bytes: the Error Code needs 2 (RFC 2661 §4.4.2)', o);
+  },
   decode(b, o, length) {
     const result = (b[o]! << 8) | b[o + 1]!;
     if (length === 2) return { result };
