@@ -41,6 +41,7 @@ export {
   encodingLength,
   CONTROL_HEADER_LENGTH,
   type ControlMessage,
+  type ControlMessageJson,
   type ControlMessageInit,
   type ParseControlOptions,
   type HidingOptions,

@@ -551,6 +551,7 @@ const VENDOR_AVPS = [
   avp(V.BroadbandForum, 254, 'IWF-Session', 'iwfSession', BBF, MAY, CLEAR, raw),
 ] as const;
 
+
 type Entry = (typeof IETF_AVPS)[number] | (typeof VENDOR_AVPS)[number];
 
 /**

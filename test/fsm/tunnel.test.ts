@@ -122,7 +122,7 @@ describe('TunnelFsm: HELLO keepalive (RFC 2661 §6.5)', () => {
     const pair = new Pair({ helloInterval: 1_000 }, {});
     up(pair);
     // Cut the link from b to a: a's HELLO is never acked.
-    (pair as unknown as { ba: { send: () => void } }).ba.send = () => {};
+    pair.drop = (w) => w.from === 'b';
     pair.run(pair.now + 60_000);
     const [s] = pair.actions('a', 'stopped');
     expect(s!.error?.code).toBe('TIMEOUT');

@@ -1,0 +1,55 @@
+/**
+ * How the LNS tells tunnels apart before any state machine sees a message (RFC 2661 §3.1,
+ * §7.2): a look at the first header bytes, and the key of a half-open tunnel.
+ * @internal
+ */
+
+/** The header fields routing needs. */
+export interface RoutingHeader {
+  /** T bit: a control message (RFC 2661 §3.1). */
+  readonly control: boolean;
+  /** The header's Tunnel ID: ours, or 0 on an SCCRQ. */
+  readonly tunnelId: number;
+  /** Nr of a control message (it always carries S=1, §3.1); -1 for data. */
+  readonly nr: number;
+  /** A control message with no AVPs: an ack (ZLB, §5.8). */
+  readonly zlb: boolean;
+}
+
+/**
+ * Read the Tunnel ID (and Nr of a control message) of an L2TPv2 message without parsing it,
+ * or `undefined` when it is too short or not L2TPv2. Fields per RFC 2661 §3.1: flags word,
+ * optional Length (L), Tunnel ID, Session ID, optional Ns/Nr (S).
+ */
+export function peekHeader(b: Uint8Array): RoutingHeader | undefined {
+  if (b.length < 6) return undefined;
+  const flags = (b[0]! << 8) | b[1]!;
+  if ((flags & 0x000f) !== 2) return undefined;
+  const control = (flags & 0x8000) !== 0;
+  const hasLength = (flags & 0x4000) !== 0;
+  const o = hasLength ? 4 : 2;
+  if (b.length < o + 4) return undefined;
+  const tunnelId = (b[o]! << 8) | b[o + 1]!;
+  if (!control) return { control, tunnelId, nr: -1, zlb: false };
+  // A control message must carry L and S (§3.1); without them it is garbage to drop.
+  if (!hasLength || (flags & 0x0800) === 0 || b.length < 12) return undefined;
+  const length = (b[2]! << 8) | b[3]!;
+  return { control, tunnelId, nr: (b[10]! << 8) | b[11]!, zlb: length === 12 };
+}
+
+/**
+ * `a` is at or after `b` in 16-bit serial arithmetic (RFC 2661 §5.8: Ns/Nr compare modulo
+ * 2^16).
+ */
+export function serialAtOrAfter(a: number, b: number): boolean {
+  return ((a - b) & 0xffff) < 0x8000;
+}
+
+/**
+ * The key of a tunnel before our Tunnel ID is known to the peer: where the SCCRQ came from
+ * and the peer's Assigned Tunnel ID (§4.4.3). Two LACs behind one NAT share the address and
+ * port but not, as a rule, the Assigned Tunnel ID; a retransmitted SCCRQ has all three equal.
+ */
+export function sccrqKey(path: string, assignedTunnelId: number): string {
+  return `${path}#${assignedTunnelId}`;
+}
