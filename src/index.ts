@@ -63,3 +63,21 @@ export { Sequencer, retransmissionCycle } from './reliable/index.js';
 export type { AckMessage, CongestionMode, ReceivedControl, SequencerOptions, SequencerOutput, SequencerState } from './reliable/index.js';
 export type { Transport, TransportAddress, TransportKind } from './client/transport.js';
 export { StreamFramer, toStreamMessage, STREAM_MAX_MESSAGE_LENGTH } from './transports/stream-framer.js';
+export { TunnelFsm, TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition, recognisedAvp, compareTieBreakers } from './fsm/index.js';
+export type {
+  TunnelOptions,
+  RandomBytes,
+  TunnelState,
+  SessionState,
+  TunnelRole,
+  TunnelEvent,
+  TunnelAction,
+  PeerInfo,
+  CallInfo,
+  CallOptions,
+  IncomingCallOptions,
+  OutgoingCallOptions,
+  Transition,
+  TunnelTableEvent,
+  SessionTableEvent,
+} from './fsm/index.js';
