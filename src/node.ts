@@ -21,3 +21,15 @@ export {
   type TcpListenerOptions,
   type TcpListener,
 } from './transports/node-tcp.js';
+export {
+  createLns,
+  type Lns,
+  type LnsOptions,
+  type LnsLimits,
+  type LnsStats,
+  type LnsAddress,
+  type LnsTunnel,
+  type LnsSession,
+  type LnsEvents,
+  type DownReason,
+} from './server/index.js';

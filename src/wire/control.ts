@@ -323,17 +323,28 @@ const NON_AVP_KEYS = new Set(['version', 'tunnelId', 'sessionId', 'ns', 'nr', 't
 interface Plan {
   readonly defs: readonly AvpDef[];
   readonly rank: Map<string, number>;
+  /** Builders' defaults, by rank (cached per defaults object). */
+  defaultsFor: WeakMap<object, readonly unknown[]>;
 }
 const plans: Plan[] = [];
 function planOf(type: number): Plan {
   let p = type < 256 ? plans[type] : undefined;
   if (p === undefined) {
     const defs = messageAvps(type).filter((d) => d.key !== 'messageType');
-    p = { defs, rank: new Map(defs.map((d, i) => [d.key, i])) };
+    p = { defs, rank: new Map(defs.map((d, i) => [d.key, i])), defaultsFor: new WeakMap() };
     if (type < 256) plans[type] = p;
   }
   return p;
 }
+function defaultsByRank(plan: Plan, defaults: Readonly<Record<string, unknown>>): readonly unknown[] {
+  let a = plan.defaultsFor.get(defaults);
+  if (a === undefined) {
+    a = plan.defs.map((d) => defaults[d.key]);
+    plan.defaultsFor.set(defaults, a);
+  }
+  return a;
+}
+
 /** Reused per encode: the typed values of the plan's rows, by rank. */
 const slots: unknown[] = [];
 
@@ -452,15 +463,14 @@ function writeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Re
     if (r !== undefined) slots[r] = v;
     else if (!NON_AVP_KEYS.has(k)) (others ??= []).push(k);
   }
-  if (defaults !== undefined) {
-    for (const k in defaults) {
-      const r = rank.get(k);
-      if (r !== undefined && slots[r] === undefined) slots[r] = defaults[k];
-    }
-  }
+  const byRank = defaults === undefined ? undefined : defaultsByRank(plan, defaults);
   for (let i = 0; i < defs.length; i++) {
-    const v = slots[i];
-    if (v === undefined) continue;
+    let v = slots[i];
+    if (v === undefined) {
+      if (byRank === undefined) continue;
+      v = byRank[i];
+      if (v === undefined) continue;
+    }
     slots[i] = undefined;
     const d = defs[i]!;
     if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;

@@ -15,7 +15,7 @@ import {
   AVP_HEADER_LENGTH,
   MessageType,
   avpDef,
-  avpDefByKey,
+  encodeControl,
   messageAvps,
   messageDef,
   cdn,
@@ -304,14 +304,14 @@ export interface BuilderCase {
   readonly options: Record<string, unknown>;
 }
 
-export const builderCaseArb: fc.Arbitrary<BuilderCase> = fc.constantFrom(...BUILDERS).chain((builder) => {
+export const builderCaseArb: fc.Arbitrary<BuilderCase> = fc.constantFrom(...BUILDERS).chain((builder): fc.Arbitrary<BuilderCase> => {
   const header = fc.record({ tunnelId: u16, sessionId: u16, ns: u16, nr: u16 }, { requiredKeys: [] });
-  if (builder.type === 0) return header.map((options) => ({ builder, options }));
+  if (builder.type === 0) return header.map((options): BuilderCase => ({ builder, options }));
   const required = requiredDefs(builder.type);
   const optional = messageAvps(builder.type).filter((d) => !required.includes(d) && d.type !== 36);
   return fc
     .tuple(header, fc.tuple(...required.map((d) => typedValueArb(d))), fc.subarray(optional).chain((ds) => fc.tuple(fc.constant(ds), fc.tuple(...ds.map((d) => typedValueArb(d))))))
-    .map(([h, req, [ods, ovs]]) => {
+    .map(([h, req, [ods, ovs]]): BuilderCase => {
       const options: Record<string, unknown> = { ...h };
       required.forEach((d, i) => (options[d.key] = req[i]));
       ods.forEach((d, i) => (options[d.key] = ovs[i]));
@@ -428,13 +428,8 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 
 /** Encoded valid messages (copied out of the encoder's pool) and the secret they need. */
 export const encodedMessageArb: fc.Arbitrary<{ bytes: Uint8Array; secret: string | undefined }> = controlMessageArb({ maxFields: 12 }).map(
-  (g) => ({ bytes: encodeOrThrow(g.init).slice(), secret: g.secret }),
+  (g) => ({ bytes: encodeControl(g.init).slice(), secret: g.secret }),
 );
-
-import { encodeControl } from '../../src/index.js';
-function encodeOrThrow(init: ControlMessageInit): Uint8Array {
-  return encodeControl(init);
-}
 
 /** A valid message with 1–3 mutations applied, or two valid messages spliced together. */
 export const mutatedMessageArb: fc.Arbitrary<{ bytes: Uint8Array; secret: string | undefined }> = fc.oneof(
@@ -475,5 +470,3 @@ export const looksLikeL2tpArb: fc.Arbitrary<Uint8Array> = fc
     }
     return b;
   });
-
-export { avpDefByKey };

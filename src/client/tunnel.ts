@@ -1,0 +1,554 @@
+/**
+ * The async driver of one control connection: binds a {@link TunnelFsm} to a {@link Transport}
+ * and one timer. It feeds the FSM what arrives, carries out what the FSM returns, and re-arms a
+ * single `setTimeout` from `nextDeadline()` and its own waits' deadlines. It never reads bytes
+ * itself: all protocol logic stays in the FSM.
+ * @module
+ */
+import { TunnelFsm } from '../fsm/tunnel.js';
+import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
+import { L2tpError } from '../wire/errors.js';
+import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
+import { transportFailure, withResult, type StopError } from './driver-errors.js';
+import { Emitter } from './emitter.js';
+import { checkWait, type ResolvedDriverOptions, type WaitOptions } from './options.js';
+import { Pending, type PendingHooks } from './pending.js';
+import { MAX_TIMER_DELAY, type AbortSignalLike } from './platform.js';
+import { Session, type SessionHost } from './session.js';
+import type { Transport } from './transport.js';
+
+/** How a tunnel ended. */
+export interface TunnelStop {
+  /** `'peer'` when the peer sent StopCCN; `'local'` otherwise (our close, a timeout, a failure). */
+  readonly by: 'local' | 'peer';
+  /** The StopCCN's Result Code (RFC 2661 §4.4.2), sent or received, when there was one. */
+  readonly result?: ResultCodeValue;
+  /**
+   * Set unless we closed on request: `PEER_STOPPED` (with `result`), `TIMEOUT`, `AUTH_FAILED`,
+   * `PROTOCOL`, `TRANSPORT`, `ABORTED`, or a parse error code.
+   */
+  readonly error?: StopError;
+}
+
+/** Events of a {@link Tunnel}: name → listener arguments. */
+export type TunnelEvents = {
+  /** The peer placed a call on this tunnel (its ICRQ or OCRQ was answered) and it is up. */
+  session: [session: Session];
+  /** The control connection is over for the user (StopCCN either way, or a failure). Once. */
+  stopped: [stop: TunnelStop];
+  /**
+   * A problem that did not by itself end the tunnel: a message the FSM dropped, a transport error
+   * on a datagram socket (which stays open), a failed send.
+   */
+  error: [error: Error];
+  /** Everything is released (timer cleared, transport closed unless kept). Once, last. */
+  closed: [stop: TunnelStop];
+};
+
+/** Lifecycle of the driver, coarser than the FSM's {@link TunnelState}. */
+type Phase = 'new' | 'opening' | 'open' | 'closing' | 'released';
+
+const noop = (): void => {};
+
+/**
+ * One driven L2TP control connection (RFC 2661 §7.2) and its sessions. Made by `openTunnel()`
+ * (and used inside `probe()` and `establishSession()`).
+ *
+ * Ownership: the tunnel owns its transport and one timer; when it ends, however it ends, the
+ * timer is cleared and the transport closed (unless `keepTransport`), and only then do `closed`
+ * and the `'closed'` event resolve/fire — and only then does a failed `openTunnel()` reject.
+ */
+export class Tunnel implements SessionHost {
+  /** Our Tunnel ID (RFC 2661 §3.1): the peer writes it in every header it sends us. */
+  readonly localTunnelId: number;
+  /** Resolves (never rejects) once the tunnel has ended and released everything. */
+  readonly closed: Promise<TunnelStop>;
+  /** @internal Sees every received message before the FSM does (`probe()` reads the SCCRP). */
+  tap: ((message: Uint8Array) => void) | undefined;
+  /** @internal */
+  readonly frameBuffer: number;
+
+  private readonly fsm: TunnelFsm;
+  private readonly events = new Emitter<TunnelEvents>();
+  private readonly sessions = new Map<number, Session>();
+  private readonly opening = new Map<number, Pending<Session>>();
+  private readonly waits = new Set<Pending<never>>();
+  private phase: Phase = 'new';
+  private peerV: PeerInfo | undefined;
+  private rttV = NaN;
+  private startedAt = NaN;
+  private now = 0;
+  private timer: unknown = undefined;
+  private timerAt = Infinity;
+  private queue: TunnelAction[] = [];
+  private draining = false;
+  private stopV: TunnelStop | undefined;
+  /** Why we are tearing down on our own initiative (timeout, abort, transport), if we are. */
+  private reason: L2tpError | undefined;
+  private releasing: Promise<void> | undefined;
+  private resolveClosed!: (s: TunnelStop) => void;
+
+  /** @internal Use `openTunnel()`. */
+  constructor(
+    /** The transport this tunnel runs on (owned by the tunnel unless `keepTransport`). */
+    readonly transport: Transport,
+    private readonly o: ResolvedDriverOptions,
+  ) {
+    this.fsm = new TunnelFsm(o.fsm);
+    this.localTunnelId = this.fsm.localTunnelId;
+    this.frameBuffer = o.frameBuffer;
+    this.closed = new Promise((r) => (this.resolveClosed = r));
+    transport.onMessage((m) => this.onTransportMessage(m));
+    transport.onError((e) => this.onTransportError(e));
+    transport.onClose((e) => this.onTransportClose(e));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Public state
+
+  /** What the peer told us in its SCCRP/SCCRQ (host name, vendor, window…), once established. */
+  get peer(): PeerInfo {
+    if (this.peerV === undefined) throw new TypeError('tunnel.peer: the tunnel is not established yet');
+    return this.peerV;
+  }
+
+  /** Milliseconds from our SCCRQ to the peer's SCCRP (NaN for a tunnel the peer opened). */
+  get rtt(): number {
+    return this.rttV;
+  }
+
+  /** The peer's Tunnel ID (its Assigned Tunnel ID; 0 until known). */
+  get peerTunnelId(): number {
+    return this.fsm.peerTunnelId;
+  }
+
+  /** The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`). */
+  get state(): TunnelState {
+    return this.fsm.state;
+  }
+
+  /** `initiator` for `openTunnel()`. */
+  get role(): TunnelRole | undefined {
+    return this.fsm.role;
+  }
+
+  /** How the tunnel ended, once it has. */
+  get stop(): TunnelStop | undefined {
+    return this.stopV;
+  }
+
+  /** The sessions that are up. */
+  get liveSessions(): Session[] {
+    return [...this.sessions.values()];
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Events
+
+  /** Listen to `'session'`, `'stopped'`, `'error'` or `'closed'`. Returns a function that unsubscribes. */
+  on<K extends keyof TunnelEvents>(event: K, listener: (...args: TunnelEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Like {@link on}, for the next event only. */
+  once<K extends keyof TunnelEvents>(event: K, listener: (...args: TunnelEvents[K]) => void): () => void {
+    return this.events.once(event, listener);
+  }
+
+  /** Remove a listener. */
+  off<K extends keyof TunnelEvents>(event: K, listener: (...args: TunnelEvents[K]) => void): void {
+    this.events.off(event, listener);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Operations
+
+  /**
+   * @internal Become the initiator (SCCRQ → SCCRP → SCCCN, RFC 2661 §7.2.1) and resolve once
+   * established; on failure reject only after everything is released.
+   */
+  start(): Promise<void> {
+    if (this.phase !== 'new') return Promise.reject(new TypeError('start: the tunnel was already started'));
+    const { timeout, signal } = this.o;
+    const p = this.pending<void>('open tunnel', timeout, signal, {
+      giveUp: (_p, error) => this.teardown(error),
+    });
+    if (p.failure !== undefined) return p.promise; // the signal had already aborted
+    this.phase = 'opening';
+    this.startedAt = this.o.clock();
+    this.openWait = p;
+    this.dispatch({ type: 'open' });
+    return p.promise;
+  }
+  private openWait: Pending<void> | undefined;
+
+  /**
+   * Place a call and resolve with the session once it is up. Default: an incoming call (we act
+   * as LAC: ICRQ → ICRP → ICCN, RFC 2661 §7.4); `{ kind: 'outgoing', calledNumber }` places an
+   * outgoing call (OCRQ → OCRP → OCCN, §7.5).
+   *
+   * Rejects with `L2tpError`: `PEER_STOPPED` (the peer's CDN; `error.result` holds its Result
+   * Code), `TIMEOUT` (default 10 s; a CDN is sent), `ABORTED` (a CDN is sent), or why the tunnel
+   * ended. `TypeError`/`RangeError` for misuse (tunnel not established, bad call options).
+   */
+  openSession(call: CallOptions = { kind: 'incoming' }, options?: WaitOptions): Promise<Session> {
+    let id: number;
+    let p: Pending<Session>;
+    try {
+      const { timeout, signal } = checkWait(options, this.o.timeout, 'openSession');
+      if (this.phase !== 'open') throw new TypeError(`openSession: the tunnel is ${this.stopV ? 'closed' : this.fsm.state}; open sessions on an established tunnel`);
+      if (signal?.aborted) return Promise.reject(new L2tpError('ABORTED', 'open session aborted', undefined, { cause: signal.reason }));
+      const acts = this.handle({ type: 'openSession', call });
+      id = (acts.find((a) => a.type === 'session-opening') as Extract<TunnelAction, { type: 'session-opening' }>).sessionId;
+      p = this.pending<Session>(`open session ${id}`, timeout, signal, {
+        giveUp: (_p, error) => {
+          // Hang up the half-open call (RFC 2661 §6.12): the session-down that follows rejects.
+          if (this.fsm.sessionState(id) !== undefined && this.phase === 'open') this.dispatch({ type: 'closeSession', sessionId: id, result: { result: 3 } });
+          else _p.reject(error);
+        },
+      });
+      this.opening.set(id, p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    this.drain();
+    this.arm();
+    return p.promise;
+  }
+
+  /**
+   * Send a HELLO now (RFC 2661 §6.5), e.g. to check the peer is alive; the FSM also sends one
+   * after `helloInterval` of silence. Resolves once the HELLO is queued for reliable delivery:
+   * the Sequencer retransmits it, and if it is never acknowledged the tunnel stops with
+   * `TIMEOUT` (a `'stopped'` event).
+   * Rejects with `TypeError` unless the tunnel is established.
+   */
+  hello(): Promise<void> {
+    try {
+      if (this.phase !== 'open') throw new TypeError(`hello: the tunnel is ${this.stopV ? 'closed' : this.fsm.state}; wait until it is established`);
+      this.dispatch({ type: 'hello' });
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Tear the tunnel down with a StopCCN (RFC 2661 §5.7; default result 1, "general request") and
+   * resolve once it is acknowledged and everything is released — or, when the peer does not
+   * acknowledge, once `timeout` (default: the tunnel's, 10 s) passes or `signal` aborts, then
+   * releasing anyway. Never rejects for a network reason; closing twice is harmless.
+   */
+  close(result?: ResultCodeValue | number, options?: WaitOptions): Promise<void> {
+    let timeout: number;
+    let signal: AbortSignalLike | undefined;
+    try {
+      ({ timeout, signal } = checkWait(options, this.o.timeout, 'close'));
+      if (result !== undefined && typeof result !== 'number' && (result === null || typeof result !== 'object')) {
+        throw new TypeError('close(result): result must be a StopCCN Result Code number or { result, error?, message? }');
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.releasing !== undefined || this.phase === 'released') return this.releasing ?? Promise.resolve();
+    const p = this.pending<void>('close', timeout, signal, {
+      giveUp: () => this.abandon(undefined),
+      released: (q) => q.resolve(),
+    });
+    if (this.phase !== 'closing') {
+      this.phase = 'closing';
+      this.dispatch({ type: 'close', result: typeof result === 'number' ? { result } : result });
+      if (this.fsm.state === 'closed') this.release();
+    }
+    return p.promise;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // SessionHost (called by Session)
+
+  /** @internal */
+  sendFrame(sessionId: number, frame: Uint8Array): Promise<void> {
+    if (this.phase === 'released' || this.stopV !== undefined) return Promise.reject(this.stopV?.error ?? new L2tpError('ABORTED', 'the tunnel is closed'));
+    let acts: TunnelAction[];
+    try {
+      acts = this.fsm.handle({ type: 'sendFrame', sessionId, frame }, this.o.clock());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    let sent: Promise<void> = Promise.resolve();
+    for (const a of acts) {
+      if (a.type === 'send') sent = this.transportSend(a.bytes);
+      else this.queue.push(a);
+    }
+    this.drain();
+    return sent;
+  }
+
+  /** @internal */
+  closeSession(sessionId: number, result: ResultCodeValue | undefined, cause: Q931CauseValue | undefined): void {
+    if (this.phase === 'released' || this.fsm.sessionState(sessionId) === undefined) return;
+    this.dispatch(result === undefined && cause === undefined ? { type: 'closeSession', sessionId } : { type: 'closeSession', sessionId, result: result ?? { result: 3 }, ...(cause ? { cause } : {}) });
+  }
+
+  /** @internal */
+  sendWen(sessionId: number, callErrors: CallErrorsValue): void {
+    this.dispatch({ type: 'sendWen', sessionId, callErrors });
+  }
+
+  /** @internal */
+  sendSli(sessionId: number, accm: AccmValue): void {
+    this.dispatch({ type: 'sendSli', sessionId, accm });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The loop: events in, actions out
+
+  /** Feed the FSM and queue its actions (not yet carried out). Misuse throws, changing nothing. */
+  private handle(event: TunnelEvent): TunnelAction[] {
+    const now = this.o.clock();
+    const acts = this.fsm.handle(event, now);
+    this.now = now;
+    for (const a of acts) this.queue.push(a);
+    return acts;
+  }
+
+  private dispatch(event: TunnelEvent): void {
+    this.handle(event);
+    this.drain();
+    this.arm();
+  }
+
+  /**
+   * Carry out queued actions in order. Re-entrant calls (a listener that sends or closes) queue
+   * behind the actions still pending, so events keep the FSM's order.
+   */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      let a: TunnelAction | undefined;
+      while ((a = this.queue.shift()) !== undefined) this.carry(a);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private carry(a: TunnelAction): void {
+    switch (a.type) {
+      case 'send':
+        void this.transportSend(a.bytes, true);
+        return;
+      case 'established':
+        this.peerV = a.peer;
+        if (a.peer.role === 'initiator') this.rttV = this.now - this.startedAt;
+        if (this.phase === 'opening') this.phase = 'open';
+        this.openWait?.resolve();
+        this.openWait = undefined;
+        return;
+      case 'session-opening':
+        return; // correlated in openSession()
+      case 'session-up': {
+        const s = new Session(this, { localId: a.sessionId, peerId: a.peerSessionId, kind: a.kind, origin: a.origin, call: a.call });
+        this.sessions.set(a.sessionId, s);
+        const p = this.opening.get(a.sessionId);
+        this.opening.delete(a.sessionId);
+        if (a.origin === 'peer') this.events.emit('session', s);
+        else if (p !== undefined) p.resolve(s);
+        return;
+      }
+      case 'session-down': {
+        const error = a.error !== undefined ? withResult(a.error, a.result) : undefined;
+        const down = { by: a.by, ...(a.result ? { result: a.result } : {}), ...(a.cause ? { cause: a.cause } : {}), ...(error ? { error } : {}) };
+        const s = this.sessions.get(a.sessionId);
+        this.sessions.delete(a.sessionId);
+        if (s !== undefined) s.markDown(down);
+        const p = this.opening.get(a.sessionId);
+        this.opening.delete(a.sessionId);
+        if (p !== undefined) p.reject(p.failure ?? error ?? new L2tpError('ABORTED', `session ${a.sessionId} was closed before it came up`));
+        return;
+      }
+      case 'wen':
+        this.sessions.get(a.sessionId)?.notify('wen', a.callErrors);
+        return;
+      case 'sli':
+        this.sessions.get(a.sessionId)?.notify('sli', a.accm);
+        return;
+      case 'frame':
+        this.sessions.get(a.sessionId)?.deliver(a.payload);
+        return;
+      case 'stopped': {
+        const error = a.error !== undefined ? withResult(a.error, a.result) : this.reason;
+        this.stopped({ by: a.by, ...(a.result ? { result: a.result } : {}), ...(error ? { error } : {}) });
+        return;
+      }
+      case 'closed':
+        this.release();
+        return;
+      case 'error':
+        this.events.emit('error', a.error);
+        return;
+    }
+  }
+
+  private stopped(stop: TunnelStop): void {
+    if (this.stopV !== undefined) return;
+    this.stopV = stop;
+    if (this.phase !== 'released') this.phase = 'closing';
+    this.events.emit('stopped', stop);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Timer: one per tunnel
+
+  private pending<T>(what: string, timeout: number, signal: AbortSignalLike | undefined, hooks: PendingHooks<T>): Pending<T> {
+    const p = new Pending<T>(what, this.o.clock() + timeout, timeout, signal, hooks, (q) => {
+      this.waits.delete(q as Pending<never>);
+    });
+    this.waits.add(p as Pending<never>);
+    if (signal?.aborted) p.giveUp(new L2tpError('ABORTED', `${what} aborted`, undefined, { cause: signal.reason }));
+    else this.arm();
+    return p;
+  }
+
+  /** Re-arm the one timer at the earliest of the FSM's deadline and the waits' deadlines. */
+  private arm(): void {
+    if (this.phase === 'released') return;
+    let d = this.fsm.nextDeadline() ?? Infinity;
+    for (const w of this.waits) if (!w.settled && w.failure === undefined && w.deadline < d) d = w.deadline;
+    if (d === this.timerAt) return;
+    this.clearTimer();
+    this.timerAt = d;
+    if (d === Infinity) return;
+    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, Math.ceil(d - this.o.clock())));
+    this.timer = this.o.timers.setTimeout(() => this.onTimer(), delay);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.o.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.phase === 'released') return;
+    const now = this.o.clock();
+    const d = this.fsm.nextDeadline();
+    if (d !== undefined && d <= now) this.dispatch({ type: 'tick' });
+    for (const w of [...this.waits]) if (w.deadline <= now) w.expire();
+    this.arm();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Transport
+
+  private transportSend(bytes: Uint8Array, control = false): Promise<void> {
+    const t = this.transport;
+    if (this.phase === 'released') return Promise.reject(new L2tpError('TRANSPORT', 'the tunnel is closed'));
+    let sent: Promise<void>;
+    try {
+      sent = t.send(bytes);
+    } catch (e) {
+      sent = Promise.reject(e);
+    }
+    if (!control) return sent;
+    // A control message the Sequencer will retransmit: a failed send is reported, not thrown.
+    sent.catch((e: unknown) => this.onSendFailed(e));
+    return sent.catch(noop);
+  }
+
+  private onSendFailed(e: unknown): void {
+    if (this.phase === 'released' || this.releasing !== undefined) return;
+    const error = transportFailure('send', e);
+    // Before the tunnel is up nothing can come of it; after, a closed transport ends it, while a
+    // datagram socket that reported a transient error stays usable and retransmission goes on.
+    if (this.phase === 'opening' || this.transport.closed) this.teardown(error);
+    else this.events.emit('error', error);
+  }
+
+  private onTransportMessage(m: Uint8Array): void {
+    if (this.phase === 'released' || this.phase === 'new') return;
+    try {
+      this.tap?.(m);
+    } catch (e) {
+      void Promise.reject(e);
+    }
+    this.dispatch({ type: 'received', bytes: m });
+  }
+
+  private onTransportError(e: Error): void {
+    if (this.phase === 'released') return;
+    const error = transportFailure('transport', e);
+    // While opening, an error (ICMP port unreachable on connected UDP: nothing listens there) is
+    // the answer. Afterwards a datagram socket stays open: report and let retransmission decide.
+    if (this.phase === 'opening' || this.transport.closed) this.teardown(error);
+    else this.events.emit('error', error);
+  }
+
+  private onTransportClose(e?: Error): void {
+    if (this.phase === 'released' || this.releasing !== undefined) return;
+    this.abandon(transportFailure('transport closed', e ?? new Error('the transport closed')));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Ending
+
+  /**
+   * End the tunnel on our own initiative for `error` (timeout, abort, transport failure): a
+   * StopCCN when the peer knows us and the transport works, else straight to release.
+   */
+  private teardown(error: L2tpError): void {
+    if (this.releasing !== undefined) return;
+    this.reason ??= error;
+    if (this.transport.closed) return this.abandon(error);
+    if (this.fsm.state !== 'closed') this.dispatch({ type: 'close', result: { result: 2, error: 0, message: error.message.slice(0, 200) } });
+    if (this.fsm.state === 'closed') this.release();
+  }
+
+  /** Give up without the FSM (no I/O possible, or a close that took too long): release now. */
+  private abandon(error: L2tpError | undefined): void {
+    if (this.releasing !== undefined) return;
+    if (error !== undefined) this.reason ??= error;
+    const stopErr = this.stopV?.error ?? this.reason;
+    for (const s of [...this.sessions.values()]) s.markDown({ by: 'local', ...(stopErr ? { error: stopErr } : {}) });
+    this.sessions.clear();
+    this.stopped({ by: 'local', ...(this.reason ? { error: this.reason } : {}) });
+    this.release();
+  }
+
+  /** Clear the timer, settle every wait, close the transport; then `closed`. Idempotent. */
+  private release(): Promise<void> {
+    this.releasing ??= this.doRelease();
+    return this.releasing;
+  }
+
+  private async doRelease(): Promise<void> {
+    this.clearTimer();
+    this.stopped({ by: 'local', ...(this.reason ? { error: this.reason } : {}) });
+    const stop = this.stopV!;
+    this.phase = 'released';
+    const t = this.transport;
+    if (this.o.keepTransport) {
+      t.onMessage(noop);
+      t.onError(noop);
+      t.onClose(noop);
+    } else {
+      try {
+        await t.close();
+      } catch {
+        // close() is documented never to fail; a broken adapter must not keep us from finishing.
+      }
+    }
+    for (const s of [...this.sessions.values()]) s.markDown({ by: stop.by, ...(stop.error ? { error: stop.error } : {}) });
+    this.sessions.clear();
+    const fallback = () => stop.error ?? new L2tpError('ABORTED', 'the tunnel was closed first');
+    for (const w of [...this.waits]) w.release(fallback);
+    for (const p of [...this.opening.values()]) p.release(fallback);
+    this.opening.clear();
+    this.openWait = undefined;
+    this.resolveClosed(stop);
+    this.events.emit('closed', stop);
+    this.events.clear();
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The public shapes of the embedded LNS: options, limits, statistics, tunnel and session
+ * handles, events.
+ * @module
+ */
+import type { TransportAddress } from '../client/transport.js';
+import type { CallInfo, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
+import type { SequencerOptions } from '../reliable/options.js';
+import type { TunnelSecret } from '../wire/challenge.js';
+import type { L2tpError } from '../wire/errors.js';
+import type { ResultCodeValue } from '../wire/value-codecs.js';
+
+/** Caps that keep the LNS's memory bounded whatever peers send. */
+export interface LnsLimits {
+  /**
+   * Most tunnels held at once (half-open, established, or lingering after a StopCCN, RFC 2661
+   * §5.8). A further SCCRQ is dropped and counted in {@link LnsStats.sccrqOverTunnels}.
+   * Default 4096.
+   */
+  maxTunnels?: number;
+  /**
+   * Most half-open tunnels at once (SCCRQ answered, SCCCN not yet received): what an SCCRQ
+   * flood fills. A further SCCRQ is dropped and counted in {@link LnsStats.sccrqOverHalfOpen}.
+   * A half-open tunnel lives at most one retransmission cycle of its SCCRP (§5.8). Default 256.
+   */
+  maxHalfOpen?: number;
+  /** Most sessions per tunnel; a further ICRQ/OCRQ gets CDN result 4 (§4.4.2). Default 1024. */
+  maxSessionsPerTunnel?: number;
+}
+
+/** Options of {@link createLns}. Times in milliseconds. */
+export interface LnsOptions {
+  /** UDP (and TCP) address to bind. Default `127.0.0.1`; use `0.0.0.0` or `::` to expose it. */
+  host?: string;
+  /** UDP port. Default 1701 (RFC 2661 §8.1); 0 picks a free one (see {@link Lns.address}). */
+  port?: number;
+  /** Our Host Name AVP in SCCRP (RFC 2661 §4.4.3). */
+  hostName: string;
+  /** Tunnel secret: challenge every LAC and answer its challenge (§5.1.1); unhide its hidden AVPs (§4.3). */
+  secret?: TunnelSecret;
+  /** Send hideable AVPs hidden (§4.3). Needs `secret`. Default false. */
+  hideAvps?: boolean;
+  /**
+   * Also accept L2TP over TCP (not in any RFC: messages framed by their Length field, see
+   * `StreamFramer`). `true` listens on `port` (a separate free port when `port` is 0).
+   */
+  tcp?: boolean | { port?: number };
+  limits?: LnsLimits;
+  /** Random bytes for Tunnel/Session IDs and challenges. Default `crypto.getRandomValues`. */
+  random?: RandomBytes;
+  /** HELLO after this long without a message from a peer (§6.5). Default 60 000; 0 turns it off. */
+  helloInterval?: number;
+  /** Vendor Name AVP in SCCRP. Default `l2tp-wire`. */
+  vendorName?: string;
+  /** Firmware Revision AVP in SCCRP. Omitted by default. */
+  firmwareRevision?: number;
+  /** Control-channel reliable-delivery settings of every tunnel (§5.8); tests shorten them. */
+  sequencer?: SequencerOptions;
+  /** Send every PPP frame received on a session straight back on it (tests, demos). Default false. */
+  echo?: boolean;
+  /** Called with every PPP frame received on a session (a view: copy it to keep it past the call). */
+  onFrame?: (session: LnsSession, frame: Uint8Array) => void;
+  /** How long {@link Lns.close} waits for the StopCCNs to be acknowledged. Default 1000. */
+  closeTimeout?: number;
+  /** Abort the bind: rejects with `L2tpError('ABORTED')`. */
+  signal?: AbortSignal;
+}
+
+/** Where the LNS listens (actual ports, also when 0 was asked for). */
+export interface LnsAddress extends TransportAddress {
+  readonly family: 'IPv4' | 'IPv6';
+  /** The TCP listener, when `tcp` was set. */
+  readonly tcp?: TransportAddress;
+}
+
+/** Counters and gauges of an LNS (a snapshot). */
+export interface LnsStats {
+  /** Tunnels held now: half-open, established, or lingering after our StopCCN (§5.8). */
+  readonly tunnels: number;
+  /** Tunnels whose SCCRP is out and SCCCN not yet in. */
+  readonly halfOpen: number;
+  /** Tunnels established now. */
+  readonly established: number;
+  /** Sessions established now. */
+  readonly sessions: number;
+  /** Tunnels that reached `established`, ever. */
+  readonly tunnelsOpened: number;
+  /** Sessions that came up, ever. */
+  readonly sessionsOpened: number;
+  /** Messages received (datagrams and framed stream messages). */
+  readonly messagesIn: number;
+  readonly framesIn: number;
+  readonly framesOut: number;
+  /** SCCRQs dropped because {@link LnsLimits.maxHalfOpen} half-open tunnels were held. */
+  readonly sccrqOverHalfOpen: number;
+  /** SCCRQs dropped because {@link LnsLimits.maxTunnels} tunnels were held. */
+  readonly sccrqOverTunnels: number;
+  /** SCCRQs dropped because the LNS is closing. */
+  readonly sccrqWhileClosing: number;
+  /** Messages for a Tunnel ID we do not hold (dropped silently, as xl2tpd does). */
+  readonly unknownTunnel: number;
+  /** Messages that are not L2TPv2 or do not parse, for no tunnel of ours (dropped). */
+  readonly malformed: number;
+  /** Remote protocol errors our tunnels reported and survived (the FSM `error` action). */
+  readonly protocolErrors: number;
+  /** Times a tunnel's peer address changed (NAT rebinding, or a TCP reconnect). */
+  readonly rebinds: number;
+  readonly sendErrors: number;
+  /** PPP frames dropped because a session's `frames()` queue was full. */
+  readonly framesDropped: number;
+  /** Entries in the deadline queue (live and stale; bounded by about twice the tunnels). */
+  readonly deadlines: number;
+  /** Timers armed by the LNS: 0 or 1, whatever the number of tunnels. */
+  readonly timers: number;
+}
+
+/** Why a tunnel or session went down. */
+export interface DownReason {
+  /** Who ended it: we (StopCCN/CDN sent, or a timeout) or the peer. */
+  readonly by: 'local' | 'peer';
+  readonly result?: ResultCodeValue;
+  /** Set unless we ended it on request. */
+  readonly error?: L2tpError;
+}
+
+/** One control connection the LNS holds. */
+export interface LnsTunnel {
+  /** Our Tunnel ID (unique within the LNS): the peer writes it in every header. */
+  readonly id: number;
+  /** What the LAC said in its SCCRQ, once established. */
+  readonly peer: PeerInfo | undefined;
+  /** Where replies go now (follows NAT rebinding). */
+  readonly remote: TransportAddress;
+  readonly transport: 'udp' | 'tcp';
+  readonly state: TunnelState;
+  /** Its established sessions. */
+  sessions(): LnsSession[];
+  /** Send a HELLO now (§6.5). @throws `TypeError` unless established. */
+  hello(): void;
+  /** Tear it down with a StopCCN (§5.7). Default result 1 (general request). Idempotent. */
+  close(result?: ResultCodeValue): void;
+}
+
+/** One established session (call) on a tunnel of the LNS. */
+export interface LnsSession {
+  readonly tunnel: LnsTunnel;
+  /** Our Session ID. */
+  readonly id: number;
+  /** The LAC's Session ID. */
+  readonly peerId: number;
+  readonly kind: 'incoming' | 'outgoing';
+  readonly call: CallInfo;
+  /** True once the session is down (CDN either way, or its tunnel went down). */
+  readonly closed: boolean;
+  /**
+   * The PPP frames received on this session, as an async iterator that ends when the session
+   * does. Frames are queued (up to 64, oldest dropped) from the start unless the LNS has
+   * `onFrame` or `echo`, and from the first call of `frames()` otherwise. Always the same iterator.
+   */
+  frames(): AsyncIterableIterator<Uint8Array>;
+  /**
+   * Send one PPP frame to the LAC as a data message. Rejects with `L2tpError` (`PEER_STOPPED`
+   * when the session is down, `TRANSPORT` when the send fails).
+   */
+  send(frame: Uint8Array): Promise<void>;
+  /** Hang up with a CDN (§6.12). Default result 3 (administrative). Idempotent. */
+  close(result?: ResultCodeValue): void;
+}
+
+/** Events of an {@link Lns} and their arguments. */
+export interface LnsEvents {
+  'tunnel-up': [tunnel: LnsTunnel];
+  'tunnel-down': [tunnel: LnsTunnel, why: DownReason];
+  'session-up': [session: LnsSession];
+  'session-down': [session: LnsSession, why: DownReason];
+}
+
+/** A running embedded LNS. */
+export interface Lns {
+  /** The bound address, with the actual ports. */
+  address(): LnsAddress;
+  /** A snapshot of counters and gauges. */
+  readonly stats: LnsStats;
+  /** Tunnels held now (half-open ones included). */
+  tunnels(): LnsTunnel[];
+  /**
+   * Sessions as they come up, as an async iterator; it ends when the LNS closes. Sessions that
+   * come up while no iterator is open are not queued for later ones.
+   */
+  sessions(): AsyncIterableIterator<LnsSession>;
+  /** Listen for an event; returns a function that removes the listener. */
+  on<E extends keyof LnsEvents>(event: E, listener: (...args: LnsEvents[E]) => void): () => void;
+  /**
+   * Shut down: StopCCN result 6 ("requester is being shut down", RFC 2661 §4.4.2) to every
+   * tunnel, wait up to `closeTimeout` for the acks, then release every socket and timer.
+   * Idempotent; resolves when everything is released.
+   */
+  close(): Promise<void>;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+}
