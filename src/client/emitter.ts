@@ -8,16 +8,19 @@
 /** Map of event name to the listener's argument list. */
 export type EventMap = { [event: string]: unknown[] };
 
+type Listener = (...args: unknown[]) => void;
+
 /** Subscribe to and emit typed events. */
 export class Emitter<E extends EventMap> {
-  private readonly listeners = new Map<keyof E, Array<(...args: never[]) => void>>();
+  private readonly listeners = new Map<keyof E, Listener[]>();
 
   /** Call `listener` on every `event`. Returns a function that unsubscribes it. */
   on<K extends keyof E>(event: K, listener: (...args: E[K]) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError(`on(${String(event)}, listener): listener must be a function, got ${typeof listener}`);
     const list = this.listeners.get(event);
-    if (list === undefined) this.listeners.set(event, [listener as (...args: never[]) => void]);
-    else list.push(listener as (...args: never[]) => void);
+    const l = listener as unknown as Listener;
+    if (list === undefined) this.listeners.set(event, [l]);
+    else list.push(l);
     return () => this.off(event, listener);
   }
 
@@ -34,7 +37,7 @@ export class Emitter<E extends EventMap> {
   off<K extends keyof E>(event: K, listener: (...args: E[K]) => void): void {
     const list = this.listeners.get(event);
     if (list === undefined) return;
-    const i = list.indexOf(listener as (...args: never[]) => void);
+    const i = list.indexOf(listener as unknown as Listener);
     if (i >= 0) list.splice(i, 1);
   }
 
@@ -49,7 +52,7 @@ export class Emitter<E extends EventMap> {
     if (list === undefined || list.length === 0) return;
     for (const l of list.slice()) {
       try {
-        (l as (...a: E[K]) => void)(...args);
+        l(...(args as unknown[]));
       } catch (e) {
         void Promise.reject(e);
       }

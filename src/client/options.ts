@@ -89,18 +89,17 @@ export function resolveDriverOptions(options: OpenTunnelOptions, stream: boolean
     throw new TypeError(`${what}: timers must be an object with setTimeout and clearTimeout`);
   }
   if (!Number.isInteger(frameBuffer) || frameBuffer < 0) throw new RangeError(`${what}: frameBuffer must be an integer ≥ 0, got ${String(frameBuffer)}`);
-  const seq = options.sequencer;
+  const { timeout: _t, signal: _s, clock: _c, timers: _ti, keepTransport: _k, frameBuffer: _f, ...tunnel } = options;
+  const seq = tunnel.sequencer;
   const fsm: TunnelOptions = {
-    ...options,
-    hostName: options.hostName ?? 'l2tp-wire',
+    ...tunnel,
+    hostName: tunnel.hostName ?? 'l2tp-wire',
     random,
-    dataWithLength: options.dataWithLength ?? stream,
+    dataWithLength: tunnel.dataWithLength ?? stream,
     // A client that closes wants its promise back once the StopCCN is acknowledged: the peer has
     // then cleared the tunnel and sends nothing more (RFC 2661 §5.7). Pass sequencer.closeLinger
     // to keep acking for the full retransmission cycle of §5.8 instead.
     sequencer: { ...seq, closeLinger: seq?.closeLinger ?? 0 },
   };
-  // Driver-only keys are harmless to the FSM, but keep its options tidy.
-  for (const k of ['timeout', 'signal', 'clock', 'timers', 'keepTransport', 'frameBuffer'] as const) delete (fsm as Record<string, unknown>)[k];
   return { fsm, timeout, signal, clock, timers, keepTransport: Boolean(keepTransport), frameBuffer };
 }

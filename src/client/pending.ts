@@ -17,8 +17,17 @@ export interface PendingHooks<T> {
   released?(pending: Pending<T>): void;
 }
 
+/** What the tunnel's timer needs from any wait, whatever it resolves with. @internal */
+export interface Wait {
+  readonly deadline: number;
+  readonly settled: boolean;
+  readonly failure: L2tpError | undefined;
+  expire(): void;
+  release(fallback: () => L2tpError): void;
+}
+
 /** @internal */
-export class Pending<T> {
+export class Pending<T> implements Wait {
   readonly promise: Promise<T>;
   /** Why this wait gave up, once it has. */
   failure: L2tpError | undefined;

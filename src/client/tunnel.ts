@@ -12,7 +12,7 @@ import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from
 import { transportFailure, withResult, type StopError } from './driver-errors.js';
 import { Emitter } from './emitter.js';
 import { checkWait, type ResolvedDriverOptions, type WaitOptions } from './options.js';
-import { Pending, type PendingHooks } from './pending.js';
+import { Pending, type PendingHooks, type Wait } from './pending.js';
 import { MAX_TIMER_DELAY, type AbortSignalLike } from './platform.js';
 import { Session, type SessionHost } from './session.js';
 import type { Transport } from './transport.js';
@@ -72,7 +72,7 @@ export class Tunnel implements SessionHost {
   private readonly events = new Emitter<TunnelEvents>();
   private readonly sessions = new Map<number, Session>();
   private readonly opening = new Map<number, Pending<Session>>();
-  private readonly waits = new Set<Pending<never>>();
+  private readonly waits = new Set<Wait>();
   private phase: Phase = 'new';
   private peerV: PeerInfo | undefined;
   private rttV = NaN;
@@ -402,9 +402,9 @@ export class Tunnel implements SessionHost {
 
   private pending<T>(what: string, timeout: number, signal: AbortSignalLike | undefined, hooks: PendingHooks<T>): Pending<T> {
     const p = new Pending<T>(what, this.o.clock() + timeout, timeout, signal, hooks, (q) => {
-      this.waits.delete(q as Pending<never>);
+      this.waits.delete(q);
     });
-    this.waits.add(p as Pending<never>);
+    this.waits.add(p);
     if (signal?.aborted) p.giveUp(new L2tpError('ABORTED', `${what} aborted`, undefined, { cause: signal.reason }));
     else this.arm();
     return p;

@@ -62,7 +62,10 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: ['wait-ctl-conn', 'established'], event: 'close', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.7' },
   { from: LIVE, event: 'recv-out-of-state', next: 'closing', action: 'send StopCCN (result 7, FSM error)', rfc: 'RFC 2661 §7.2.1' },
   { from: LIVE, event: 'recv-broken', next: 'closing', action: 'send StopCCN (result 2)', rfc: 'RFC 2661 §4.1, §4.4.2' },
-  { from: ['idle', ...LIVE], event: 'recv-StopCCN', next: 'closed', action: 'ack (ZLB); clean up', rfc: 'RFC 2661 §7.2.1, §5.7' },
+  { from: ['idle'], event: 'recv-StopCCN', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
+  // §5.7: the recipient of a StopCCN acks it and keeps enough state to ack its retransmissions
+  // for a full retransmission cycle, in case the ZLB is lost.
+  { from: LIVE, event: 'recv-StopCCN', next: 'closing', action: 'ack (ZLB); clear sessions; keep acking retransmissions', rfc: 'RFC 2661 §7.2.1, §5.7' },
   { from: ['established'], event: 'hello-due', next: 'established', action: 'send HELLO', rfc: 'RFC 2661 §6.5' },
   { from: LIVE, event: 'retries-exhausted', next: 'closed', action: 'clean up (sessions cleared)', rfc: 'RFC 2661 §5.8' },
   { from: ['closing'], event: 'recv-StopCCN', next: 'closing', action: 'ack', rfc: 'RFC 2661 §5.8' },

@@ -614,18 +614,23 @@ export class TunnelFsm {
     this.established();
   }
 
-  /** The peer's StopCCN (§5.7): ack at once, clear every session, done. */
+  /**
+   * The peer's StopCCN (§5.7): ack at once, clear every session, then linger for a full
+   * retransmission cycle so a retransmitted StopCCN (our ZLB lost) is acked again.
+   */
   private onStopccn(m: ControlMessage): void {
     if (!this.go('recv-StopCCN')) return;
     const seq = this.seq!;
     if (this.peerId === 0 && m.assignedTunnelId !== undefined) this.peerId = m.assignedTunnelId;
-    // Ack now rather than after the ack delay: we are about to forget this tunnel.
-    this.ackDue = undefined;
+    // Ack now rather than after the ack delay: the peer is waiting for it to let go.
     this.acts.push({ type: 'send', bytes: zlb({ tunnelId: this.peerId, ns: seq.nextNs, nr: seq.nextNr }) });
     const r = m.resultCode;
     const error = new L2tpError('PEER_STOPPED', `peer sent StopCCN${r ? ` (result ${r.result}${r.error !== undefined ? `, error ${r.error}` : ''}${r.message ? `: ${r.message}` : ''})` : ''}`);
     this.sessions.allDown('peer', error);
     this.stopped('peer', r, error);
-    this.finish();
+    if (this.st === 'closing') this.absorb(seq.abandon(this.now));
+    else this.finish();
+    // The ZLB above already carries this ack.
+    this.ackDue = undefined;
   }
 }

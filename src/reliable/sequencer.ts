@@ -198,6 +198,20 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
 
   /**
+   * The peer ended the control connection (a StopCCN arrived, RFC 2661 §5.7): drop everything
+   * queued or in flight (the peer will acknowledge none of it) and linger as {@link close}
+   * does, still acknowledging the peer's retransmissions in case our ZLB was lost.
+   */
+  abandon(now: number): SequencerOutput<T> {
+    this.ring.fill(undefined);
+    this.head = 0;
+    this.count = 0;
+    this.una = this.nxt = this.max;
+    this.rtxAt = Infinity;
+    return this.close(now);
+  }
+
+  /**
    * The peer's Receive Window Size AVP arrived (RFC 2661 §4.4.3). Takes effect on the next
    * transmission. Values above 32768 act as 32768 (serial arithmetic allows no more).
    *

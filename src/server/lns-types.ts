@@ -14,7 +14,7 @@ import type { ResultCodeValue } from '../wire/value-codecs.js';
 export interface LnsLimits {
   /**
    * Most tunnels held at once (half-open, established, or lingering after a StopCCN, RFC 2661
-   * §5.8). A further SCCRQ is dropped and counted in {@link LnsStats.sccrqOverTunnels}.
+   * §5.7). A further SCCRQ is dropped and counted in {@link LnsStats.sccrqOverTunnels}.
    * Default 4096.
    */
   maxTunnels?: number;
@@ -42,7 +42,9 @@ export interface LnsOptions {
   hideAvps?: boolean;
   /**
    * Also accept L2TP over TCP (not in any RFC: messages framed by their Length field, see
-   * `StreamFramer`). `true` listens on `port` (a separate free port when `port` is 0).
+   * `StreamFramer`). `true` listens on `port` (a separate free port when `port` is 0). At most
+   * `limits.maxTunnels` connections are accepted at once; a tunnel whose connection closes is
+   * dropped at once (its peer cannot be reached any more).
    */
   tcp?: boolean | { port?: number };
   limits?: LnsLimits;
@@ -75,12 +77,18 @@ export interface LnsAddress extends TransportAddress {
 
 /** Counters and gauges of an LNS (a snapshot). */
 export interface LnsStats {
-  /** Tunnels held now: half-open, established, or lingering after our StopCCN (§5.8). */
+  /** Tunnels held now: `halfOpen` + `established` + `lingering`. */
   readonly tunnels: number;
   /** Tunnels whose SCCRP is out and SCCCN not yet in. */
   readonly halfOpen: number;
   /** Tunnels established now. */
   readonly established: number;
+  /**
+   * Tunnels down for the user but still acking: after a StopCCN either way the state is kept for
+   * a full retransmission cycle (RFC 2661 §5.7, §5.8; `sequencer.closeLinger`, 31 s by default)
+   * so a retransmitted StopCCN is acked again.
+   */
+  readonly lingering: number;
   /** Sessions established now. */
   readonly sessions: number;
   /** Tunnels that reached `established`, ever. */
@@ -169,9 +177,16 @@ export interface LnsSession {
 
 /** Events of an {@link Lns} and their arguments. */
 export interface LnsEvents {
+  /** A control connection reached `established` (SCCCN received, §7.2.1). */
   'tunnel-up': [tunnel: LnsTunnel];
+  /**
+   * An established tunnel ended: StopCCN either way, retransmissions exhausted, its TCP
+   * connection gone, or the LNS closing. Half-open tunnels that never came up fire nothing.
+   */
   'tunnel-down': [tunnel: LnsTunnel, why: DownReason];
+  /** A call came up (ICCN received, or OCRQ answered). */
   'session-up': [session: LnsSession];
+  /** A call ended: CDN either way, or its tunnel went down. */
   'session-down': [session: LnsSession, why: DownReason];
 }
 

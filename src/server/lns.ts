@@ -8,85 +8,35 @@
  * reply to wherever it now sends from. An SCCRQ has Tunnel ID 0; it is keyed by where it came
  * from and the LAC's Assigned Tunnel ID (§4.4.3), which tells apart LACs behind one NAT and
  * maps a retransmitted SCCRQ to the tunnel it already opened.
+ *
+ * The trade-off of following the peer's address: any datagram carrying a tunnel's ID moves that
+ * tunnel's replies, so someone able to guess a 16-bit Tunnel ID (and spoof nothing else) can
+ * divert them. L2TPv2 control messages carry no per-message authentication to check first
+ * (RFC 2661 §9.2 leaves packet-level security to the layer below, e.g. IPsec, RFC 3193);
+ * counted in `stats.rebinds`.
  * @module
  */
-import type { Transport, TransportAddress } from '../client/transport.js';
-import { TunnelFsm, type PeerInfo, type TunnelAction, type TunnelEvent, type TunnelState } from '../fsm/index.js';
+import type { Transport } from '../client/transport.js';
+import { TunnelFsm, type TunnelAction, type TunnelEvent } from '../fsm/index.js';
 import { randomId16 } from '../fsm/checks.js';
 import { tcpListener, type TcpListener } from '../transports/node-tcp.js';
 import { udpListener, type DatagramPeer, type UdpListener } from '../transports/node-udp.js';
-import { assertBytes, assertInt } from '../wire/bytes.js';
 import { parseControl, type ControlMessage } from '../wire/control.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
-import { DeadlineQueue, type DeadlineOwner } from './deadline-queue.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { peekHeader, sccrqKey, serialAtOrAfter } from './demux.js';
+import { SessionEntry, TunnelEntry, sameVia, viaKey, type LnsCore, type TcpConn, type Via } from './lns-handles.js';
+import { resolveLnsOptions, type Resolved } from './lns-options.js';
 import type { DownReason, Lns, LnsAddress, LnsEvents, LnsOptions, LnsSession, LnsStats, LnsTunnel } from './lns-types.js';
 
-/** Frames a session's `frames()` queue holds before dropping the oldest. */
-const FRAME_QUEUE = 64;
 /** Sessions a `sessions()` iterator holds before dropping the oldest. */
 const SESSION_QUEUE = 1024;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** One accepted TCP connection: a path that may carry several tunnels. */
-interface TcpConn {
-  readonly transport: Transport;
-  readonly key: string;
-  readonly tunnels: Set<TunnelEntry>;
-  dead: boolean;
-}
-
-/** Where a message came from, and so where replies go. */
-type Via = { readonly kind: 'udp'; readonly address: string; readonly port: number } | { readonly kind: 'tcp'; readonly conn: TcpConn };
-
-function viaKey(v: Via): string {
-  return v.kind === 'udp' ? `u|${v.address}|${v.port}` : v.conn.key;
-}
-
-function sameVia(a: Via, b: Via): boolean {
-  return a.kind === 'udp' ? b.kind === 'udp' && a.port === b.port && a.address === b.address : b.kind === 'tcp' && a.conn === b.conn;
-}
-
-/** Validated options. */
-interface Resolved {
-  readonly host: string;
-  readonly port: number;
-  readonly tcpPort: number | undefined;
-  readonly maxTunnels: number;
-  readonly maxHalfOpen: number;
-  readonly closeTimeout: number;
-  readonly o: LnsOptions;
-}
-
-function resolve(o: LnsOptions): Resolved {
-  if (o === null || typeof o !== 'object') throw new TypeError('createLns(options): options must be an object with at least hostName');
-  if (typeof o.hostName !== 'string' || o.hostName === '') throw new TypeError('createLns: hostName must be a non-empty string (RFC 2661 §4.4.3 Host Name)');
-  const host = o.host ?? '127.0.0.1';
-  const port = o.port ?? 1701;
-  assertInt(port, 0, 0xffff, 'createLns: port');
-  let tcpPort: number | undefined;
-  if (o.tcp === true) tcpPort = port;
-  else if (o.tcp !== undefined && o.tcp !== false) {
-    if (typeof o.tcp !== 'object' || o.tcp === null) throw new TypeError('createLns: tcp must be a boolean or { port }');
-    tcpPort = o.tcp.port ?? port;
-    assertInt(tcpPort, 0, 0xffff, 'createLns: tcp.port');
-  }
-  const l = o.limits ?? {};
-  const maxTunnels = l.maxTunnels ?? 4096;
-  assertInt(maxTunnels, 1, 0xffff, 'createLns: limits.maxTunnels');
-  const maxHalfOpen = l.maxHalfOpen ?? 256;
-  assertInt(maxHalfOpen, 1, 0xffff, 'createLns: limits.maxHalfOpen');
-  const closeTimeout = o.closeTimeout ?? 1000;
-  assertInt(closeTimeout, 0, 2 ** 31 - 1, 'createLns: closeTimeout (ms)');
-  if (o.onFrame !== undefined && typeof o.onFrame !== 'function') throw new TypeError('createLns: onFrame must be a function (session, frame) => void');
-  if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('createLns: random must be a function (n) => Uint8Array');
-  return { host, port, tcpPort, maxTunnels, maxHalfOpen, closeTimeout, o };
-}
 
 /** Rethrow a user callback's exception outside the LNS, as an `EventEmitter` would surface it. */
 function report(e: unknown): void {
@@ -111,7 +61,7 @@ function report(e: unknown): void {
  * ```
  */
 export async function createLns(options: LnsOptions): Promise<Lns> {
-  const r = resolve(options);
+  const r = resolveLnsOptions(options);
   const random = r.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
   // Check the per-tunnel options once, now, so misuse surfaces here and not at the first SCCRQ.
   const fsmOptions = {
@@ -130,7 +80,8 @@ export async function createLns(options: LnsOptions): Promise<Lns> {
   let tcp: TcpListener | undefined;
   if (r.tcpPort !== undefined) {
     try {
-      tcp = await tcpListener({ host: r.host, port: r.tcpPort, signal: r.o.signal });
+      // Each tunnel needs at most one connection: more would only be idle sockets held open.
+      tcp = await tcpListener({ host: r.host, port: r.tcpPort, maxConnections: r.maxTunnels, signal: r.o.signal });
     } catch (e) {
       await udp.close();
       throw e;
@@ -139,112 +90,10 @@ export async function createLns(options: LnsOptions): Promise<Lns> {
   return new EmbeddedLns(r, fsmOptions, udp, tcp);
 }
 
-/** A tunnel of the LNS: the FSM, where its peer is, its sessions. */
-class TunnelEntry implements DeadlineOwner, LnsTunnel {
-  due: number | undefined = undefined;
-  alive = true;
-  halfOpen = true;
-  up = false;
-  info: PeerInfo | undefined;
-  readonly live = new Map<number, SessionEntry>();
-  /** Ns of our StopCCN, once sent: an Nr past it from the peer is its ack. */
-  stopNs: number | undefined;
-  stopAcked = false;
-
-  constructor(
-    readonly lns: EmbeddedLns,
-    readonly fsm: TunnelFsm,
-    public via: Via,
-    readonly key: string,
-  ) {}
-
-  get id(): number {
-    return this.fsm.localTunnelId;
-  }
-  get peer(): PeerInfo | undefined {
-    return this.info;
-  }
-  get remote(): TransportAddress {
-    const v = this.via;
-    return v.kind === 'udp' ? { address: v.address, port: v.port } : (v.conn.transport.remote ?? { address: '', port: 0 });
-  }
-  get transport(): 'udp' | 'tcp' {
-    return this.via.kind;
-  }
-  get state(): TunnelState {
-    return this.alive ? this.fsm.state : 'closed';
-  }
-  sessions(): LnsSession[] {
-    return [...this.live.values()];
-  }
-  hello(): void {
-    if (!this.alive || this.fsm.state !== 'established') throw new TypeError(`hello: tunnel ${this.id} is ${this.state}; only an established tunnel can send HELLO`);
-    this.lns.feed(this, { type: 'hello' });
-  }
-  close(result?: ResultCodeValue): void {
-    if (!this.alive) return;
-    const s = this.fsm.state;
-    if (s === 'closing' || s === 'closed') return;
-    this.lns.feed(this, result === undefined ? { type: 'close' } : { type: 'close', result });
-  }
-}
-
-/** A session handle. */
-class SessionEntry implements LnsSession {
-  closed = false;
-  private queue: AsyncQueue<Uint8Array> | undefined;
-
-  constructor(
-    readonly tunnel: TunnelEntry,
-    readonly id: number,
-    readonly peerId: number,
-    readonly kind: 'incoming' | 'outgoing',
-    readonly call: LnsSession['call'],
-    queueFromStart: boolean,
-  ) {
-    if (queueFromStart) this.queue = new AsyncQueue(FRAME_QUEUE);
-  }
-
-  frames(): AsyncIterableIterator<Uint8Array> {
-    if (this.queue === undefined) {
-      this.queue = new AsyncQueue(FRAME_QUEUE);
-      if (this.closed) this.queue.end();
-    }
-    return this.queue;
-  }
-
-  /** @internal A frame arrived; returns whether the queue had to drop one. */
-  deliver(frame: Uint8Array): boolean {
-    const q = this.queue;
-    if (q === undefined || q.done) return false;
-    const before = q.dropped;
-    // A copy: the frame is a view into the received message, which the queue may outlive.
-    q.push(frame.slice());
-    return q.dropped !== before;
-  }
-
-  /** @internal */
-  end(): void {
-    this.closed = true;
-    this.queue?.end();
-  }
-
-  send(frame: Uint8Array): Promise<void> {
-    assertBytes(frame, 'frame');
-    if (this.closed || !this.tunnel.alive) return Promise.reject(new L2tpError('PEER_STOPPED', `session ${this.id} on tunnel ${this.tunnel.id} is down`));
-    return this.tunnel.lns.sendFrame(this, frame);
-  }
-
-  close(result?: ResultCodeValue): void {
-    if (this.closed || !this.tunnel.alive) return;
-    this.tunnel.lns.feed(this.tunnel, result === undefined ? { type: 'closeSession', sessionId: this.id } : { type: 'closeSession', sessionId: this.id, result });
-  }
-}
-
-type Counters = { -readonly [K in Exclude<keyof LnsStats, 'tunnels' | 'halfOpen' | 'established' | 'sessions' | 'deadlines' | 'timers'>]: number };
+type Counters = { -readonly [K in Exclude<keyof LnsStats, 'tunnels' | 'halfOpen' | 'established' | 'lingering' | 'sessions' | 'deadlines' | 'timers'>]: number };
 
 /** The LNS proper. @internal */
-class EmbeddedLns implements Lns {
+class EmbeddedLns implements Lns, LnsCore {
   private readonly tunnelsById = new Map<number, TunnelEntry>();
   /** Tunnels by where their SCCRQ came from and the LAC's Assigned Tunnel ID (see `sccrqKey`). */
   private readonly bySccrq = new Map<string, TunnelEntry>();
@@ -255,7 +104,6 @@ class EmbeddedLns implements Lns {
   private establishedCount = 0;
   private sessionCount = 0;
   private nextConn = 1;
-  private readonly conns = new Set<TcpConn>();
   private readonly sessionQueues = new Set<AsyncQueue<LnsSession>>();
   private readonly listeners: { [E in keyof LnsEvents]: Set<(...args: LnsEvents[E]) => void> } = {
     'tunnel-up': new Set(),
@@ -315,6 +163,7 @@ class EmbeddedLns implements Lns {
       tunnels: this.tunnelsById.size,
       halfOpen: this.halfOpenCount,
       established: this.establishedCount,
+      lingering: this.tunnelsById.size - this.halfOpenCount - this.establishedCount,
       sessions: this.sessionCount,
       deadlines: this.deadlines.size,
       timers: this.timer === undefined ? 0 : 1,
@@ -350,8 +199,18 @@ class EmbeddedLns implements Lns {
   }
 
   private async shutdown(): Promise<void> {
-    const bye: ResultCodeValue = { result: StopCcnResult.ShuttingDown, message: 'LNS is being shut down' };
-    for (const t of [...this.tunnelsById.values()]) t.close(bye);
+    // Error Code 0 ("no general error") must precede the message (RFC 2661 §4.4.2).
+    const bye: ResultCodeValue = { result: StopCcnResult.ShuttingDown, error: 0, message: 'LNS is being shut down' };
+    for (const t of [...this.tunnelsById.values()]) {
+      // Tunnels already closing (StopCCN sent or received) only linger; nobody waits on them.
+      if (t.state === 'closing') continue;
+      t.bye = true;
+      try {
+        t.close(bye);
+      } catch (e) {
+        report(e);
+      }
+    }
     if (this.r.closeTimeout > 0 && this.pendingAcks() > 0) {
       await new Promise<void>((res) => {
         const limit = setTimeout(done, this.r.closeTimeout);
@@ -377,7 +236,7 @@ class EmbeddedLns implements Lns {
   /** Tunnels whose StopCCN (sent by `close()`) is not acknowledged yet. */
   private pendingAcks(): number {
     let n = 0;
-    for (const t of this.tunnelsById.values()) if (t.fsm.state === 'closing' && !t.stopAcked) n++;
+    for (const t of this.tunnelsById.values()) if (t.bye && !t.stopAcked && t.fsm.state === 'closing') n++;
     return n;
   }
 
@@ -390,12 +249,10 @@ class EmbeddedLns implements Lns {
       void t.close();
       return;
     }
-    this.conns.add(conn);
     t.onMessage((m) => this.onMessage(m, { kind: 'tcp', conn }));
     t.onError(() => {});
     t.onClose(() => {
       conn.dead = true;
-      this.conns.delete(conn);
       // The connection was the only way to the peer: its tunnels cannot be reached any more.
       for (const tun of [...conn.tunnels]) if (tun.via.kind === 'tcp' && tun.via.conn === conn) this.discard(tun, new L2tpError('TRANSPORT', 'the TCP connection closed'));
     });

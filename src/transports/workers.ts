@@ -10,7 +10,10 @@
  * @module
  */
 import type { ReadableStreamDefaultReader, Socket, SocketAddress, SocketOptions, WritableStreamDefaultWriter } from '@cloudflare/workers-types/index.js';
-// @ts-expect-error -- the module exists only inside workerd; its shape is the typed `connect` below.
+// The module exists only inside workerd and has no declaration here (its types are the cast
+// below). @ts-ignore, not @ts-expect-error: a project that loads @cloudflare/workers-types
+// globally does declare it, and this file must compile there too.
+// @ts-ignore
 import { connect as runtimeConnect } from 'cloudflare:sockets';
 import type { Transport, TransportAddress } from '../client/transport.js';
 import { assertInt } from '../wire/bytes.js';

@@ -40,7 +40,7 @@ describe('transition tables', () => {
     expect(findTransition(TUNNEL_TRANSITIONS, 'idle', 'recv-SCCRQ-acceptable')?.next).toBe('wait-ctl-conn');
     expect(findTransition(TUNNEL_TRANSITIONS, 'wait-ctl-conn', 'recv-SCCCN-acceptable')?.next).toBe('established');
     expect(findTransition(TUNNEL_TRANSITIONS, 'established', 'close')?.next).toBe('closing');
-    expect(findTransition(TUNNEL_TRANSITIONS, 'established', 'recv-StopCCN')?.next).toBe('closed');
+    expect(findTransition(TUNNEL_TRANSITIONS, 'established', 'recv-StopCCN')?.next).toBe('closing');
     // Nothing leaves closed.
     expect(TUNNEL_TRANSITIONS.filter((t) => t.from.includes('closed')).every((t) => t.next === 'closed')).toBe(true);
   });

@@ -144,7 +144,10 @@ describe('TunnelFsm: StopCCN (RFC 2661 §5.7, §5.8)', () => {
       expect(stop.assignedTunnelId).toBe(pair.fsm(closer).localTunnelId);
       expect(stop.tunnelId).toBe(pair.fsm(other).localTunnelId);
       pair.run(t + 1_000);
-      expect(pair.fsm(other).state).toBe('closed');
+      // §5.7: the recipient acks, reports the stop, and keeps state for a full retransmission
+      // cycle to ack a retransmitted StopCCN.
+      expect(pair.fsm(other).state).toBe('closing');
+      expect(pair.actions(other, 'closed')).toHaveLength(0);
       expect(pair.actions(other, 'stopped')[0]).toMatchObject({ by: 'peer', result: { result: 6, message: 'shutting down' } });
       expect(pair.actions(other, 'stopped')[0]!.error?.code).toBe('PEER_STOPPED');
       // The peer acked at once (ZLB), and the closer is still lingering.
@@ -155,6 +158,8 @@ describe('TunnelFsm: StopCCN (RFC 2661 §5.7, §5.8)', () => {
       pair.run(t + 32_000);
       expect(pair.fsm(closer).state).toBe('closed');
       expect(pair.actions(closer, 'closed')).toHaveLength(1);
+      expect(pair.fsm(other).state).toBe('closed');
+      expect(pair.actions(other, 'closed')).toHaveLength(1);
       expect(pair.actions(closer, 'stopped')[0]).toMatchObject({ by: 'local', result: { result: 6 } });
       expect(pair.fsm(closer).nextDeadline()).toBeUndefined();
     });

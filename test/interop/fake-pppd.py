@@ -4,8 +4,9 @@ xl2tpd.ts (`fakePppd: true`), so that xl2tpd has a PPP peer on its pty and keeps
 
 xl2tpd runs: pppd /dev/pts/N passive nodetach [:0.0.0.0 | :] file OPTS
 - writes one async-HDLC framed LCP Configure-Request (id 1, MRU 1500, magic 0x11223344) to the pty;
-- echoes every byte it reads back to the pty unchanged (already HDLC framed by xl2tpd), so a frame
-  sent into the session comes back out of it;
+- echoes every HDLC frame it reads back to the pty unchanged (already framed by xl2tpd), so a frame
+  sent into the session comes back out of it -- except an LCP Configure-Request identical to its
+  own (two fake pppds facing each other would otherwise echo it back and forth forever);
 - logs argv, what it sent and what it got (hex) to fake-pppd.<pid>.log next to OPTS;
 - exits on SIGTERM/SIGHUP (xl2tpd hangs the call up) or after 60 s at the latest.
 Only the L2TP framing done by xl2tpd is real here; the PPP payload is ours."""
@@ -50,6 +51,7 @@ time.sleep(0.05)
 os.write(fd, conf_req)
 say('sent %s' % conf_req.hex())
 end = time.time() + 60
+buf = b''
 while time.time() < end:
     r, _, _ = select.select([fd], [], [], 0.2)
     if r:
@@ -60,5 +62,10 @@ while time.time() < end:
         if not d:
             break
         say('recv %s' % d.hex())
-        os.write(fd, d)
+        buf += d
+        *frames, buf = buf.split(b'\x7e')
+        for f in frames:
+            if f and b'\x7e' + f + b'\x7e' != conf_req:
+                os.write(fd, b'\x7e' + f + b'\x7e')
+                say('echo %s' % f.hex())
 say('exit')

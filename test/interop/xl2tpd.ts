@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The tunnel secret of every variant in ../shared/peers (both directions). */
 export const TEST_SECRET = 'l2tp-wire-test-secret';
-export const XL2TPD_PATH = '/usr/sbin/xl2tpd';
+/** The xl2tpd binary: `L2TP_WIRE_XL2TPD` overrides (another build; or a wrong path to check the failure). */
+export const XL2TPD_PATH = process.env.L2TP_WIRE_XL2TPD ?? '/usr/sbin/xl2tpd';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The pppd stand-in bind-mounted over /usr/sbin/pppd when `fakePppd` is on. */
 export const FAKE_PPPD = existsSync(join(HERE, 'fake-pppd.py')) ? join(HERE, 'fake-pppd.py') : join(process.cwd(), 'test/interop/fake-pppd.py');
@@ -87,7 +88,10 @@ export interface Xl2tpd {
   pppdLogs(): string[];
 }
 
-const running = new Set<ChildProcess>();
+/** Live instances and how to remove their temp dir once they exited. */
+const running = new Map<ChildProcess, () => void>();
+/** Temp-dir cleanups of instances that exited on their own (run by {@link stopAll}). */
+const leftovers: Array<() => void> = [];
 let exitHookInstalled = false;
 
 /** True when the xl2tpd binary is installed. */
@@ -185,7 +189,10 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
+    for (const [c, cleanup] of running) {
+      c.kill('SIGKILL');
+      cleanup();
+    }
   });
 }
 
@@ -218,17 +225,18 @@ async function startOnce(o: Xl2tpdOptions, port: number): Promise<Xl2tpd> {
   spawnSync('mkfifo', [fifo]);
   const xl2tpdArgs = ['-D', '-c', join(dir, 'xl2tpd.conf'), '-s', join(dir, 'l2tp-secrets'), '-p', join(dir, 'pid'), '-C', fifo];
   // setpriv execs (same PID) after setting PR_SET_PDEATHSIG: xl2tpd dies with us whatever happens.
-  let cmd = 'setpriv';
-  let args = ['--pdeathsig', 'KILL', XL2TPD_PATH, ...xl2tpdArgs];
+  const setpriv = existsSync('/usr/bin/setpriv') ? 'setpriv --pdeathsig KILL ' : '';
+  let cmd = setpriv ? 'setpriv' : XL2TPD_PATH;
+  let args = setpriv ? ['--pdeathsig', 'KILL', XL2TPD_PATH, ...xl2tpdArgs] : xl2tpdArgs;
   if (o.fakePppd) {
     // unshare (no --fork) and sh both exec: the PID we hold is xl2tpd's. The bind mount lives only
     // in this private mount namespace; the host's /usr/sbin/pppd is untouched.
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     cmd = 'unshare';
-    args = ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind ${q(FAKE_PPPD)} /usr/sbin/pppd && exec setpriv --pdeathsig KILL ${[XL2TPD_PATH, ...xl2tpdArgs].map(q).join(' ')}`];
+    args = ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind ${q(FAKE_PPPD)} /usr/sbin/pppd && exec ${setpriv}${[XL2TPD_PATH, ...xl2tpdArgs].map(q).join(' ')}`];
   }
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FAKE_PPPD_LOGDIR: dir } });
-  running.add(child);
+  running.set(child, () => cleanupDir());
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (b: Buffer) => {
@@ -242,6 +250,7 @@ async function startOnce(o: Xl2tpdOptions, port: number): Promise<Xl2tpd> {
     child.once('exit', (code, signal) => {
       alive = false;
       running.delete(child);
+      leftovers.push(() => cleanupDir());
       for (const w of waiters) w();
       res({ code, signal });
     });
@@ -344,16 +353,21 @@ async function startOnce(o: Xl2tpdOptions, port: number): Promise<Xl2tpd> {
 
 /** Kill every xl2tpd this process started (SIGKILL after `graceMs` of SIGTERM). Call in `afterAll`. */
 export async function stopAll(graceMs = 2000): Promise<void> {
+  for (const cleanup of leftovers.splice(0)) cleanup();
   const all = [...running];
   await Promise.all(
     all.map(
-      (c) =>
+      ([c, cleanup]) =>
         new Promise<void>((res) => {
-          if (c.exitCode !== null || c.signalCode !== null) return res();
+          const done = () => {
+            cleanup();
+            res();
+          };
+          if (c.exitCode !== null || c.signalCode !== null) return done();
           const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
           c.once('exit', () => {
             clearTimeout(t);
-            res();
+            done();
           });
           c.kill('SIGTERM');
         }),

@@ -176,6 +176,33 @@ describe('createLns: our initiator against it', () => {
     await lac.transport.close();
   });
 
+  it('a TCP connection that drops takes its tunnels down at once (the peer is unreachable)', async () => {
+    const l = await start({ tcp: true });
+    const downs: string[] = [];
+    l.on('tunnel-down', (_t, why) => downs.push(`${why.by} ${why.error?.code}`));
+    l.on('session-down', (_s, why) => downs.push(`session ${why.by} ${why.error?.code}`));
+    const lac = new RawLac(await connect(l, 'tcp'));
+    await lac.open();
+    await lac.call();
+    await expect.poll(() => l.stats.sessions).toBe(1);
+    lac.dispose();
+    await lac.transport.close();
+    await expect.poll(() => l.stats.tunnels).toBe(0);
+    expect(downs).toEqual(['session local TRANSPORT', 'local TRANSPORT']);
+    expect(l.stats).toMatchObject({ sessions: 0, established: 0, timers: 0 });
+  });
+
+  it('serves IPv6 (::1) too', async () => {
+    const l = await start({ host: '::1', echo: true });
+    expect(l.address()).toMatchObject({ address: '::1', family: 'IPv6' });
+    const lac = new RawLac(await udpTransport({ host: '::1', port: l.address().port }));
+    await lac.open();
+    const sid = await lac.call();
+    lac.send(sid, LCP);
+    await expect.poll(() => lac.frames.get(sid)?.length ?? 0).toBe(1);
+    await lac.close();
+  });
+
   it('validates its options (local errors)', async () => {
     await expect(createLns({ hostName: '' })).rejects.toThrow(TypeError);
     await expect(createLns({ hostName: 'x', port: 70000 })).rejects.toThrow(RangeError);

@@ -99,9 +99,13 @@ const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
+const lengthsCache = new Map<AvpDef, number[]>();
 /** The value lengths a `bytes` codec accepts (some allow only a list, e.g. Assigned Cookie 4 or 8). */
 function allowedByteLengths(d: AvpDef): number[] {
+  const cached = lengthsCache.get(d);
+  if (cached) return cached;
   const out: number[] = [];
+  lengthsCache.set(d, out);
   for (let n = d.codec.minLength; n <= d.codec.maxLength; n++) {
     try {
       d.codec.encodedLength(new Uint8Array(n) as never);
@@ -118,6 +122,15 @@ function allowedByteLengths(d: AvpDef): number[] {
  * leave room for the 2-byte Original Length and the padding, RFC 2661 §4.3).
  */
 export function typedValueArb(d: AvpDef, cap: number = d.codec.maxLength): fc.Arbitrary<unknown> {
+  // Built once per (row, cap): message arbitraries ask for them inside `chain`, once per run.
+  const id = `${d.key}:${Math.min(cap, d.codec.maxLength)}`;
+  let a = valueCache.get(id);
+  if (a === undefined) valueCache.set(id, (a = buildTypedValueArb(d, cap)));
+  return a;
+}
+const valueCache = new Map<string, fc.Arbitrary<unknown>>();
+
+function buildTypedValueArb(d: AvpDef, cap: number): fc.Arbitrary<unknown> {
   const c = d.codec;
   const max = Math.min(c.maxLength, cap);
   switch (c.kind) {
@@ -154,10 +167,11 @@ export function typedValueArb(d: AvpDef, cap: number = d.codec.maxLength): fc.Ar
       return fc.oneof(
         fc.record({ result: u16 }),
         fc.record({ result: u16, error: u16 }),
-        fc.record({ result: u16, error: u16, message: stringArb(0, max - 4) }),
+        // An empty message is the 4-byte form on the wire, so texts here are 1 byte or more.
+        fc.record({ result: u16, error: u16, message: stringArb(1, max - 4) }),
       );
     case 'q931Cause':
-      return fc.oneof(fc.record({ cause: u16, message: u8 }), fc.record({ cause: u16, message: u8, advisory: stringArb(0, max - 3) }));
+      return fc.oneof(fc.record({ cause: u16, message: u8 }), fc.record({ cause: u16, message: u8, advisory: stringArb(1, max - 3) }));
     case 'callErrors':
       return fc.record({ crcErrors: u32, framingErrors: u32, hardwareOverruns: u32, bufferOverruns: u32, timeoutErrors: u32, alignmentErrors: u32 });
     case 'accm':
@@ -165,7 +179,7 @@ export function typedValueArb(d: AvpDef, cap: number = d.codec.maxLength): fc.Ar
     case 'pppDisconnectCause':
       return fc.oneof(
         fc.record({ code: u16, protocol: u16, direction: u8 }),
-        fc.record({ code: u16, protocol: u16, direction: u8, message: stringArb(0, max - 5) }),
+        fc.record({ code: u16, protocol: u16, direction: u8, message: stringArb(1, max - 5) }),
       );
     case 'messageDigest':
       return fc.record({ digestType: u8, digest: bytesArb(16, max - 1) });
@@ -253,7 +267,7 @@ export function controlMessageArb(options: { maxFields?: number } = {}): fc.Arbi
   });
   return fc.tuple(header, body).chain(([h, b]) => {
     if (b.type === 0) {
-      return fc.constant<GeneratedMessage>({ init: { ...h }, expected: {}, secret: undefined });
+      return fc.constant<GeneratedMessage>({ init: { ...h, type: 0 }, expected: {}, secret: undefined });
     }
     const hiding = b.hiding;
     const defs = new Set<AvpDef>(h.version === 2 ? requiredDefs(b.type) : []);

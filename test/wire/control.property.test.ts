@@ -45,10 +45,16 @@ function plain(o: Record<string, unknown>): Record<string, unknown> {
 
 describe('parseControl(encodeControl(m))', () => {
   it('gives back the header and every typed field, and nothing else typed', () => {
+    const keys = new Set<string>();
+    const hiddenKeys = new Set<string>();
+    const types = new Set<string>();
     fc.assert(
       fc.property(controlMessageArb(), (g) => {
         const bytes = encodeControl(g.init);
         const m = parseControl(bytes, { secret: g.secret });
+        types.add(`${g.init.version}:${g.init.type}`);
+        for (const k of Object.keys(g.expected)) keys.add(k);
+        for (const a of m.avps) if (a.hidden) hiddenKeys.add(`${a.vendorId}:${a.type}`);
         expect(m.version).toBe(g.init.version);
         expect(m.tunnelId).toBe(g.init.tunnelId);
         expect(m.sessionId).toBe(g.init.version === 2 ? g.init.sessionId : 0);
@@ -68,6 +74,11 @@ describe('parseControl(encodeControl(m))', () => {
       }),
       { numRuns: RUNS },
     );
+    // The runs covered what the property claims: every typed field, every hideable one hidden,
+    // message types 0 (ZLB) and 1–29 in both versions.
+    expect(TYPED_DEFS.filter((d) => !keys.has(d.key)).map((d) => d.key)).toEqual([]);
+    expect(TYPED_DEFS.filter((d) => d.hideable && !hiddenKeys.has(`${d.vendorId}:${d.type}`)).map((d) => d.key)).toEqual([]);
+    for (const v of [2, 3]) for (let t = 0; t <= 29; t++) expect(types.has(`${v}:${t}`), `version ${v} type ${t}`).toBe(true);
   });
 
   it('hidden AVPs carry the H bit exactly where the hiding options say, and need the secret', () => {

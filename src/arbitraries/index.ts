@@ -1,0 +1,34 @@
+/**
+ * `l2tp-wire/arbitraries`: fast-check arbitraries of valid L2TP messages and RFC-labelled
+ * mutators, for property-based fuzz harnesses of L2TP code and devices. fast-check (^4) is an
+ * optional peer dependency, needed only for this entry point.
+ * @packageDocumentation
+ */
+export { MAX_AVP_VALUE_LENGTH, lengthArb, bytesArb, utf8StringArb, valueArb, avpValueArb, encodeValue } from './values.js';
+export { TYPED_AVP_DEFS, typedAvpArb, unknownAvpKeyArb, rawAvpArb, vendorAvpArb, avpArb, type TypedAvp, type RawAvpOptions } from './avps.js';
+export { headerV2Arb, controlHeaderV3Arb, dataHeaderV3Arb, headerArb, type GeneratedHeader } from './headers.js';
+export {
+  V2_MESSAGE_TYPES,
+  controlMessageArb,
+  zlbArb,
+  ignorableAvpsArb,
+  hiddenAvpArb,
+  dataMessageArb,
+  type GeneratedControl,
+  type ControlMessageOptions,
+  type GeneratedHiddenAvp,
+  type GeneratedData,
+  type DataMessageOptions,
+} from './messages.js';
+export { exchangeArb, type Direction, type Exchange, type ExchangeMessage, type ExchangeOptions } from './exchange.js';
+export { RULES, type Expectation, type RfcRule, type RuleId } from './rules.js';
+export {
+  MUTATORS,
+  mutatorOf,
+  mutationArb,
+  type Mutation,
+  type MutatedMessage,
+  type MutationContext,
+  type MutationOptions,
+  type Mutator,
+} from './mutators.js';

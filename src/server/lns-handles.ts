@@ -1,0 +1,148 @@
+/**
+ * The handles the embedded LNS gives out for its tunnels and sessions, and where each tunnel's
+ * peer is (a UDP address or a TCP connection).
+ * @internal
+ */
+import type { Transport, TransportAddress } from '../client/transport.js';
+import type { PeerInfo, TunnelEvent, TunnelFsm, TunnelState } from '../fsm/index.js';
+import { assertBytes } from '../wire/bytes.js';
+import { L2tpError } from '../wire/errors.js';
+import type { ResultCodeValue } from '../wire/value-codecs.js';
+import { AsyncQueue } from './async-queue.js';
+import type { DeadlineOwner } from './deadline-queue.js';
+import type { LnsSession, LnsTunnel } from './lns-types.js';
+
+/** Frames a session's `frames()` queue holds before dropping the oldest. */
+const FRAME_QUEUE = 64;
+
+/** What the handles need from the LNS that made them. */
+export interface LnsCore {
+  /** Feed one event to a tunnel's FSM and carry out its actions. */
+  feed(t: TunnelEntry, event: TunnelEvent): void;
+  /** Send a PPP frame on a session; resolves once the socket took it. */
+  sendFrame(s: SessionEntry, frame: Uint8Array): Promise<void>;
+}
+
+/** One accepted TCP connection: a path that may carry several tunnels. */
+export interface TcpConn {
+  readonly transport: Transport;
+  readonly key: string;
+  readonly tunnels: Set<TunnelEntry>;
+  dead: boolean;
+}
+
+/** Where a message came from, and so where replies go. */
+export type Via = { readonly kind: 'udp'; readonly address: string; readonly port: number } | { readonly kind: 'tcp'; readonly conn: TcpConn };
+
+export function viaKey(v: Via): string {
+  return v.kind === 'udp' ? `u|${v.address}|${v.port}` : v.conn.key;
+}
+
+export function sameVia(a: Via, b: Via): boolean {
+  return a.kind === 'udp' ? b.kind === 'udp' && a.port === b.port && a.address === b.address : b.kind === 'tcp' && a.conn === b.conn;
+}
+
+/** A tunnel of the LNS: the FSM, where its peer is, its sessions. */
+export class TunnelEntry implements DeadlineOwner, LnsTunnel {
+  due: number | undefined = undefined;
+  alive = true;
+  halfOpen = true;
+  up = false;
+  info: PeerInfo | undefined;
+  readonly live = new Map<number, SessionEntry>();
+  /** Ns of our StopCCN, once sent: an Nr past it from the peer is its ack. */
+  stopNs: number | undefined;
+  stopAcked = false;
+  /** `Lns.close()` sent this tunnel its StopCCN and waits for the ack. */
+  bye = false;
+
+  constructor(
+    readonly lns: LnsCore,
+    readonly fsm: TunnelFsm,
+    public via: Via,
+    readonly key: string,
+  ) {}
+
+  get id(): number {
+    return this.fsm.localTunnelId;
+  }
+  get peer(): PeerInfo | undefined {
+    return this.info;
+  }
+  get remote(): TransportAddress {
+    const v = this.via;
+    return v.kind === 'udp' ? { address: v.address, port: v.port } : (v.conn.transport.remote ?? { address: '', port: 0 });
+  }
+  get transport(): 'udp' | 'tcp' {
+    return this.via.kind;
+  }
+  get state(): TunnelState {
+    return this.alive ? this.fsm.state : 'closed';
+  }
+  sessions(): LnsSession[] {
+    return [...this.live.values()];
+  }
+  hello(): void {
+    if (!this.alive || this.fsm.state !== 'established') throw new TypeError(`hello: tunnel ${this.id} is ${this.state}; only an established tunnel can send HELLO`);
+    this.lns.feed(this, { type: 'hello' });
+  }
+  close(result?: ResultCodeValue): void {
+    if (!this.alive) return;
+    const s = this.fsm.state;
+    if (s === 'closing' || s === 'closed') return;
+    this.lns.feed(this, result === undefined ? { type: 'close' } : { type: 'close', result });
+  }
+}
+
+/** A session handle. */
+export class SessionEntry implements LnsSession {
+  closed = false;
+  private queue: AsyncQueue<Uint8Array> | undefined;
+
+  constructor(
+    readonly tunnel: TunnelEntry,
+    readonly id: number,
+    readonly peerId: number,
+    readonly kind: 'incoming' | 'outgoing',
+    readonly call: LnsSession['call'],
+    queueFromStart: boolean,
+  ) {
+    if (queueFromStart) this.queue = new AsyncQueue(FRAME_QUEUE);
+  }
+
+  frames(): AsyncIterableIterator<Uint8Array> {
+    if (this.queue === undefined) {
+      this.queue = new AsyncQueue(FRAME_QUEUE);
+      if (this.closed) this.queue.end();
+    }
+    return this.queue;
+  }
+
+  /** @internal A frame arrived; returns whether the queue had to drop one. */
+  deliver(frame: Uint8Array): boolean {
+    const q = this.queue;
+    if (q === undefined || q.done) return false;
+    const before = q.dropped;
+    // A copy: the frame is a view into the received message, which the queue may outlive.
+    q.push(frame.slice());
+    return q.dropped !== before;
+  }
+
+  /** @internal */
+  end(): void {
+    this.closed = true;
+    this.queue?.end();
+  }
+
+  send(frame: Uint8Array): Promise<void> {
+    assertBytes(frame, 'frame');
+    if (this.closed || !this.tunnel.alive) return Promise.reject(new L2tpError('PEER_STOPPED', `session ${this.id} on tunnel ${this.tunnel.id} is down`));
+    return this.tunnel.lns.sendFrame(this, frame);
+  }
+
+  close(result?: ResultCodeValue): void {
+    if (this.closed || !this.tunnel.alive) return;
+    this.tunnel.lns.feed(this.tunnel, result === undefined ? { type: 'closeSession', sessionId: this.id } : { type: 'closeSession', sessionId: this.id, result });
+  }
+}
+

@@ -1,0 +1,211 @@
+/**
+ * The package as users get it: `npm pack` the project, install the tarball into a fresh project
+ * in a temp folder (offline: the package has no runtime dependencies), and load every subpath of
+ * its `exports` map from ESM and from CJS, in separate Node processes that resolve through the
+ * consumer's node_modules (never this repository). publint and attw check the same tarball.
+ *
+ * New subpaths in package.json "exports" are covered without touching this file. A subpath whose
+ * built file imports a `cloudflare:` module (l2tp-wire/workers) cannot load in Node: it must
+ * resolve, and fail to load only for that module; workerd tests load it for real.
+ *
+ * Run: `npm run build && node --test test/package/install.test.mjs` (scripts/test-runtimes.mjs
+ * does both).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'node_modules', '.bin');
+const NAME = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).name;
+const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error'];
+
+/** Exports the public API promises, by subpath (a spot check; the full lists are compared ESM vs CJS). */
+const EXPECTED = {
+  '.': ['L2tpError', 'parseHeader', 'encodeHeader', 'parseControl', 'encodeControl', 'sccrq', 'zlb', 'md5', 'hideAvpValue', 'unhideAvpValue', 'Sequencer', 'StreamFramer', 'TunnelFsm'],
+  './node': ['udpTransport', 'tcpTransport', 'createLns'],
+  './testing': ['memoryTransportPair', 'Simulation', 'Prng'],
+};
+
+/**
+ * The probe run in the consumer project, once as ESM and once as CJS: it loads every specifier
+ * and reports plain JSON (export names, errors, instanceof results) for the test to assert on.
+ */
+function probeSource(format) {
+  const load = format === 'esm' ? '(s) => import(s)' : '(s) => Promise.resolve(require(s))';
+  const loadJson = format === 'esm' ? "(s) => import(s, { with: { type: 'json' } }).then((m) => m.default)" : '(s) => Promise.resolve(require(s))';
+  const resolveSpec = format === 'esm' ? '(s) => import.meta.resolve(s)' : '(s) => require.resolve(s)';
+  return `
+const load = ${load};
+const loadJson = ${loadJson};
+const resolveSpec = ${resolveSpec};
+const specs = JSON.parse(process.env.PROBE_SPECS);
+const run = async () => {
+  const out = { modules: {}, checks: {} };
+  const mods = {};
+  for (const s of specs) {
+    let resolved;
+    try { resolved = resolveSpec(s); } catch (e) { out.modules[s] = { resolveError: String(e) }; continue; }
+    try {
+      if (s.endsWith('.json')) { out.modules[s] = { resolved, json: { name: (await loadJson(s)).name } }; continue; }
+      const m = await load(s);
+      mods[s] = m;
+      out.modules[s] = { resolved, names: Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort() };
+    } catch (e) {
+      out.modules[s] = { resolved, loadError: String(e && e.message || e), code: e && e.code };
+    }
+  }
+  const root = mods['${NAME}'];
+  const L2tpError = root.L2tpError;
+  const caught = async (f) => { try { await f(); return { threw: false }; } catch (e) {
+    return { threw: true, isL2tpError: e instanceof L2tpError, isError: e instanceof Error, code: e.code, name: e.name }; } };
+  // A codec error from the root entry.
+  out.checks.root = await caught(() => root.parseControl(Uint8Array.of(0xc8, 0x02, 0x00)));
+  // Errors made by code in other entries must be the root's class (one shared chunk per format).
+  const testing = mods['${NAME}/testing'];
+  if (testing) out.checks.testing = await caught(async () => {
+    const { a } = testing.memoryTransportPair();
+    await a.close();
+    await a.send(Uint8Array.of(1));
+  });
+  const node = mods['${NAME}/node'];
+  if (node) out.checks.node = await caught(() => node.tcpTransport({ host: '127.0.0.1', port: 9, signal: AbortSignal.abort() }));
+  // Every name exported by two entries is the same value (the same class, not a copy).
+  const seen = new Map();
+  out.checks.sameValue = [];
+  for (const [s, m] of Object.entries(mods)) for (const k of Object.keys(m)) {
+    if (k === 'default' || k === '__esModule') continue;
+    if (seen.has(k)) out.checks.sameValue.push({ name: k, from: [seen.get(k).s, s], same: seen.get(k).v === m[k] });
+    else seen.set(k, { s, v: m[k] });
+  }
+  process.stdout.write(JSON.stringify(out));
+};
+run().catch((e) => { console.error(e); process.exit(1); });
+`;
+}
+
+describe('the packed tarball, installed into a fresh project', { timeout: 240_000 }, () => {
+  let work;
+  let tarball;
+  let packedFiles;
+  let consumer;
+  let installed;
+  let pkg;
+  let specs;
+  const probes = {};
+
+  before(() => {
+    assert.ok(existsSync(join(ROOT, 'dist', 'index.js')), 'dist/ is missing: run `npm run build` first');
+    work = mkdtempSync(join(tmpdir(), 'l2tp-wire-pack-'));
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work, ...NPM_QUIET], { cwd: ROOT, encoding: 'utf8' }));
+    tarball = join(work, packed[0].filename);
+    packedFiles = packed[0].files.map((f) => f.path);
+    consumer = join(work, 'consumer');
+    execFileSync('mkdir', ['-p', consumer]);
+    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }));
+    // Offline: a package with no runtime dependencies installs from its tarball alone.
+    execFileSync('npm', ['install', '--offline', '--ignore-scripts', ...NPM_QUIET, tarball], { cwd: consumer, stdio: 'pipe' });
+    installed = join(consumer, 'node_modules', NAME);
+    pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    specs = Object.keys(pkg.exports).map((k) => (k === '.' ? NAME : `${NAME}/${k.slice(2)}`));
+    for (const format of ['esm', 'cjs']) {
+      const file = join(consumer, format === 'esm' ? 'probe.mjs' : 'probe.cjs');
+      writeFileSync(file, probeSource(format));
+      const r = spawnSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8', env: { ...process.env, PROBE_SPECS: JSON.stringify(specs) }, timeout: 60_000 });
+      assert.equal(r.status, 0, `${format} probe failed:\n${r.stderr}`);
+      probes[format] = JSON.parse(r.stdout);
+    }
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('packs dist, README and LICENSE, and no tests or dependencies', () => {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+      assert.ok(packedFiles.includes(f), `tarball lacks ${f}`);
+    }
+    assert.deepEqual(packedFiles.filter((f) => /^(test|node_modules|bench|scripts)\//.test(f)), []);
+    assert.equal(pkg.dependencies, undefined, 'no runtime dependencies (the offline install relies on it)');
+  });
+
+  it('has "exports" for the root, ./node and ./testing, each with types, ESM and CJS files that exist', () => {
+    for (const k of Object.keys(EXPECTED)) assert.ok(k in pkg.exports, `exports has no "${k}"`);
+    for (const [k, v] of Object.entries(pkg.exports)) {
+      if (typeof v === 'string') {
+        assert.ok(existsSync(join(installed, v)), `${k} → ${v} missing`);
+        continue;
+      }
+      for (const cond of ['import', 'require']) {
+        assert.ok(v[cond], `exports["${k}"] has no "${cond}" condition`);
+        for (const file of Object.values(v[cond])) assert.ok(existsSync(join(installed, file)), `exports["${k}"].${cond} → ${file} missing`);
+        assert.ok(v[cond].types, `exports["${k}"].${cond} has no "types"`);
+      }
+    }
+  });
+
+  for (const format of ['esm', 'cjs']) {
+    it(`${format}: every subpath resolves inside the installed package and loads (or needs only a cloudflare: module)`, () => {
+      const { modules } = probes[format];
+      assert.deepEqual(Object.keys(modules).sort(), [...specs].sort());
+      for (const s of specs) {
+        const m = modules[s];
+        assert.equal(m.resolveError, undefined, `${s}: ${m.resolveError}`);
+        assert.ok(m.resolved.includes(`node_modules/${NAME}/`), `${s} resolved outside the installed package: ${m.resolved}`);
+        if (s.endsWith('.json')) {
+          assert.equal(m.json.name, NAME);
+        } else if (m.loadError !== undefined) {
+          const file = m.resolved.replace(/^file:\/\//, '');
+          const needsWorkerd = /["']cloudflare:/.test(readFileSync(file, 'utf8'));
+          assert.ok(needsWorkerd && /cloudflare:/.test(m.loadError), `${s} failed to load: ${m.loadError}`);
+        } else {
+          assert.ok(m.names.length > 0, `${s} exports nothing`);
+        }
+      }
+    });
+
+    it(`${format}: the public names are there`, () => {
+      for (const [sub, names] of Object.entries(EXPECTED)) {
+        const s = sub === '.' ? NAME : `${NAME}/${sub.slice(2)}`;
+        const have = probes[format].modules[s].names ?? [];
+        for (const n of names) assert.ok(have.includes(n), `${s} (${format}) lacks ${n}`);
+      }
+    });
+
+    it(`${format}: errors from every entry are instanceof the root's L2tpError`, () => {
+      const { checks } = probes[format];
+      assert.deepEqual(checks.root, { threw: true, isL2tpError: true, isError: true, code: 'TRUNCATED', name: checks.root.name });
+      assert.deepEqual(checks.testing, { threw: true, isL2tpError: true, isError: true, code: 'TRANSPORT', name: checks.testing.name });
+      assert.deepEqual(checks.node, { threw: true, isL2tpError: true, isError: true, code: 'ABORTED', name: checks.node.name });
+      for (const c of checks.sameValue) assert.ok(c.same, `${c.name} differs between ${c.from.join(' and ')}`);
+    });
+  }
+
+  it('ESM and CJS export the same names from every subpath', () => {
+    for (const s of specs) {
+      assert.deepEqual(probes.cjs.modules[s].names, probes.esm.modules[s].names, `${s}: ESM and CJS differ`);
+    }
+  });
+
+  it('defines L2tpError once per format (a shared chunk, so instanceof holds across entries)', () => {
+    const dist = join(installed, 'dist');
+    const defining = (ext) =>
+      readdirSync(dist).filter((f) => f.endsWith(ext) && /\bclass L2tpError\b|\bL2tpError = class\b/.test(readFileSync(join(dist, f), 'utf8')));
+    assert.equal(defining('.js').length, 1, `ESM files defining L2tpError: ${defining('.js')}`);
+    assert.equal(defining('.cjs').length, 1, `CJS files defining L2tpError: ${defining('.cjs')}`);
+  });
+
+  it('publint --strict finds nothing in the installed package', () => {
+    const r = spawnSync(join(BIN, 'publint'), ['--strict', '--pack', 'false', installed], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `publint:\n${r.stdout}\n${r.stderr}`);
+  });
+
+  it('attw (are the types wrong) finds no problems in the tarball', () => {
+    const r = spawnSync(join(BIN, 'attw'), ['--format', 'ascii', tarball], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, `attw:\n${r.stdout}\n${r.stderr}`);
+  });
+});

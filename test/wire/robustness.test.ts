@@ -1,0 +1,194 @@
+/**
+ * Robustness: whatever bytes arrive, the parsers return a value or throw an `L2tpError` — never a
+ * `TypeError`, a `RangeError` or an out-of-bounds read that turns into garbage — and whatever
+ * parses can be read in full (every typed getter, `avps`, `toJSON()`) without throwing.
+ * Also: the worst-case message (64 KiB of 6-byte AVPs) parses in time linear in its size.
+ *
+ * fast-check prints the seed and path of a failing run; replay with `fc.assert(..., { seed, path })`.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  AVP_CATALOG,
+  L2tpError,
+  decodeAvps,
+  parseControl,
+  parseData,
+  parseHeader,
+  unhideAvpValue,
+  type ControlMessage,
+} from '../../src/index.js';
+import { TEST_SECRET, looksLikeL2tpArb, mutatedMessageArb } from '../support/arbitraries.js';
+
+const RUNS = 10_000;
+
+/** Run `f`; an L2tpError is a fine answer, anything else thrown fails the property. */
+function remoteOnly<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof L2tpError) {
+      expect(typeof e.code).toBe('string');
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** Read everything a caller could read from a parsed message. */
+function readAll(m: ControlMessage): void {
+  for (const d of AVP_CATALOG) void (m as unknown as Record<string, unknown>)[d.key];
+  for (const a of m.avps) {
+    void a.value;
+    a.toJSON();
+  }
+  JSON.stringify(m.toJSON(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  void m.bytes.length;
+}
+
+/** Every parser entry point on the same bytes. */
+function everyParser(bytes: Uint8Array, secret: string | undefined): void {
+  for (const options of [undefined, { secret: secret ?? TEST_SECRET }, { requireAvps: false }]) {
+    const m = remoteOnly(() => parseControl(bytes, options));
+    if (m) readAll(m);
+  }
+  for (const cookieLength of [0, 4, 8] as const) {
+    remoteOnly(() => parseHeader(bytes, { cookieLength }));
+    const d = remoteOnly(() => parseData(bytes, { cookieLength }));
+    if (d) void d.payload.length;
+  }
+  const avps = remoteOnly(() => decodeAvps(bytes, Math.min(12, bytes.length)));
+  if (avps) for (const a of avps) void a.value;
+}
+
+describe('parsers only ever return a value or throw L2tpError', () => {
+  it('arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => everyParser(b, undefined)),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('bytes that look like L2TP (plausible flags, coherent Length, AVP-shaped bodies)', () => {
+    fc.assert(
+      fc.property(looksLikeL2tpArb, (b) => everyParser(b, undefined)),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('valid messages mutated: truncated, bit-flipped, lying Length, lying AVP Length, AVPs dropped/duplicated, spliced', () => {
+    let parsed = 0;
+    fc.assert(
+      fc.property(mutatedMessageArb, ({ bytes, secret }) => {
+        const m = remoteOnly(() => parseControl(bytes, { secret }));
+        if (m) {
+          parsed++;
+          readAll(m);
+        }
+        everyParser(bytes, secret);
+      }),
+      { numRuns: RUNS },
+    );
+    // The mutations must leave some messages parseable, or the getters were never exercised.
+    expect(parsed).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('decodeAvps over any range of any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.nat(), fc.nat(), (b, x, y) => {
+        const end = b.length === 0 ? 0 : y % (b.length + 1);
+        const start = end === 0 ? 0 : x % (end + 1);
+        remoteOnly(() => decodeAvps(b, start, end));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('unhideAvpValue of any hidden bytes, secret and Random Vector', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.uint8Array({ maxLength: 1017 }),
+        fc.oneof(fc.string({ maxLength: 32 }), fc.uint8Array({ maxLength: 32 })),
+        fc.uint8Array({ minLength: 1, maxLength: 32 }),
+        (type, hidden, secret, rv) => {
+          const v = remoteOnly(() => unhideAvpValue(type, hidden, secret, rv));
+          if (v) expect(v.length).toBeLessThanOrEqual(hidden.length - 2);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Worst case: a message of nothing but 6-byte AVPs.
+
+/** Message Type (HELLO) then `n` 6-byte AVPs with first word `w` (M/H bits) and the given type. */
+function manyAvps(n: number, w: number, vendorId: number, type: number): Uint8Array {
+  const len = 12 + 8 + 6 * n;
+  if (len > 0xffff) throw new RangeError(`${n} AVPs do not fit a message`);
+  const b = new Uint8Array(len);
+  b.set([0xc8, 0x02, len >>> 8, len & 0xff, 0, 1, 0, 0, 0, 0, 0, 0, 0x80, 8, 0, 0, 0, 0, 0, 6]);
+  for (let i = 0, o = 20; i < n; i++, o += 6) b.set([(w | 6) >>> 8, (w | 6) & 0xff, vendorId >>> 8, vendorId & 0xff, type >>> 8, type & 0xff], o);
+  return b;
+}
+
+/** Most AVPs of 6 bytes that fit one message: (65535 − 12 − 8) / 6. */
+const MAX_AVPS = Math.floor((0xffff - 20) / 6);
+
+/** Median time (ms) of `reps` calls of `f`, after a warm-up. */
+function median(reps: number, f: () => void, warmups = 3): number {
+  for (let i = 0; i < warmups; i++) f();
+  const t: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[reps >> 1]!;
+}
+
+/** Time per byte of `op` on a ~1 KiB and a ~64 KiB message; the small one is repeated 64 times per sample. */
+function perByte(make: (n: number) => Uint8Array, op: (b: Uint8Array) => void, reps = 21): { small: number; big: number; bigMs: number } {
+  const small = make(167); // 1022 bytes
+  const big = make(MAX_AVPS); // 65534 bytes
+  const smallMs = median(reps, () => {
+    for (let i = 0; i < 64; i++) op(small);
+  });
+  // Few runs when few are asked for: a quadratic case costs ~0.5 s a run.
+  const bigMs = median(reps, () => op(big), reps < 10 ? 1 : 3);
+  return { small: smallMs / (64 * small.length), big: bigMs / big.length, bigMs };
+}
+
+const WORST_CASES: [string, (n: number) => Uint8Array, { secret?: string; requireAvps?: boolean }][] = [
+  ['unknown M=0 AVPs', (n) => manyAvps(n, 0, 0, 200), {}],
+  ['Sequencing Required (empty, catalogued) AVPs', (n) => manyAvps(n, 0x8000, 0, 39), {}],
+  ['vendor AVPs (one Map lookup each)', (n) => manyAvps(n, 0, 9, 99), {}],
+  ['hidden Host Name AVPs, no secret', (n) => manyAvps(n, 0x4000, 0, 7), {}],
+];
+
+describe(`the worst-case message (${MAX_AVPS} AVPs of 6 bytes, 64 KiB) parses in linear time`, () => {
+  it('has about 10,900 AVPs and parses', () => {
+    expect(MAX_AVPS).toBe(10919);
+    const m = parseControl(manyAvps(MAX_AVPS, 0, 0, 200));
+    expect(m.length).toBe(65534);
+    expect(m.avps.length).toBe(MAX_AVPS + 1);
+  });
+
+  it.each(WORST_CASES)('parseControl, %s: time per byte at 64 KiB < 4× that at 1 KiB, and under 50 ms', (_name, make, options) => {
+    const r = perByte(make, (b) => parseControl(b, options));
+    expect(r.big / r.small).toBeLessThan(4);
+    expect(r.bigMs).toBeLessThan(50);
+  });
+
+  it.each(WORST_CASES)('parse + every typed getter + toJSON(), %s: linear too (a log line must not be a DoS)', (_name, make, options) => {
+    const r = perByte(make, (b) => {
+      const m = parseControl(b, options);
+      readAll(m);
+    }, 5);
+    expect(r.big / r.small).toBeLessThan(4);
+    expect(r.bigMs).toBeLessThan(250);
+  });
+});
