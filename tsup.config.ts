@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     node: 'src/node.ts',
+    workers: 'src/workers.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
@@ -18,5 +19,5 @@ export default defineConfig({
   splitting: true,
   // Keep `node:dgram` etc. as written (Deno needs the prefix) and leave them to the runtime.
   removeNodeProtocol: false,
-  external: [/^node:/],
+  external: [/^node:/, /^cloudflare:/],
 });

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   console.log(ladder(log, log[0]?.at ?? 0));
   console.log(`\nSCCRQ → SCCRP round trip ${tunnel.rtt.toFixed(2)} ms; PPP frame echoed (${echoed.value.length} bytes).`);
   console.log(`LNS saw: ${lnsEvents.join('; ')}.`);
-  console.log(`LNS stats: ${stats.tunnelsOpened} tunnel, ${stats.sessionsOpened} session, ${stats.messagesIn} messages in, ${stats.framesIn} frame in / ${stats.framesOut} out, ${stats.tunnels} tunnels left.`);
+  console.log(`LNS stats: ${stats.tunnelsOpened} tunnel, ${stats.sessionsOpened} session, ${stats.messagesIn} messages in, ${stats.framesIn} frame in / ${stats.framesOut} out, ${stats.established} tunnels up, ${stats.lingering} lingering (a closed tunnel keeps acking a retransmitted StopCCN for a while, RFC 2661 §5.7) until lns.close().`);
 }
 
 // Never hang: whatever goes wrong, the demo ends.

@@ -33,3 +33,4 @@ export {
   type LnsEvents,
   type DownReason,
 } from './server/index.js';
+export { createRelay, type Relay, type RelayOptions, type RelayStats } from './server/relay.js';

@@ -9,7 +9,7 @@ import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, ParsedAvp, writeAvpHeader, typ
 import { AVP_CATALOG, avpDef, avpDefByKey, type AvpFields } from './avp-catalog.js';
 import type { AvpDef } from './avp-def.js';
 import { alloc, assertBytes, assertInt, put16, put32, u16, u32 } from './bytes.js';
-import { fail } from './errors.js';
+import { fail, L2tpError } from './errors.js';
 import { HeaderFlag } from './header.js';
 import { hideAvpValue, unhideAvpValue } from './hidden.js';
 import { messageAvps, messageDef } from './message-catalog.js';
@@ -133,9 +133,13 @@ class ParsedControl {
   toJSON(): ControlMessageJson {
     const o: Record<string, unknown> = {};
     for (const k of HEADER_FIELDS) o[k] = this[k];
+    // Each catalogue row is looked up once, even when it repeats (a hidden AVP without a secret
+    // decodes to nothing, so "key already set" would rescan the message per repeat).
+    const tried = new Set<AvpDef>();
     for (const a of this.avps) {
       const d = avpDef(a.vendorId, a.type);
-      if (d !== undefined && !(d.key in o)) {
+      if (d !== undefined && !tried.has(d)) {
+        tried.add(d);
         const v = this.field(d);
         if (v !== undefined) o[d.key] = v;
       }
@@ -233,7 +237,8 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
     if (o + len > end) fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
     const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     const at = (b[o + 4]! << 8) | b[o + 5]!;
-    if (vendorId === 0) {
+    if (vendorId === 0 && (w & 0x3c00) === 0) {
+      // An AVP with reserved bits set is unrecognised (§4.1), so it does not count as present.
       if (at < 32) seenLo |= 1 << at;
       else if (at < 64) seenHi |= 1 << (at - 32);
       if (at === RANDOM_VECTOR_AVP && (w & 0x4000) === 0) {
@@ -275,7 +280,15 @@ function checkValue(d: AvpDef, b: Uint8Array, offset: number, length: number, av
     const want = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}–${c.maxLength}`;
     fail('BAD_AVP_VALUE', `${d.name} AVP value is ${length} bytes; ${want} allowed`, avpOffset);
   }
-  if (c.validate !== undefined) c.validate(b, offset, length);
+  if (c.validate !== undefined) {
+    try {
+      c.validate(b, offset, length);
+    } catch (e) {
+      // Report at the AVP, not inside the value: for a hidden AVP that is a decrypted copy.
+      if (e instanceof L2tpError) throw new L2tpError(e.code, `${d.name} AVP: ${e.message.replace(/ \(at byte \d+\)$/, '')}`, avpOffset);
+      throw e;
+    }
+  }
 }
 
 /** Hiding options for encoding (RFC 2661 §4.3). */
@@ -361,7 +374,7 @@ export function encodingLength(msg: ControlMessageInit): number {
     for (const a of msg.avps) n += AVP_HEADER_LENGTH + a.value.length;
     return n;
   }
-  return writeTyped(msg, msg.type ?? 0, undefined);
+  return writeTyped(msg, msg.type ?? msg.messageType ?? 0, undefined);
 }
 
 /**
@@ -381,7 +394,7 @@ export function encodingLength(msg: ControlMessageInit): number {
 export function encodeControl(msg: ControlMessageInit, target?: Uint8Array, offset = 0): Uint8Array {
   if (msg === null || typeof msg !== 'object') throw new TypeError(`message must be an object, got ${msg === null ? 'null' : typeof msg}`);
   if (msg.avps) return encodeVerbatim(msg, target, offset);
-  return encodeTyped(msg, msg.type ?? 0, undefined, target, offset);
+  return encodeTyped(msg, msg.type ?? msg.messageType ?? 0, undefined, target, offset);
 }
 
 /** @internal The builders' entry: typed fields of `msg`, falling back to `defaults`. */
@@ -494,9 +507,22 @@ function writeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Re
   return o;
 }
 
+/** Rethrow a codec's complaint about a value with the field it belongs to. */
+function named(d: AvpDef, e: unknown): never {
+  const what = `${d.key} (${d.name} AVP)`;
+  if (e instanceof RangeError) throw new RangeError(`${what}: ${e.message}`, { cause: e });
+  if (e instanceof TypeError) throw new TypeError(`${what}: ${e.message}`, { cause: e });
+  throw e;
+}
+
 function writeField(b: Uint8Array, o: number, d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
   const c = d.codec;
-  let len = c.encodedLength(v as never);
+  let len: number;
+  try {
+    len = c.encodedLength(v as never);
+  } catch (e) {
+    named(d, e);
+  }
   if (len < c.minLength || len > c.maxLength) throw new RangeError(`${d.name} must encode to ${c.minLength}–${c.maxLength} bytes, got ${len}`);
   const hide = hiding !== undefined && (hiding.avps ? d.vendorId === 0 && hiding.avps.includes(d.type) : d.hideable);
   if (o + AVP_HEADER_LENGTH + len + (hide ? 2 + (hiding!.padding?.length ?? 0) : 0) > 0x10000) {

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -160,6 +160,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
           assert.equal(m.json.name, NAME);
         } else if (m.loadError !== undefined) {
           const file = m.resolved.replace(/^file:\/\//, '');
+          assert.ok(existsSync(file), `${s} resolves to ${relative(installed, file)}, which is not in the package`);
           const needsWorkerd = /["']cloudflare:/.test(readFileSync(file, 'utf8'));
           assert.ok(needsWorkerd && /cloudflare:/.test(m.loadError), `${s} failed to load: ${m.loadError}`);
         } else {

@@ -31,6 +31,6 @@ describe('npm run demo', () => {
     }
     expect(out).toMatch(/^\s+\+\d+\.\d ms {2}LAC ── SCCRQ ns=0 nr=0 ─+▶ LNS/m);
     expect(out).toMatch(/LAC ◀─+ SCCRP ns=0 nr=1 ── LNS/);
-    expect(out).toContain('0 tunnels left');
+    expect(out).toContain('0 tunnels up');
   }, 30_000);
 });

@@ -85,7 +85,7 @@ afterEach(async () => {
   lns = undefined;
 });
 async function start(o: Partial<LnsOptions> = {}): Promise<Lns> {
-  lns = await createLns({ hostName: 'lns.test', port: 0, closeTimeout: 100, ...o });
+  lns = await createLns({ hostName: 'lns.test', port: 0, closeTimeout: 100, sequencer: { closeLinger: 100 }, ...o });
   return lns;
 }
 

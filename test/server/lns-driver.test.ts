@@ -25,7 +25,7 @@ describe('createLns with the driver as LAC', () => {
     for (const auth of [undefined, { secret: SECRET }, { secret: SECRET, hideAvps: true }]) {
       it(`${kind}, ${auth === undefined ? 'no secret' : auth.hideAvps ? 'secret + hidden AVPs' : 'secret'}: up, echo, hello, down, nothing left open`, async () => {
         const before = await baseline();
-        lns = await createLns({ hostName: 'lns.test', port: 0, tcp: kind === 'tcp', echo: true, ...auth });
+        lns = await createLns({ hostName: 'lns.test', port: 0, tcp: kind === 'tcp', echo: true, sequencer: { closeLinger: 150 }, ...auth });
         const tunnel = await openTunnel(await connect(lns, kind), { hostName: 'lac.test', timeout: 5000, ...auth });
         expect(tunnel.peer.hostName).toBe('lns.test');
         expect(tunnel.peer.authenticated).toBe(auth !== undefined);
@@ -37,6 +37,8 @@ describe('createLns with the driver as LAC', () => {
         await session.close();
         await expect.poll(() => lns!.stats.sessions).toBe(0);
         await tunnel.close();
+        await expect.poll(() => lns!.stats.established).toBe(0);
+        // Down for the user at once; the state lingers for closeLinger to re-ack a StopCCN (§5.7).
         await expect.poll(() => lns!.stats.tunnels).toBe(0);
         expect(lns.stats).toMatchObject({ tunnelsOpened: 1, sessionsOpened: 1, framesIn: 3, framesOut: 3, protocolErrors: 0 });
         await lns.close();

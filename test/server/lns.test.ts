@@ -18,7 +18,8 @@ afterEach(async () => {
 });
 
 async function start(o: Partial<LnsOptions> = {}): Promise<Lns> {
-  lns = await createLns({ hostName: 'lns.test', port: 0, closeTimeout: 300, ...o });
+  // A short StopCCN linger (RFC 2661 §5.7 keeps a closed tunnel acking for a full retransmission cycle, 31 s by default).
+  lns = await createLns({ hostName: 'lns.test', port: 0, closeTimeout: 300, sequencer: { closeLinger: 150 }, ...o });
   return lns;
 }
 
@@ -74,6 +75,7 @@ describe('createLns: our initiator against it', () => {
       lac.hangUp(sid);
       await expect.poll(() => l.stats.sessions).toBe(0);
       await lac.close();
+      await expect.poll(() => l.stats.established).toBe(0);
       await expect.poll(() => l.stats.tunnels).toBe(0);
       expect(events).toEqual([`tunnel-up ${tunnel!.id}`, `session-up ${events[1]!.split(' ')[1]}`, `session-down ${events[1]!.split(' ')[1]} peer`, `tunnel-down ${tunnel!.id} peer`]);
       expect(l.stats).toMatchObject({ tunnelsOpened: 1, sessionsOpened: 1, established: 0, halfOpen: 0, timers: 0, unknownTunnel: 0, malformed: 0, protocolErrors: 0 });
@@ -158,6 +160,21 @@ describe('createLns: our initiator against it', () => {
     expect(l.stats).toMatchObject({ tunnels: 0, sessions: 0, timers: 0 });
     await Promise.all(lacs.map((x) => x.close()));
     expect(await leakedSince(before)).toEqual({});
+  });
+
+  it('after the peer’s StopCCN the tunnel lingers to re-ack it (§5.7); close() does not wait for it', async () => {
+    const l = await start({ sequencer: {} });
+    const lac = new RawLac(await connect(l, 'udp'));
+    await lac.open();
+    await lac.close();
+    await expect.poll(() => l.stats.established).toBe(0);
+    expect(l.stats).toMatchObject({ tunnels: 1, lingering: 1, halfOpen: 0, timers: 1 });
+    expect(l.tunnels()[0]!.state).toBe('closing');
+    const t0 = performance.now();
+    await l.close();
+    lns = undefined;
+    expect(performance.now() - t0).toBeLessThan(250);
+    expect(l.stats).toMatchObject({ tunnels: 0, lingering: 0, timers: 0 });
   });
 
   it('close() gives up on a silent peer after closeTimeout', async () => {
