@@ -5,7 +5,7 @@
  *
  * Run without a build: esbuild bundles this file and pipes it to node (see package.json).
  */
-import { openTunnel } from '../src/client/open.js';
+import { openTunnel } from '../src/index.js';
 import type { Transport } from '../src/client/transport.js';
 import { createLns } from '../src/server/index.js';
 import { udpTransport } from '../src/transports/node-udp.js';

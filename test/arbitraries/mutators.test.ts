@@ -117,3 +117,9 @@ describe('mutators do what their label says', () => {
     );
   });
 });
+
+it('docs/fuzzing.md lists every rule with its section', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/fuzzing.md', import.meta.url), 'utf8');
+  for (const r of Object.values(RULES)) expect(doc).toContain(`| \`${r.id}\` | ${r.section} |`);
+});

@@ -186,7 +186,8 @@ describe.runIf(enabled)('xl2tpd LAC → our LNS with a tunnel secret', () => {
   });
 
   it('our LNS with hideAvps: xl2tpd cannot unhide AVPs in an SCCRP (it has no secret loaded yet) and refuses it', async () => {
-    const w = await ourLns({ secret: TEST_SECRET, hideAvps: true });
+    // closeTimeout: the half-open tunnel's StopCCN is never acked (xl2tpd dropped the tunnel).
+    const w = await ourLns({ secret: TEST_SECRET, hideAvps: true, closeTimeout: 300 });
     const x = await lac(w.port, { challenge: true });
     await x.waitForLog(/decrypt_avp: Decrypted length is too long/, 3000);
     await x.waitForLog(/\(Invalid Hidden AVP\)/, 3000);

@@ -192,12 +192,29 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     }
   });
 
-  it('defines L2tpError once per format (a shared chunk, so instanceof holds across entries)', () => {
-    const dist = join(installed, 'dist');
-    const defining = (ext) =>
-      readdirSync(dist).filter((f) => f.endsWith(ext) && /\bclass L2tpError\b|\bL2tpError = class\b/.test(readFileSync(join(dist, f), 'utf8')));
-    assert.equal(defining('.js').length, 1, `ESM files defining L2tpError: ${defining('.js')}`);
-    assert.equal(defining('.cjs').length, 1, `CJS files defining L2tpError: ${defining('.cjs')}`);
+  it('defines L2tpError once in the files the exports of each format load (shared chunks, so instanceof holds across entries)', () => {
+    // Walk the relative imports from every exports entry; other files (a bundled CLI, say) may
+    // carry their own copy without harm.
+    const reachable = (cond) => {
+      const seen = new Set();
+      const queue = Object.values(pkg.exports)
+        .filter((v) => typeof v === 'object')
+        .map((v) => join(installed, v[cond].default));
+      while (queue.length > 0) {
+        const file = queue.pop();
+        if (seen.has(file) || !existsSync(file)) continue;
+        seen.add(file);
+        const text = readFileSync(file, 'utf8');
+        for (const m of text.matchAll(/(?:from\s*|import\s*|require\()["'](\.\.?\/[^"']+)["']/g)) queue.push(join(file, '..', m[1]));
+      }
+      return [...seen];
+    };
+    for (const cond of ['import', 'require']) {
+      const files = reachable(cond);
+      assert.ok(files.length >= Object.keys(pkg.exports).length - 1, `${cond}: found only ${files.length} files`);
+      const defining = files.filter((f) => /\bclass L2tpError\b|\bL2tpError = class\b/.test(readFileSync(f, 'utf8')));
+      assert.equal(defining.length, 1, `${cond}: files defining L2tpError: ${defining.map((f) => relative(installed, f))}`);
+    }
   });
 
   it('publint --strict finds nothing in the installed package', () => {

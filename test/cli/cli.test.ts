@@ -1,0 +1,148 @@
+/**
+ * The built CLI (dist/cli.js, made by `npm run build` before the suite) against our LNS on
+ * loopback: output, JSON fields, exit codes, --trace and --pcap (decoded by tshark).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createSocket, type Socket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLns, type Lns } from '../../src/node.js';
+
+const CLI = resolve(__dirname, '../../dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'l2tp-cli-'));
+
+function run(args: string[], timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { timeout }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+let lns: Lns;
+let authLns: Lns;
+let silent: Socket;
+let udp: number;
+let tcp: number;
+let authPort: number;
+let silentPort: number;
+
+beforeAll(async () => {
+  expect(existsSync(CLI), 'dist/cli.js missing: run `npm run build` first').toBe(true);
+  lns = await createLns({ port: 0, hostName: 'cli-lns', tcp: { port: 0 }, echo: true });
+  authLns = await createLns({ port: 0, hostName: 'cli-auth-lns', secret: 'cli-secret' });
+  udp = lns.address().port;
+  tcp = lns.address().tcp!.port;
+  authPort = authLns.address().port;
+  silent = createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+  silentPort = silent.address().port;
+});
+
+afterAll(async () => {
+  await lns.close();
+  await authLns.close();
+  silent.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('l2tp-wire CLI', () => {
+  it('--help lists the commands and exit codes (exit 0)', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const s of ['probe HOST', 'session HOST', 'lns', 'relay', 'Exit codes', '5 authentication failed']) expect(r.stdout).toContain(s);
+  });
+
+  it.each([
+    [['probe'], 'probe needs a HOST'],
+    [['probe', '127.0.0.1', '--bogus'], 'unknown flag --bogus'],
+    [['probe', '127.0.0.1', '--port', '70000'], '--port must be a whole number from 1 to 65535'],
+    [['probe', 'bad host!'], 'bad host'],
+    [['frobnicate'], 'unknown command'],
+    [['probe', '127.0.0.1', '--hidden'], '--hidden needs --secret'],
+    [['relay'], 'relay needs --target'],
+  ])('bad input %j → one-line error, exit 2', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('probe over UDP: human output, exit 0', async () => {
+    const r = await run(['probe', '127.0.0.1', '--port', String(udp)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/probe 127\.0\.0\.1:\d+: ok/);
+    expect(r.stdout).toMatch(/peer host name\s+cli-lns/);
+    expect(r.stdout).toMatch(/protocol version\s+1\.0/);
+  });
+
+  it('probe --json: stable fields', async () => {
+    const r = await run(['probe', '127.0.0.1', '--port', String(udp), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ command: 'probe', success: true, exitCode: 0, peerHostname: 'cli-lns', protocolVersion: '1.0', receiveWindowSize: 4, challenged: false });
+    expect(j.tunnelId).toBeGreaterThan(0);
+    expect(j.assignedTunnelId).toBeGreaterThan(0);
+    expect(typeof j.rtt).toBe('number');
+  });
+
+  it('session over TCP --json: tunnel and session IDs', async () => {
+    const r = await run(['session', '127.0.0.1', '--port', String(tcp), '--tcp', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, number>;
+    for (const k of ['localTunnelId', 'peerTunnelId', 'localSessionId', 'peerSessionId']) expect(j[k]).toBeGreaterThan(0);
+  });
+
+  it('right secret: challenged and authenticated; wrong secret: exit 5', async () => {
+    const ok = await run(['probe', '127.0.0.1', '--port', String(authPort), '--secret', 'cli-secret', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ challenged: true, authenticated: true });
+    const bad = await run(['probe', '127.0.0.1', '--port', String(authPort), '--secret', 'nope', '--json']);
+    expect(bad.code).toBe(5);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ success: false });
+  });
+
+  it('refused port: exit 4 (transport)', async () => {
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    const port = sock.address().port;
+    await new Promise<void>((r) => sock.close(() => r()));
+    const r = await run(['probe', '127.0.0.1', '--port', String(port), '--timeout', '3000']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('TRANSPORT');
+  });
+
+  it('silent peer: exit 3 (timeout) on time', async () => {
+    const t0 = Date.now();
+    const r = await run(['probe', '127.0.0.1', '--port', String(silentPort), '--timeout', '1500']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('TIMEOUT');
+    expect(Date.now() - t0).toBeLessThan(8_000);
+  });
+
+  it('--trace draws the ladder on stderr', async () => {
+    const r = await run(['probe', '127.0.0.1', '--port', String(udp), '--trace']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^\s*\+\d+\.\d ms {2}us ── SCCRQ tid=0 ns=0 nr=0 ─+▶ 127\.0\.0\.1$/);
+    expect(lines[1]).toMatch(/us ◀─+ SCCRP tid=\d+ ns=0 nr=1 ── 127\.0\.0\.1$/);
+    expect(r.stderr).toContain('StopCCN');
+  });
+
+  it('--pcap writes a capture tshark decodes as the same L2TP exchange', async () => {
+    const file = join(dir, 'probe.pcap');
+    const r = await run(['probe', '127.0.0.1', '--port', String(udp), '--pcap', file]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file).length).toBeGreaterThan(24);
+    if (process.env.L2TP_WIRE_NO_TSHARK === '1') return;
+    const out = execFileSync('tshark', ['-r', file, '-d', `udp.port==${udp},l2tp`, '-T', 'fields', '-e', 'l2tp.avp.message_type', '-e', 'udp.srcport', '-e', 'udp.dstport'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const rows = out.trim().split('\n').map((l) => l.split('\t'));
+    // SCCRQ (1), SCCRP (2), SCCCN (3), StopCCN (4), then the LNS's ZLB (no Message Type).
+    expect(rows.map((x) => x[0])).toEqual(['1', '2', '3', '4', '']);
+    expect(rows[0]![2]).toBe(String(udp));
+    expect(rows[1]![1]).toBe(String(udp));
+  });
+});
