@@ -14,7 +14,7 @@ const common = {
   splitting: true,
   // Keep `node:dgram` etc. as written (Deno needs the prefix) and leave them to the runtime.
   removeNodeProtocol: false,
-  external: [/^node:/, /^cloudflare:/],
+  external: [/^node:/, /^cloudflare:/, 'fast-check'],
 };
 
 export default defineConfig([
@@ -25,6 +25,7 @@ export default defineConfig([
       node: 'src/node.ts',
       workers: 'src/workers.ts',
       testing: 'src/testing/index.ts',
+      arbitraries: 'src/arbitraries.ts',
     },
     dts: true,
     clean: true,

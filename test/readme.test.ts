@@ -1,6 +1,8 @@
 /**
  * Every ```ts block of the README and docs/*.md runs here, importing the library from src/.
  * A `console.log(...)` line ending in `// → expected` must print exactly `expected`.
+ * Blocks fenced as ```ts no-run are not run here: only Workers-only examples may use it (they are
+ * run inside workerd by test/workers instead).
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,9 +25,17 @@ function blocks(file: string): { code: string; line: number }[] {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+const NO_RUN_ALLOWED = new Set(['docs/workers.md']);
+
 const all = docs.flatMap((file) => blocks(file).map((b, i) => [file, b.line, i, b.code] as const));
 
 describe('documentation code examples', () => {
+  it('only Workers-only docs skip running their examples (```ts no-run)', () => {
+    for (const file of docs) {
+      const skipped = (readFileSync(join(root, file), 'utf8').match(/^```ts no-run$/gm) ?? []).length;
+      if (!NO_RUN_ALLOWED.has(file)) expect(skipped, file).toBe(0);
+    }
+  });
   it('the README shows at least two examples', () => expect(all.filter(([f]) => f === 'README.md').length).toBeGreaterThanOrEqual(2));
   it.each(all)('%s block at line %i runs', async (file, _line, i, code) => {
     mkdirSync(tmp, { recursive: true });

@@ -167,9 +167,15 @@ export const MUTATORS: readonly Mutator[] = [
 
   def('avp-reserved-bits', (msg) => {
     const slots = withMessageType(msg);
-    if (slots === undefined || slots.length < 2) return undefined;
-    return fc.tuple(fc.integer({ min: 1, max: slots.length - 1 }), fc.integer({ min: 1, max: 15 })).map(([i, r]) => {
-      const s = slots[i]!;
+    if (slots === undefined) return undefined;
+    // Not a required AVP (it would then be missing too, a parse error of its own, §6) and not the
+    // Random Vector (the hidden AVPs after it would lose their key, §4.3): one flaw at a time.
+    const required = messageDef(u16(msg, 18))?.requiredV2 ?? [];
+    const targets = slots
+      .map((s, i) => [i, s] as const)
+      .filter(([i, s]) => i > 0 && !(s.vendorId === 0 && (required.includes(s.type) || s.type === RANDOM_VECTOR)));
+    if (targets.length === 0) return undefined;
+    return fc.tuple(fc.constantFrom(...targets), fc.integer({ min: 1, max: 15 })).map(([[i, s], r]) => {
       const bytes = with16(msg, s.offset, u16(msg, s.offset) | (r << 10));
       return mutation('avp-reserved-bits', bytes, s.mandatory ? 'peer-teardown' : 'ignored', `${describe(i, s)} reserved bits ${r} (M=${s.mandatory ? 1 : 0})`);
     });

@@ -10,7 +10,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { establishSession, openTunnel, probe } from '../../src/client/index.js';
-import type { Tunnel } from '../../src/client/tunnel.js';
+import type { Tunnel, TunnelStop } from '../../src/client/tunnel.js';
 import { udpTransport } from '../../src/transports/node-udp.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { fakePppdWorks, requireXl2tpd, startXl2tpd, stopAll, TEST_SECRET, type Xl2tpd } from './xl2tpd.js';
@@ -145,12 +145,12 @@ describe.runIf(enabled)('our client → xl2tpd LNS', () => {
   it('their StopCCN (SIGINT: result 1 "Server closing") arrives as a peer stop and is acknowledged', async () => {
     const x = await lns();
     const { tunnel, wire } = await connect(x);
-    const stopped = new Promise<Parameters<Parameters<Tunnel['on']>[1]>[0]>((res) => tunnel.on('stopped', res as never));
+    const stopped = new Promise<TunnelStop>((res) => tunnel.on('stopped', res));
     await x.stop('SIGINT');
-    const s = (await Promise.race([stopped, new Promise((_, rej) => setTimeout(() => rej(new Error(wire.ladder())), 3000))])) as Tunnel['stop'];
-    expect(s!.by).toBe('peer');
-    expect(s!.result).toEqual({ result: 1, error: 0, message: 'Server closing' });
-    expect(s!.error?.code).toBe('PEER_STOPPED');
+    const s = await Promise.race([stopped, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(wire.ladder())), 3000))]);
+    expect(s.by).toBe('peer');
+    expect(s.result).toEqual({ result: 1, error: 0, message: 'Server closing' });
+    expect(s.error?.code).toBe('PEER_STOPPED');
     const theirs = wire.received('StopCCN')[0]!;
     // xl2tpd's order: Message Type, Assigned Tunnel ID, then Result Code.
     expect(theirs.control!.avps.map((a) => a.type)).toEqual([0, 9, 1]);
@@ -160,6 +160,23 @@ describe.runIf(enabled)('our client → xl2tpd LNS', () => {
     expect(ack.control!.nr).toBe((theirs.control!.ns + 1) & 0xffff);
     await tunnel.closed;
     expect(tunnel.state).toBe('closed');
+  });
+
+  it('SIGTERM: xl2tpd exits without a StopCCN; our next HELLO meets ICMP port unreachable, reported as a TRANSPORT error', async () => {
+    const x = await lns();
+    const { tunnel, wire } = await connect(x);
+    const errors: Error[] = [];
+    tunnel.on('error', (e) => errors.push(e));
+    await x.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(wire.received('StopCCN')).toEqual([]);
+    expect(tunnel.state).toBe('established');
+    await tunnel.hello();
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // A connected UDP socket sees the ICMP error; the tunnel stays up (the Sequencer's retries
+    // decide), and afterEach closes it.
+    expect(errors[0]).toBeInstanceOf(L2tpError);
+    expect((errors[0] as L2tpError).code).toBe('TRANSPORT');
   });
 });
 

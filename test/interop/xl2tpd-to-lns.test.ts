@@ -127,6 +127,19 @@ describe.runIf(enabled)('xl2tpd LAC → our LNS', () => {
     await x.waitForLog(new RegExp(`Connection closed to 127\\.0\\.0\\.1, port ${w.port}`));
   });
 
+  it('our LNS’s HELLO is answered by xl2tpd (the tunnel stays up, xl2tpd logs it)', async () => {
+    const w = await ourLns();
+    const x = await lac(w.port);
+    const t = await within(w.tunnelUp, 3000, 'tunnel-up', x);
+    const from = x.mark();
+    t.hello();
+    await x.waitForLog(/message type 6 \(Hello\)/, 2000, from);
+    // xl2tpd acks it with a ZLB; had it not, the LNS would retransmit and finally drop the tunnel.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.state).toBe('established');
+    expect(w.events).not.toContain('tunnel-down');
+  });
+
   it('tunnel.close() on our side: xl2tpd LAC logs our StopCCN (result 1)', async () => {
     const w = await ourLns();
     const x = await lac(w.port);

@@ -332,7 +332,7 @@ async function startOnce(o: Xl2tpdOptions, port: number): Promise<Xl2tpd> {
     hangup: () => writeFileSync(fifo, `d ${name}\n`),
     pppdLogs: readPppdLogs,
   };
-  // Wait until it listens: the bound port, or its "Listening on" line; fail fast when it exits.
+  // Wait until it listens: the port is bound and it logged "Listening on"; fail fast when it exits.
   const deadline = Date.now() + 5000;
   while (!(udpBound(port) && /Listening on IP address/.test(text))) {
     if (!alive) {

@@ -2,7 +2,8 @@
  * The package as users get it: `npm pack` the project, install the tarball into a fresh project
  * in a temp folder (offline: the package has no runtime dependencies), and load every subpath of
  * its `exports` map from ESM and from CJS, in separate Node processes that resolve through the
- * consumer's node_modules (never this repository). publint and attw check the same tarball.
+ * consumer's node_modules (never this repository); the ESM probe runs under Deno and Bun too.
+ * publint and attw check the same tarball.
  *
  * New subpaths in package.json "exports" are covered without touching this file. A subpath whose
  * built file imports a `cloudflare:` module (l2tp-wire/workers) cannot load in Node: it must
@@ -13,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,7 +106,7 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     tarball = join(work, packed[0].filename);
     packedFiles = packed[0].files.map((f) => f.path);
     consumer = join(work, 'consumer');
-    execFileSync('mkdir', ['-p', consumer]);
+    mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }));
     // Offline: a package with no runtime dependencies installs from its tarball alone.
     execFileSync('npm', ['install', '--offline', '--ignore-scripts', ...NPM_QUIET, tarball], { cwd: consumer, stdio: 'pipe' });
@@ -118,6 +119,17 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       const r = spawnSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8', env: { ...process.env, PROBE_SPECS: JSON.stringify(specs) }, timeout: 60_000 });
       assert.equal(r.status, 0, `${format} probe failed:\n${r.stderr}`);
       probes[format] = JSON.parse(r.stdout);
+    }
+    // The same ESM probe under Deno and Bun, resolving through the consumer's node_modules too.
+    for (const [runtime, args] of [['deno', ['run', '-A', 'probe.mjs']], ['bun', ['probe.mjs']]]) {
+      const r = spawnSync(join(BIN, runtime), args, {
+        cwd: consumer,
+        encoding: 'utf8',
+        env: { ...process.env, PROBE_SPECS: JSON.stringify(specs), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', DO_NOT_TRACK: '1' },
+        timeout: 60_000,
+      });
+      assert.equal(r.status, 0, `${runtime} probe failed:\n${r.stderr}`);
+      probes[runtime] = JSON.parse(r.stdout);
     }
   });
 
@@ -186,6 +198,21 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     });
   }
 
+  for (const runtime of ['deno', 'bun']) {
+    it(`${runtime}: importing every subpath from the tarball gives what Node's ESM import gives`, () => {
+      const ours = probes[runtime];
+      const node = probes.esm;
+      for (const s of specs) {
+        const a = ours.modules[s];
+        const b = node.modules[s];
+        assert.ok(a.resolved.includes(`node_modules/${NAME}/`), `${s} resolved outside the installed package under ${runtime}: ${a.resolved}`);
+        if (b.loadError !== undefined) assert.match(a.loadError ?? '', /cloudflare/, `${s} loaded under ${runtime} but not in Node`);
+        else assert.deepEqual({ names: a.names, json: a.json, loadError: a.loadError }, { names: b.names, json: b.json, loadError: undefined }, s);
+      }
+      assert.deepEqual(ours.checks, node.checks);
+    });
+  }
+
   it('ESM and CJS export the same names from every subpath', () => {
     for (const s of specs) {
       assert.deepEqual(probes.cjs.modules[s].names, probes.esm.modules[s].names, `${s}: ESM and CJS differ`);
@@ -214,6 +241,17 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       assert.ok(files.length >= Object.keys(pkg.exports).length - 1, `${cond}: found only ${files.length} files`);
       const defining = files.filter((f) => /\bclass L2tpError\b|\bL2tpError = class\b/.test(readFileSync(f, 'utf8')));
       assert.equal(defining.length, 1, `${cond}: files defining L2tpError: ${defining.map((f) => relative(installed, f))}`);
+    }
+  });
+
+  it('installs every "bin" as an executable that answers --help', () => {
+    const bins = typeof pkg.bin === 'string' ? { [NAME]: pkg.bin } : (pkg.bin ?? {});
+    for (const [name, file] of Object.entries(bins)) {
+      assert.ok(existsSync(join(installed, file)), `bin ${name} → ${file} is not in the package`);
+      assert.match(readFileSync(join(installed, file), 'utf8'), /^#!\/usr\/bin\/env node\n/, `${file} lacks a node shebang`);
+      const r = spawnSync(join(consumer, 'node_modules', '.bin', name), ['--help'], { cwd: consumer, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, `${name} --help exited ${r.status}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(name));
     }
   });
 
