@@ -5,6 +5,7 @@
  * itself: all protocol logic stays in the FSM.
  * @module
  */
+import { randomId16 } from '../fsm/checks.js';
 import { TunnelFsm } from '../fsm/tunnel.js';
 import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
@@ -16,6 +17,9 @@ import { Pending, type PendingHooks, type Wait } from './pending.js';
 import { MAX_TIMER_DELAY, type AbortSignalLike } from './platform.js';
 import { Session, type SessionHost } from './session.js';
 import type { Transport } from './transport.js';
+
+/** Local Tunnel IDs of this process's live tunnels (see the constructor). */
+const LIVE_TUNNEL_IDS = new Set<number>();
 
 /** How a tunnel ended. */
 export interface TunnelStop {
@@ -94,8 +98,12 @@ export class Tunnel implements SessionHost {
     readonly transport: Transport,
     private readonly o: ResolvedDriverOptions,
   ) {
-    this.fsm = new TunnelFsm(o.fsm);
-    this.localTunnelId = this.fsm.localTunnelId;
+    // Our Tunnel IDs are unique among this process's live tunnels: peers such as xl2tpd tell
+    // tunnels apart by (address, Tunnel ID) alone, so two of ours sharing an ID get mixed up.
+    const id = o.fsm.localTunnelId ?? randomId16(o.fsm.random, (x) => LIVE_TUNNEL_IDS.has(x));
+    this.fsm = new TunnelFsm({ ...o.fsm, localTunnelId: id });
+    this.localTunnelId = id;
+    LIVE_TUNNEL_IDS.add(id);
     this.frameBuffer = o.frameBuffer;
     this.closed = new Promise((r) => (this.resolveClosed = r));
     transport.onMessage((m) => this.onTransportMessage(m));
@@ -525,6 +533,7 @@ export class Tunnel implements SessionHost {
 
   private async doRelease(): Promise<void> {
     this.clearTimer();
+    LIVE_TUNNEL_IDS.delete(this.localTunnelId);
     this.stopped({ by: 'local', ...(this.reason ? { error: this.reason } : {}) });
     const stop = this.stopV!;
     this.phase = 'released';

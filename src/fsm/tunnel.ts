@@ -209,9 +209,14 @@ export class TunnelFsm {
     if (this.st !== 'established') throw new TypeError(`${what}: the tunnel is ${this.st}; wait for the established action`);
   }
 
-  private common(sessionId: number): MessageOptions {
+  /**
+   * Header fields (and hiding) for a message we send. SCCRQ and SCCRP go unhidden (`hide`
+   * false): real peers (xl2tpd) load the tunnel secret only once the SCCRQ/SCCRP is parsed, so
+   * they cannot unhide anything in them and tear the tunnel down ("Invalid Hidden AVP").
+   */
+  private common(sessionId: number, hide = true): MessageOptions {
     const c: { tunnelId: number; sessionId: number; hiding?: MessageOptions['hiding'] } = { tunnelId: this.peerId, sessionId };
-    if (this.o.hideAvps) c.hiding = { secret: this.o.secret!, randomVector: this.o.random(RANDOM_LENGTH) };
+    if (hide && this.o.hideAvps) c.hiding = { secret: this.o.secret!, randomVector: this.o.random(RANDOM_LENGTH) };
     return c;
   }
 
@@ -310,7 +315,7 @@ export class TunnelFsm {
     this.ourTie = tie === true ? this.o.random(8) : tie === false ? undefined : tie;
     this.sendControl(
       sccrq({
-        ...this.common(0),
+        ...this.common(0, false),
         hostName: this.o.hostName,
         assignedTunnelId: this.localTunnelId,
         receiveWindowSize: this.seq.receiveWindow,
@@ -370,7 +375,7 @@ export class TunnelFsm {
     } else if (freshSccrq && this.st === 'wait-ctl-reply') {
       this.onCrossedSccrq(m);
       return;
-    } else if (m.tunnelId !== this.localTunnelId && !freshSccrq) {
+    } else if (m.tunnelId !== this.localTunnelId && !freshSccrq && !this.refusalOfOurSccrq(m)) {
       // Not addressed to this tunnel (the driver routed it wrongly, or a stray): not ours to act on.
       return;
     }
@@ -388,6 +393,15 @@ export class TunnelFsm {
       if ((this.st as TunnelState) === 'closed') return;
       this.onMessage(delivered[i]!);
     }
+  }
+
+  /**
+   * A StopCCN answering our SCCRQ from a peer that could not read our Assigned Tunnel ID:
+   * xl2tpd then addresses it to Tunnel ID 0 (as LAC) or 65535 (as LNS). Taking it lets the
+   * user see the peer's reason instead of a timeout.
+   */
+  private refusalOfOurSccrq(m: ControlMessage): boolean {
+    return this.st === 'wait-ctl-reply' && !m.isZlb && m.type === MessageType.StopCCN && (m.tunnelId === 0 || m.tunnelId === 0xffff);
   }
 
   /** A control message that does not parse. */
@@ -507,6 +521,7 @@ export class TunnelFsm {
       return { result: StopCcnResult.UnsupportedVersion, error: HIGHEST_VERSION, message: `${got}; only 1.0 (RFC 2661) is supported` };
     }
     if (m.assignedTunnelId === undefined) return { result: StopCcnResult.GeneralError, error: GeneralError.VendorSpecific, message: `${m.typeName} without Assigned Tunnel ID`, code: 'MISSING_AVP' };
+    if (m.assignedTunnelId === 0) return { result: StopCcnResult.GeneralError, error: GeneralError.OutOfRange, message: `${m.typeName} with Assigned Tunnel ID 0, which RFC 2661 §4.4.3 reserves`, code: 'PROTOCOL' };
     if (m.hostName === undefined) return { result: StopCcnResult.GeneralError, error: GeneralError.VendorSpecific, message: `${m.typeName} without Host Name`, code: 'MISSING_AVP' };
     if (m.framingCapabilities === undefined) return { result: StopCcnResult.GeneralError, error: GeneralError.VendorSpecific, message: `${m.typeName} without Framing Capabilities`, code: 'MISSING_AVP' };
     if (m.receiveWindowSize === 0) return { result: StopCcnResult.GeneralError, error: GeneralError.OutOfRange, message: 'Receive Window Size 0 (RFC 2661 §5.8)' };
@@ -543,9 +558,9 @@ export class TunnelFsm {
 
   /** Responder: the peer's SCCRQ (RFC 2661 §7.2.1 idle). */
   private onSccrq(m: ControlMessage, problem: Rejection | undefined): void {
-    if (m.assignedTunnelId === undefined) {
-      // No Tunnel ID to address a StopCCN to: nothing to do but forget it.
-      this.acts.push({ type: 'error', error: new L2tpError('MISSING_AVP', 'SCCRQ without Assigned Tunnel ID: ignored') });
+    if (m.assignedTunnelId === undefined || m.assignedTunnelId === 0) {
+      // No usable Tunnel ID to address a StopCCN to (0 is reserved, RFC 2661 §4.4.3): forget it.
+      this.acts.push({ type: 'error', error: new L2tpError('MISSING_AVP', 'SCCRQ without a usable Assigned Tunnel ID (absent, or the reserved 0): ignored') });
       this.stopped('peer', undefined, new L2tpError('MISSING_AVP', 'SCCRQ without Assigned Tunnel ID'));
       this.finish();
       return;
@@ -559,7 +574,7 @@ export class TunnelFsm {
     this.go('recv-SCCRQ-acceptable');
     this.sendControl(
       sccrp({
-        ...this.common(0),
+        ...this.common(0, false),
         hostName: this.o.hostName,
         assignedTunnelId: this.localTunnelId,
         receiveWindowSize: this.seq!.receiveWindow,

@@ -55,17 +55,21 @@ describe('TunnelFsm: control connection setup (RFC 2661 §7.2.1)', () => {
     expect(pair.actions('b', 'established')[0]!.peer).toMatchObject({ challenged: true, authenticated: true });
   });
 
-  it('hidden AVPs on: sent hidden behind a Random Vector, decoded by the peer', () => {
+  it('hidden AVPs on: SCCRQ/SCCRP in the clear (peers load the secret after them), later messages hidden behind a Random Vector and decoded by the peer', () => {
     const pair = new Pair({ secret: SECRET, hideAvps: true }, { secret: SECRET, hideAvps: true });
     up(pair);
     expect(pair.b.state).toBe('established');
-    const rq = parseControl(pair.sent('a', 'SCCRQ')[0]!.bytes, { requireAvps: false });
-    const hidden = rq.avps.filter((a) => a.hidden).map((a) => a.type);
-    // Assigned Tunnel ID (9), Framing Capabilities (3) and Challenge (11) may be hidden (§4.3, §4.4.3).
-    expect(hidden).toEqual(expect.arrayContaining([3, 9, 11]));
-    expect(rq.avps[1]!.type).toBe(36); // Random Vector right after Message Type
-    expect(rq.assignedTunnelId).toBeUndefined(); // not readable without the secret
-    expect(pair.actions('b', 'established')[0]!.peer.assignedTunnelId).toBe(pair.a.localTunnelId);
+    for (const name of ['SCCRQ', 'SCCRP'] as const) {
+      const m = parseControl(pair.sent(name === 'SCCRQ' ? 'a' : 'b', name)[0]!.bytes, { requireAvps: false });
+      expect(m.avps.some((a) => a.hidden || a.type === 36)).toBe(false);
+    }
+    const cn = parseControl(pair.sent('a', 'SCCCN')[0]!.bytes, { requireAvps: false });
+    expect(cn.avps[1]!.type).toBe(36); // Random Vector right after Message Type (§4.3)
+    // Challenge Response (13) may be hidden (§4.4.3): hidden, unreadable without the secret.
+    expect(cn.avps.filter((a) => a.hidden).map((a) => a.type)).toEqual([13]);
+    expect(cn.challengeResponse).toBeUndefined();
+    expect(parseControl(pair.sent('a', 'SCCCN')[0]!.bytes, { secret: SECRET }).challengeResponse).toHaveLength(16);
+    expect(pair.actions('b', 'established')[0]!.peer.authenticated).toBe(true);
   });
 
   it('hidden AVPs off: nothing hidden, no Random Vector', () => {
