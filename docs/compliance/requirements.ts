@@ -205,7 +205,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     section: '4.3',
     level: 'MUST',
     text: 'The H bit is set only if a shared secret exists between LAC and LNS.',
-    positive: [t('control', 'hidden AVPs carry the H bit exactly where the hiding options say, and need the secret'), t('tunnel', 'hidden AVPs on: sent hidden behind a Random Vector, decoded by the peer')],
+    positive: [t('control', 'hidden AVPs carry the H bit exactly where the hiding options say, and need the secret'), t('tunnel', 'hidden AVPs on: SCCRQ/SCCRP in the clear (peers load the secret after them), later messages hidden behind a Random Vector and decoded by the peer')],
     negative: [t('tunnel', 'hidden AVPs off: nothing hidden, no Random Vector')],
   },
   {
@@ -214,7 +214,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     section: '4.3',
     level: 'MUST',
     text: 'A message with hidden AVPs carries a Random Vector AVP before the first hidden AVP.',
-    positive: [t('cw', 'with hiding on, each builder puts the Random Vector before the first hidden AVP'), t('tunnel', 'hidden AVPs on: sent hidden behind a Random Vector, decoded by the peer')],
+    positive: [t('cw', 'with hiding on, each builder puts the Random Vector before the first hidden AVP'), t('tunnel', 'hidden AVPs on: SCCRQ/SCCRP in the clear (peers load the secret after them), later messages hidden behind a Random Vector and decoded by the peer')],
     negative: [t('cw', 'parseControl refuses a hidden AVP with no Random Vector before it (HIDDEN_WITHOUT_RANDOM_VECTOR)')],
     note: 'Without the secret the parser keeps hidden AVPs raw and does not check the vector.',
   },

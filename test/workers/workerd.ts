@@ -57,13 +57,14 @@ function run(cmd: string, args: string[], timeout: number): Promise<{ code: numb
 
 /**
  * Build the package into `dir/node_modules/l2tp-wire` (dist + package.json) and return that
- * `node_modules` dir. Entries `index` and `workers` are named on the command line as well, so this
- * works whatever else tsup.config.ts lists.
+ * `node_modules` dir: entries `index` and `workers` only, named on the command line.
  */
 export async function buildPackage(dir: string): Promise<string> {
   const pkgDir = join(dir, 'node_modules/l2tp-wire');
   mkdirSync(pkgDir, { recursive: true });
-  const args = ['--entry.index', 'src/index.ts', '--entry.workers', 'src/workers.ts', '--external', 'cloudflare:sockets'];
+  // --no-config: the repo's tsup.config.ts builds more (the CLI, dts); here only the two entries
+  // a worker imports, as the published ESM has them (split, so one L2tpError class).
+  const args = ['--no-config', '--entry.index', 'src/index.ts', '--entry.workers', 'src/workers.ts', '--external', 'cloudflare:sockets', '--splitting', '--platform', 'neutral', '--target', 'es2022'];
   const r = await run(TSUP, [...args, '--format', 'esm', '--no-dts', '--no-sourcemap', '--silent', '--out-dir', join(pkgDir, 'dist')], 60_000);
   if (r.code !== 0) throw new Error(`tsup failed (exit ${r.code}):\n${r.output}`);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
