@@ -1,6 +1,6 @@
 /**
  * The RFC compliance matrix, as data: every MUST / MUST NOT of RFC 2661 §3–§7 and the RFC 3931
- * header rules we implement, each with the tests that prove it. scripts/compliance.ts renders
+ * header rules we implement, each with the tests that prove it. test/scripts/compliance.ts renders
  * docs/compliance.md from this list; test/compliance/matrix.test.ts checks that every test named
  * here exists with that exact title, and that the rendered file is current.
  *

@@ -1,13 +1,13 @@
 /**
  * Keeps docs/compliance.md honest: every test the matrix names exists under that exact title,
- * the committed page is what scripts/compliance.ts renders, and the open items do not grow.
+ * the committed page is what test/scripts/compliance.ts renders, and the open items do not grow.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { REQUIREMENTS, type Proof, type TestRef } from '../../docs/compliance/requirements.js';
-import { counts, render, statusOf } from '../../scripts/compliance.js';
+import { counts, render, statusOf } from '../scripts/compliance.js';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -81,7 +81,7 @@ describe('docs/compliance.md (RFC compliance matrix)', () => {
     }
   });
 
-  it('is what scripts/compliance.ts renders from docs/compliance/requirements.ts (run npm run compliance)', () => {
+  it('is what test/scripts/compliance.ts renders from docs/compliance/requirements.ts (run npm run compliance)', () => {
     const committed = readFileSync(join(ROOT, 'docs', 'compliance.md'), 'utf8');
     expect(committed).toBe(render());
   });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { render } from '../../scripts/state-diagrams.js';
+import { render } from '../scripts/state-diagrams.js';
 import { TUNNEL_TRANSITIONS } from '../../src/fsm/table.js';
 
 describe('docs/state-machines.md', () => {
-  it('is what scripts/state-diagrams.ts renders from the FSM tables (run npm run docs:state)', () => {
+  it('is what test/scripts/state-diagrams.ts renders from the FSM tables (run npm run docs:state)', () => {
     const committed = readFileSync(join(__dirname, '..', '..', 'docs', 'state-machines.md'), 'utf8');
     expect(committed).toBe(render());
   });

@@ -9,7 +9,7 @@
  * built file imports a `cloudflare:` module (l2tp-wire/workers) cannot load in Node: it must
  * resolve, and fail to load only for that module; workerd tests load it for real.
  *
- * Run: `npm run build && node --test test/package/install.test.mjs` (scripts/test-runtimes.mjs
+ * Run: `npm run build && node --test test/package/install.test.mjs` (test/scripts/test-runtimes.mjs
  * does both).
  */
 import assert from 'node:assert/strict';

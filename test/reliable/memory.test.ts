@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * Regression guard for the "plain data, small" contract: 10,000 idle Sequencers retain at most
- * 1 KiB each (issue 4). The figures for the record come from bench/reliable-memory.ts.
+ * 1 KiB each (issue 4). The figures for the record come from test/bench/reliable-memory.ts.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

@@ -8,7 +8,7 @@
  * node:crypto — never against our own encoder run in Node.
  *
  * Run: `npm run build && node --test test/runtimes/chromium.test.mjs`
- * (scripts/test-runtimes.mjs does both). Chromium is Debian's `chromium` package
+ * (test/scripts/test-runtimes.mjs does both). Chromium is Debian's `chromium` package
  * (/usr/bin/chromium, or set L2TP_WIRE_CHROMIUM). A missing browser FAILS the test unless
  * L2TP_WIRE_NO_BROWSER=1 is set, for machines that cannot install it.
  */

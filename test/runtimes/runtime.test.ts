@@ -1,5 +1,5 @@
 /**
- * Which runtime is running the suite. scripts/test-runtimes.mjs runs the core tests under Deno and
+ * Which runtime is running the suite. test/scripts/test-runtimes.mjs runs the core tests under Deno and
  * Bun with L2TP_WIRE_EXPECT_RUNTIME set; this file fails if the runner quietly ran them in Node
  * instead (vitest's worker pools spawn processes, and a runner could spawn the wrong binary).
  * Under plain `vitest run` the variable is unset and the suite must be running in Node.

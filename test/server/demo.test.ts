@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('npm run demo', () => {
   it('prints a ladder from SCCRQ to StopCCN and exits 0', async () => {
-    const bundle = await build({ entryPoints: [`${root}scripts/demo.ts`], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent' });
+    const bundle = await build({ entryPoints: [`${root}src/cli/demo.ts`], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent' });
     const child = spawn(process.execPath, ['--input-type=module'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

@@ -1,5 +1,5 @@
 /**
- * The example prober Worker (examples/worker/src/index.ts) in the real runtime: bundled against the
+ * The example prober Worker (docs/examples/worker/src/index.ts) in the real runtime: bundled against the
  * BUILT package (`l2tp-wire`, `l2tp-wire/workers` resolved through package.json `exports`), served
  * by `workerd serve` on loopback, called over HTTP. Its peers: (a) our embedded LNS on loopback
  * TCP, (b) a real xl2tpd 1.3.18 on loopback UDP behind `createRelay`. Known answers about xl2tpd
@@ -40,7 +40,7 @@ beforeAll(async () => {
   if (!enabled) return;
   tmp = tempDir('l2tp-wire-worker-');
   const nodeModules = await buildPackage(tmp.dir);
-  await bundleWorker(join(ROOT, 'examples/worker/src/index.ts'), nodeModules, join(tmp.dir, 'worker.js'));
+  await bundleWorker(join(ROOT, 'docs/examples/worker/src/index.ts'), nodeModules, join(tmp.dir, 'worker.js'));
   lns = await createLns({ host: '127.0.0.1', port: 0, hostName: 'l2tp-wire-lns', tcp: true });
   lnsPort = lns.address().tcp!.port;
   if (withXl2tpd) {

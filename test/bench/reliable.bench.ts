@@ -2,14 +2,14 @@
  * Reliable delivery throughput: control messages per second through two Sequencers over a
  * lossless link (issue 4 target: ≥ 1,000,000 messages/s). Each bench iteration moves
  * {@link BATCH} messages, so messages/s = hz × BATCH.
- * Run: `npx vitest bench --run bench/reliable.bench.ts`. Retained heap per idle Sequencer is
- * measured by `bench/reliable-memory.ts` (see that file).
+ * Run: `npm run vitest -- bench --run test/bench/reliable.bench.ts`. Retained heap per idle Sequencer is
+ * measured by `test/bench/reliable-memory.ts` (see that file).
  */
 import { bench, describe } from 'vitest';
-import { Sequencer } from '../src/reliable/index.js';
-import type { ReceivedControl } from '../src/reliable/index.js';
-import { Simulation } from '../src/testing/index.js';
-import { parseHeader } from '../src/wire/header.js';
+import { Sequencer } from '../../src/reliable/index.js';
+import type { ReceivedControl } from '../../src/reliable/index.js';
+import { Simulation } from '../../src/testing/index.js';
+import { parseHeader } from '../../src/wire/header.js';
 
 const BATCH = 10_000;
 

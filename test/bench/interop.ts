@@ -19,7 +19,7 @@
  *    BENCH_XL2TPD_IDLE_TUNNELS (default 1000) tunnels is printed alongside.
  *
  * Run (needs `gc` in the child, and a file to fork, hence a bundle on disk):
- *   npx esbuild bench/interop.ts --bundle --platform=node --format=esm --log-level=warning \
+ *   npx esbuild test/bench/interop.ts --bundle --platform=node --format=esm --log-level=warning \
  *     --outfile=node_modules/.cache/l2tp-wire/bench-interop.mjs && node node_modules/.cache/l2tp-wire/bench-interop.mjs
  * The machine has 2 cores shared with whatever else runs: figures are rough.
  */
@@ -27,13 +27,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openTunnel } from '../src/client/open.js';
-import type { Tunnel } from '../src/client/tunnel.js';
-import { TunnelFsm } from '../src/fsm/tunnel.js';
-import type { TunnelAction } from '../src/fsm/types.js';
-import { createLns } from '../src/server/index.js';
-import { udpTransport } from '../src/transports/node-udp.js';
-import { startXl2tpd, stopAll, xl2tpdInstalled, type Xl2tpd } from '../test/interop/xl2tpd.js';
+import { openTunnel } from '../../src/client/open.js';
+import type { Tunnel } from '../../src/client/tunnel.js';
+import { TunnelFsm } from '../../src/fsm/tunnel.js';
+import type { TunnelAction } from '../../src/fsm/types.js';
+import { createLns } from '../../src/server/index.js';
+import { udpTransport } from '../../src/transports/node-udp.js';
+import { startXl2tpd, stopAll, xl2tpdInstalled, type Xl2tpd } from '../interop/xl2tpd.js';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const TUNNELS = env('BENCH_TUNNELS', 200);

@@ -4,7 +4,7 @@
  * headless Chromium against dist/, and the packed-tarball checks (install + ESM/CJS imports,
  * publint, attw). Node runs the whole suite already (`vitest run`).
  *
- *   node scripts/test-runtimes.mjs [deno] [bun] [chromium] [package]    (default: all four)
+ *   node test/scripts/test-runtimes.mjs [deno] [bun] [chromium] [package]    (default: all four)
  *
  * Needs `npm run build` first (chromium, package). Each step runs in its own process group with a
  * time limit, and must report more than zero tests, no failures, and (deno, bun) at least one
@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'node_modules', '.bin');
 
 /** The core suite: codec, Sequencer, FSMs, the in-memory transport and stream framing. */
@@ -105,7 +105,7 @@ async function runDeno() {
     // Deno again); test/runtimes/runtime.test.ts checks that the tests ran in Deno.
     const r = await run(
       join(BIN, 'deno'),
-      ['run', '-A', 'node_modules/vitest/vitest.mjs', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`, ...files],
+      ['run', '-A', 'node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`, ...files],
       { limit: STEPS.deno.limit, env: { L2TP_WIRE_EXPECT_RUNTIME: 'deno', DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } },
     );
     if (!existsSync(report)) return { ...r, passed: 0, failed: 0, skipped: 0, problems: ['vitest wrote no JSON report'] };
@@ -137,7 +137,7 @@ async function runBun() {
   const report = join(dir, 'junit.xml');
   try {
     // bun test runs the same files with its own runner: it maps `from 'vitest'` onto bun:test
-    // (describe/it/expect/expectTypeOf). vitest.config.ts's 60 s test timeout, not bun's 5 s.
+    // (describe/it/expect/expectTypeOf). test/vitest.config.ts's 60 s test timeout, not bun's 5 s.
     const r = await run(
       join(BIN, 'bun'),
       ['test', '--timeout=60000', '--only-failures', '--reporter=junit', `--reporter-outfile=${report}`, ...files.map((f) => `./${f}`)],

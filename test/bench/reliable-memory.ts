@@ -2,12 +2,12 @@
  * Retained heap per idle Sequencer, 10,000 of them (issue 4 target: ≤ 1 KiB each).
  *
  * Run (needs `gc`, hence a plain Node process rather than vitest):
- *   npx esbuild bench/reliable-memory.ts --bundle --platform=node --format=esm --log-level=warning \
+ *   npx esbuild test/bench/reliable-memory.ts --bundle --platform=node --format=esm --log-level=warning \
  *     | node --expose-gc --input-type=module
  * Exits 1 when a figure is over budget.
  */
-import { Sequencer } from '../src/reliable/index.js';
-import type { ReceivedControl } from '../src/reliable/index.js';
+import { Sequencer } from '../../src/reliable/index.js';
+import type { ReceivedControl } from '../../src/reliable/index.js';
 
 const N = 10_000;
 const BUDGET = 1024;

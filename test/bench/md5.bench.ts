@@ -1,11 +1,11 @@
 /**
  * MD5 throughput (RFC 1321), for the L2TP uses: a challenge response hashes ~40 bytes, a hidden
- * AVP one 64-byte-ish block per 16 bytes of value. Run: `npx vitest bench --run bench/md5.bench.ts`.
+ * AVP one 64-byte-ish block per 16 bytes of value. Run: `npm run vitest -- bench --run test/bench/md5.bench.ts`.
  */
 import { bench, describe } from 'vitest';
-import { challengeResponse } from '../src/wire/challenge.js';
-import { hideAvpValue, unhideAvpValue } from '../src/wire/hidden.js';
-import { Md5, md5 } from '../src/wire/md5.js';
+import { challengeResponse } from '../../src/wire/challenge.js';
+import { hideAvpValue, unhideAvpValue } from '../../src/wire/hidden.js';
+import { Md5, md5 } from '../../src/wire/md5.js';
 
 const b64 = Uint8Array.from({ length: 64 }, (_, i) => i);
 const b1k = Uint8Array.from({ length: 1024 }, (_, i) => (i * 7) & 0xff);
