@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,6 +110,9 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }));
     // Offline: a package with no runtime dependencies installs from its tarball alone.
     execFileSync('npm', ['install', '--offline', '--ignore-scripts', ...NPM_QUIET, tarball], { cwd: consumer, stdio: 'pipe' });
+    // fast-check is the optional peer of l2tp-wire/arbitraries: a user of that subpath installs it.
+    // Copied from this repo's dev install (the consumer stays offline).
+    for (const dep of ['fast-check', 'pure-rand']) cpSync(join(ROOT, 'node_modules', dep), join(consumer, 'node_modules', dep), { recursive: true });
     installed = join(consumer, 'node_modules', NAME);
     pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     specs = Object.keys(pkg.exports).map((k) => (k === '.' ? NAME : `${NAME}/${k.slice(2)}`));
