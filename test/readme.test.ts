@@ -5,7 +5,7 @@
  * run inside workerd by test/workers instead).
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -40,7 +40,11 @@ describe('documentation code examples', () => {
   it.each(all)('%s block at line %i runs', async (file, _line, i, code) => {
     mkdirSync(tmp, { recursive: true });
     const src = code
-      .replace(/from 'l2tp-wire\/(\w+)'/g, (_m, sub: string) => `from ${JSON.stringify(join(root, 'src', `${sub}.ts`))}`)
+      .replace(/from 'l2tp-wire\/(\w+)'/g, (_m, sub: string) => {
+        // A subpath entry is src/<sub>.ts or src/<sub>/index.ts (as tsup.config.ts names them).
+        const file = existsSync(join(root, 'src', `${sub}.ts`)) ? join(root, 'src', `${sub}.ts`) : join(root, 'src', sub, 'index.ts');
+        return `from ${JSON.stringify(file)}`;
+      })
       .replace(/from 'l2tp-wire'/g, `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`);
     const path = join(tmp, `${file.replace(/\W/g, '_')}_${i}.ts`);
     writeFileSync(path, src);

@@ -33,7 +33,7 @@ const HELP = `l2tp-wire — L2TP (RFC 2661) from the command line
 Usage:
   l2tp-wire probe HOST   [--port 1701] [--tcp] [--secret S] [--hostname NAME] [--timeout MS] [--json] [--trace] [--pcap FILE]
   l2tp-wire session HOST [same flags]                 tunnel + incoming call (ICRQ/ICRP/ICCN), then teardown
-  l2tp-wire lns  [--host 127.0.0.1] [--port 1701] [--tcp-port N] [--secret S] [--hostname NAME] [--echo] [--json]
+  l2tp-wire lns  [--host 127.0.0.1] [--port 1701] [--tcp-port N] [--secret S] [--hidden] [--hostname NAME] [--echo] [--json]
   l2tp-wire relay --target HOST:PORT [--listen 127.0.0.1:1701]    TCP (Workers) ↔ UDP (real LNS) bridge
   l2tp-wire --help | --version
 

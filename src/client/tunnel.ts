@@ -132,7 +132,9 @@ export class Tunnel implements SessionHost {
 
   /** The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`). */
   get state(): TunnelState {
-    return this.fsm.state;
+    // Once released (e.g. close() gave up waiting for the StopCCN's ack) nothing runs any more,
+    // whatever the state machine was left in.
+    return this.phase === 'released' ? 'closed' : this.fsm.state;
   }
 
   /** `initiator` for `openTunnel()`. */
@@ -180,6 +182,9 @@ export class Tunnel implements SessionHost {
     const { timeout, signal } = this.o;
     const p = this.pending<void>('open tunnel', timeout, signal, {
       giveUp: (_p, error) => this.teardown(error),
+      // A refusal (ours of the peer's SCCRP, or the peer's StopCCN) says more than the timeout
+      // that may have run out while our StopCCN waited for its ack.
+      released: (w) => w.reject(refusal(this.stopV) ?? w.failure ?? refusal(this.stopV, true) ?? new L2tpError('ABORTED', 'the tunnel was closed first')),
     });
     if (p.failure !== undefined) return p.promise; // the signal had already aborted
     this.phase = 'opening';
@@ -510,6 +515,9 @@ export class Tunnel implements SessionHost {
     if (this.releasing !== undefined) return;
     this.reason ??= error;
     if (this.transport.closed) return this.abandon(error);
+    // Our StopCCN is already out (we refused the peer): do not wait out its whole
+    // retransmission cycle for an ack the peer may never send.
+    if (this.fsm.state === 'closing') return this.abandon(error);
     if (this.fsm.state !== 'closed') this.dispatch({ type: 'close', result: { result: 2, error: 0, message: error.message.slice(0, 200) } });
     if (this.fsm.state === 'closed') this.release();
   }
@@ -560,4 +568,15 @@ export class Tunnel implements SessionHost {
     this.events.emit('closed', stop);
     this.events.clear();
   }
+}
+
+/**
+ * The error of a stop that was a protocol refusal (`AUTH_FAILED`, `PEER_STOPPED`, `PROTOCOL`,
+ * a parse error…), or with `any` any stop error; `undefined` otherwise.
+ */
+function refusal(stop: TunnelStop | undefined, any = false): L2tpError | undefined {
+  const e = stop?.error;
+  if (e === undefined) return undefined;
+  if (any) return e;
+  return e.code === 'TIMEOUT' || e.code === 'ABORTED' || e.code === 'TRANSPORT' ? undefined : e;
 }

@@ -330,12 +330,13 @@ export interface ControlMessageInit extends AvpFields {
 }
 
 /** Keys of {@link ControlMessageInit} (and of parsed messages) that are not typed AVP fields. */
-const NON_AVP_KEYS = new Set(['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'type', 'avps', 'extraAvps', 'hiding', 'length', 'isZlb', 'typeName', 'messageType', 'bytes']);
+const NON_AVP_KEYS: Readonly<Record<string, true | undefined>> = Object.assign(Object.create(null) as Record<string, true>, Object.fromEntries(['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'type', 'avps', 'extraAvps', 'hiding', 'length', 'isZlb', 'typeName', 'messageType', 'bytes'].map((k) => [k, true] as const)));
 
 /** Per message type: the catalogue rows RFC 2661 §6 lists for it, in order, and their ranks. */
 interface Plan {
   readonly defs: readonly AvpDef[];
-  readonly rank: Map<string, number>;
+  /** Key → index in `defs`; a null-prototype object (a keyed load beats `Map.get` here). */
+  readonly rank: Readonly<Record<string, number | undefined>>;
   /** Builders' defaults, by rank (cached per defaults object). */
   defaultsFor: WeakMap<object, readonly unknown[]>;
 }
@@ -344,7 +345,7 @@ function planOf(type: number): Plan {
   let p = type < 256 ? plans[type] : undefined;
   if (p === undefined) {
     const defs = messageAvps(type).filter((d) => d.key !== 'messageType');
-    p = { defs, rank: new Map(defs.map((d, i) => [d.key, i])), defaultsFor: new WeakMap() };
+    p = { defs, rank: Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(defs.map((d, i) => [d.key, i]))), defaultsFor: new WeakMap() };
     if (type < 256) plans[type] = p;
   }
   return p;
@@ -361,9 +362,6 @@ function defaultsByRank(plan: Plan, defaults: Readonly<Record<string, unknown>>)
 /** Reused per encode: the typed values of the plan's rows, by rank. */
 const slots: unknown[] = [];
 
-/** Scratch space: a message is at most 65535 bytes plus one AVP of slack for the bounds check. */
-const SCRATCH = new Uint8Array(0x10000 + 0x400);
-
 /**
  * Size in bytes of the message {@link encodeControl} would write (dns-packet's
  * `encodingLength`), so callers can encode into a buffer of their own.
@@ -374,7 +372,10 @@ export function encodingLength(msg: ControlMessageInit): number {
     for (const a of msg.avps) n += AVP_HEADER_LENGTH + a.value.length;
     return n;
   }
-  return writeTyped(msg, msg.type ?? msg.messageType ?? 0, undefined);
+  const n = planTyped(msg, msg.type ?? msg.messageType ?? 0, undefined);
+  planValues.fill(undefined, 0, planCount);
+  planCount = 0;
+  return n;
 }
 
 /**
@@ -384,6 +385,9 @@ export function encodingLength(msg: ControlMessageInit): number {
  * Otherwise: the Message Type AVP, a Random Vector AVP when `hiding` is set, the typed fields in
  * the order RFC 2661 §6 lists them for the message, the other typed fields, then `extraAvps`.
  * M bits follow the catalogue (set only where the RFC says MUST).
+ *
+ * Small messages are views into a shared 8 KiB slab (as Node's `Buffer.allocUnsafe` does): pass
+ * the view itself to I/O, not `.buffer`.
  *
  * @throws `TypeError`/`RangeError` for values that cannot be encoded (local errors).
  * @example
@@ -399,18 +403,20 @@ export function encodeControl(msg: ControlMessageInit, target?: Uint8Array, offs
 
 /** @internal The builders' entry: typed fields of `msg`, falling back to `defaults`. */
 export function encodeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined, target?: Uint8Array, offset = 0): Uint8Array {
-  const size = writeTyped(msg, type, defaults);
+  // Two passes over values gathered once: size everything, then write straight into the
+  // right-sized output (copying from a scratch buffer costs more than encoding).
+  const size = planTyped(msg, type, defaults);
+  let b: Uint8Array;
   if (target === undefined) {
-    // A plain loop beats `slice`/`set(subarray)` for the small sizes control messages have.
-    const out = alloc(size);
-    if (size > 512) out.set(SCRATCH.subarray(0, size));
-    else for (let i = 0; i < size; i++) out[i] = SCRATCH[i]!;
-    return out;
+    b = alloc(size);
+    offset = 0;
+  } else {
+    assertBytes(target, 'target');
+    assertInt(offset, 0, target.length - size, 'offset');
+    b = target;
   }
-  assertBytes(target, 'target');
-  assertInt(offset, 0, target.length - size, 'offset');
-  target.set(SCRATCH.subarray(0, size), offset);
-  return target;
+  writeTyped(b, offset, msg, type, size);
+  return b;
 }
 
 function encodeVerbatim(msg: ControlMessageInit, target: Uint8Array | undefined, offset: number): Uint8Array {
@@ -428,55 +434,81 @@ function encodeVerbatim(msg: ControlMessageInit, target: Uint8Array | undefined,
 }
 
 function writeRaw(b: Uint8Array, o: number, a: AvpInit): number {
-  assertBytes(a.value, `value of AVP ${a.vendorId ?? 0}:${a.type}`);
-  const len = AVP_HEADER_LENGTH + a.value.length;
-  if (len > 0x3ff) throw new RangeError(`AVP ${a.vendorId ?? 0}:${a.type} value is ${a.value.length} bytes; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
-  if (o + len > 0x10000) throw new RangeError('message would exceed 65535 bytes, the most the Length field holds');
+  const len = rawLength(a);
   writeAvpHeader(b, o, a.mandatory === true, a.hidden === true, a.reserved ?? 0, len, a.vendorId ?? 0, a.type);
   b.set(a.value, o + AVP_HEADER_LENGTH);
   return o + len;
 }
 
-/** Encode typed `msg` into SCRATCH; returns its size. */
-function writeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined): number {
-  const b = SCRATCH;
+function rawLength(a: AvpInit): number {
+  assertBytes(a.value, `value of AVP ${a.vendorId ?? 0}:${a.type}`);
+  const len = AVP_HEADER_LENGTH + a.value.length;
+  if (len > 0x3ff) throw new RangeError(`AVP ${a.vendorId ?? 0}:${a.type} value is ${a.value.length} bytes; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
+  return len;
+}
+
+/**
+ * The planned typed fields of one encode (reused: one encode at a time, and nothing in it calls
+ * back into the encoder): the catalogue rows in write order, their values and value lengths.
+ */
+const planDefs: AvpDef[] = [];
+const planValues: unknown[] = [];
+const planLengths: number[] = [];
+const planHidden: boolean[] = [];
+let planCount = 0;
+
+function plan(d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
+  const c = d.codec;
+  let len: number;
+  try {
+    len = c.encodedLength(v as never);
+  } catch (e) {
+    named(d, e);
+  }
+  if (len < c.minLength || len > c.maxLength) throw new RangeError(`${d.key} (${d.name} AVP) must encode to ${c.minLength}–${c.maxLength} bytes, got ${len}`);
+  const hide = hiding !== undefined && (hiding.avps ? d.vendorId === 0 && hiding.avps.includes(d.type) : d.hideable);
+  const room = hide ? 2 + len + (hiding!.padding?.length ?? 0) : len;
+  if (room > AVP_MAX_VALUE_LENGTH) throw new RangeError(`${d.key} (${d.name} AVP) is ${room} bytes encoded; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
+  const i = planCount++;
+  planDefs[i] = d;
+  planValues[i] = v;
+  planLengths[i] = len;
+  planHidden[i] = hide;
+  return AVP_HEADER_LENGTH + room;
+}
+
+/** Gather and size the typed fields of `msg` (into the plan arrays); returns the message size. */
+function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined): number {
   const m = msg as Record<string, unknown>;
-  const plan = planOf(type);
-  let o = CONTROL_HEADER_LENGTH;
+  const p = planOf(type);
+  planCount = 0;
+  let n = CONTROL_HEADER_LENGTH;
   if (type !== 0) {
     assertInt(type, 1, 0xffff, 'type');
-    // RFC 2661 §4.4.1: Message Type first, M=1 (so a peer cannot ignore a message it does not know).
-    put16(b, o, 0x8000 | 8);
-    put16(b, o + 2, 0);
-    put16(b, o + 4, 0);
-    put16(b, o + 6, type);
-    o += 8;
+    n += 8;
   }
   const hiding = msg.hiding;
   if (hiding !== undefined) {
     if (type === 0) throw new TypeError('a ZLB carries no AVPs, so nothing to hide');
-    // §4.3: the Random Vector AVP MUST precede the hidden AVPs; §4.4.1 sets its M bit.
     const rv = hiding.randomVector;
     assertBytes(rv, 'hiding.randomVector');
     if (rv.length === 0 || rv.length > AVP_MAX_VALUE_LENGTH) throw new RangeError(`hiding.randomVector must be 1 to ${AVP_MAX_VALUE_LENGTH} bytes, got ${rv.length}`);
-    writeAvpHeader(b, o, true, false, 0, AVP_HEADER_LENGTH + rv.length, 0, RANDOM_VECTOR_AVP);
-    b.set(rv, o + AVP_HEADER_LENGTH);
-    o += AVP_HEADER_LENGTH + rv.length;
+    n += AVP_HEADER_LENGTH + rv.length;
   }
   // Values go into rank slots (one map lookup per given key), so the RFC order costs no keyed
   // load per row the caller left out.
-  const defs = plan.defs;
-  const rank = plan.rank;
+  const defs = p.defs;
+  const rank = p.rank;
   for (let i = 0; i < defs.length; i++) slots[i] = undefined;
   let others: string[] | undefined;
   for (const k in m) {
     const v = m[k];
     if (v === undefined) continue;
-    const r = rank.get(k);
+    const r = rank[k];
     if (r !== undefined) slots[r] = v;
-    else if (!NON_AVP_KEYS.has(k)) (others ??= []).push(k);
+    else if (NON_AVP_KEYS[k] !== true) (others ??= []).push(k);
   }
-  const byRank = defaults === undefined ? undefined : defaultsByRank(plan, defaults);
+  const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
   for (let i = 0; i < defs.length; i++) {
     let v = slots[i];
     if (v === undefined) {
@@ -487,7 +519,7 @@ function writeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Re
     slots[i] = undefined;
     const d = defs[i]!;
     if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
-    o = writeField(b, o, d, v, hiding);
+    n += plan(d, v, hiding);
   }
   if (others !== undefined) {
     for (const k of others) {
@@ -495,16 +527,64 @@ function writeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Re
       if (d === undefined) throw new TypeError(`unknown field '${k}': neither a header field nor an AVP key of the catalogue`);
       if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
       if (type === 0) throw new TypeError(`a ZLB carries no AVPs, got '${k}'`);
-      o = writeField(b, o, d, m[k], hiding);
+      n += plan(d, m[k], hiding);
     }
   }
   const extra = msg.extraAvps;
   if (extra !== undefined) {
     if (type === 0 && extra.length) throw new TypeError('a ZLB carries no AVPs, got extraAvps');
-    for (let i = 0; i < extra.length; i++) o = writeRaw(b, o, extra[i]!);
+    for (let i = 0; i < extra.length; i++) n += rawLength(extra[i]!);
   }
-  writeControlHeader(b, 0, msg, o);
-  return o;
+  if (n > 0xffff) throw new RangeError(`message would be ${n} bytes; the Length field holds at most 65535`);
+  return n;
+}
+
+/** Write the message planned by {@link planTyped} (`size` bytes) at `b[base]`. */
+function writeTyped(b: Uint8Array, base: number, msg: ControlMessageInit, type: number, size: number): void {
+  writeControlHeader(b, base, msg, size);
+  let o = base + CONTROL_HEADER_LENGTH;
+  if (type !== 0) {
+    // RFC 2661 §4.4.1: Message Type first, M=1 (so a peer cannot ignore a message it does not know).
+    b[o] = 0x80;
+    b[o + 1] = 8;
+    b[o + 2] = 0;
+    b[o + 3] = 0;
+    b[o + 4] = 0;
+    b[o + 5] = 0;
+    b[o + 6] = type >>> 8;
+    b[o + 7] = type;
+    o += 8;
+  }
+  const hiding = msg.hiding;
+  if (hiding !== undefined) {
+    // §4.3: the Random Vector AVP MUST precede the hidden AVPs; §4.4.1 sets its M bit.
+    const rv = hiding.randomVector;
+    writeAvpHeader(b, o, true, false, 0, AVP_HEADER_LENGTH + rv.length, 0, RANDOM_VECTOR_AVP);
+    b.set(rv, o + AVP_HEADER_LENGTH);
+    o += AVP_HEADER_LENGTH + rv.length;
+  }
+  const count = planCount;
+  for (let i = 0; i < count; i++) {
+    const d = planDefs[i]!;
+    const v = planValues[i];
+    planValues[i] = undefined;
+    const len = planLengths[i]!;
+    if (planHidden[i]) {
+      const plain = new Uint8Array(len);
+      d.codec.encode(v as never, plain, 0);
+      const hidden = hideAvpValue(d.type, plain, hiding!.secret, hiding!.randomVector, hiding!.padding);
+      putDefHeader(b, o, d, true, AVP_HEADER_LENGTH + hidden.length);
+      b.set(hidden, o + AVP_HEADER_LENGTH);
+      o += AVP_HEADER_LENGTH + hidden.length;
+    } else {
+      putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
+      d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
+      o += AVP_HEADER_LENGTH + len;
+    }
+  }
+  planCount = 0;
+  const extra = msg.extraAvps;
+  if (extra !== undefined) for (let i = 0; i < extra.length; i++) o = writeRaw(b, o, extra[i]!);
 }
 
 /** Rethrow a codec's complaint about a value with the field it belongs to. */
@@ -513,33 +593,6 @@ function named(d: AvpDef, e: unknown): never {
   if (e instanceof RangeError) throw new RangeError(`${what}: ${e.message}`, { cause: e });
   if (e instanceof TypeError) throw new TypeError(`${what}: ${e.message}`, { cause: e });
   throw e;
-}
-
-function writeField(b: Uint8Array, o: number, d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
-  const c = d.codec;
-  let len: number;
-  try {
-    len = c.encodedLength(v as never);
-  } catch (e) {
-    named(d, e);
-  }
-  if (len < c.minLength || len > c.maxLength) throw new RangeError(`${d.name} must encode to ${c.minLength}–${c.maxLength} bytes, got ${len}`);
-  const hide = hiding !== undefined && (hiding.avps ? d.vendorId === 0 && hiding.avps.includes(d.type) : d.hideable);
-  if (o + AVP_HEADER_LENGTH + len + (hide ? 2 + (hiding!.padding?.length ?? 0) : 0) > 0x10000) {
-    throw new RangeError('message would exceed 65535 bytes, the most the Length field holds');
-  }
-  if (hide) {
-    const plain = new Uint8Array(len);
-    c.encode(v as never, plain, 0);
-    const hidden = hideAvpValue(d.type, plain, hiding!.secret, hiding!.randomVector, hiding!.padding);
-    putDefHeader(b, o, d, true, AVP_HEADER_LENGTH + hidden.length);
-    b.set(hidden, o + AVP_HEADER_LENGTH);
-    return o + AVP_HEADER_LENGTH + hidden.length;
-  }
-  if (len > AVP_MAX_VALUE_LENGTH) throw new RangeError(`${d.name} is ${len} bytes encoded; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
-  putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
-  c.encode(v as never, b, o + AVP_HEADER_LENGTH);
-  return o + AVP_HEADER_LENGTH + len;
 }
 
 /** AVP header of a catalogue row (its fields are known valid: no range checks). */
