@@ -115,14 +115,8 @@ export class AvpReader {
   bytes: Uint8Array = EMPTY;
   /** Offset of the current AVP's header. */
   offset = 0;
-  /** Offset of the current AVP's value. */
-  valueOffset = 0;
-  /** Length of the current AVP's value. */
-  valueLength = 0;
-  mandatory = false;
-  hidden = false;
-  /** The current AVP's four reserved bits (0 when clear). */
-  reserved = 0;
+  /** The current AVP's first header word (M, H, reserved bits, Length). */
+  word = 0;
   vendorId = 0;
   type = 0;
   private next_ = 0;
@@ -138,13 +132,38 @@ export class AvpReader {
     this.next_ = start;
     this.end = end;
     this.offset = start;
-    this.valueOffset = start;
-    this.valueLength = 0;
+    this.word = AVP_HEADER_LENGTH;
     return this;
   }
 
+  /** Offset of the current AVP's value. */
+  get valueOffset(): number {
+    return this.offset + AVP_HEADER_LENGTH;
+  }
+
+  /** Length of the current AVP's value. */
+  get valueLength(): number {
+    return (this.word & 0x03ff) - AVP_HEADER_LENGTH;
+  }
+
+  /** M bit of the current AVP. */
+  get mandatory(): boolean {
+    return (this.word & 0x8000) !== 0;
+  }
+
+  /** H bit of the current AVP. */
+  get hidden(): boolean {
+    return (this.word & 0x4000) !== 0;
+  }
+
+  /** The current AVP's four reserved bits (0 when clear). */
+  get reserved(): number {
+    return (this.word & 0x3c00) >>> 10;
+  }
+
   /**
-   * Advance to the next AVP. Returns `false` at the end.
+   * Advance to the next AVP. Returns `false` at the end. Only the header's position and words
+   * are stored; the flags and lengths above are derived on access.
    * @throws {@link L2tpError} `BAD_AVP_LENGTH` when an AVP is shorter than 6 bytes or runs past
    *   the end; `TRUNCATED` when fewer than 6 bytes remain.
    */
@@ -159,11 +178,7 @@ export class AvpReader {
     if (len < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len} is under the 6-byte minimum`, o);
     if (o + len > end) fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
     this.offset = o;
-    this.valueOffset = o + AVP_HEADER_LENGTH;
-    this.valueLength = len - AVP_HEADER_LENGTH;
-    this.mandatory = (w & 0x8000) !== 0;
-    this.hidden = (w & 0x4000) !== 0;
-    this.reserved = (w & 0x3c00) >>> 10;
+    this.word = w;
     this.vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     this.type = (b[o + 4]! << 8) | b[o + 5]!;
     this.next_ = o + len;
@@ -172,17 +187,18 @@ export class AvpReader {
 
   /** Big-endian 16-bit integer at `at` bytes into the current value (caller checks the length). */
   u16(at = 0): number {
-    return u16(this.bytes, this.valueOffset + at);
+    return u16(this.bytes, this.offset + AVP_HEADER_LENGTH + at);
   }
 
   /** Big-endian 32-bit integer at `at` bytes into the current value (caller checks the length). */
   u32(at = 0): number {
-    return u32(this.bytes, this.valueOffset + at);
+    return u32(this.bytes, this.offset + AVP_HEADER_LENGTH + at);
   }
 
   /** The current value as a view (allocates one `subarray`). */
   value(): Uint8Array {
-    return this.bytes.subarray(this.valueOffset, this.valueOffset + this.valueLength);
+    const s = this.offset + AVP_HEADER_LENGTH;
+    return this.bytes.subarray(s, s + (this.word & 0x03ff) - AVP_HEADER_LENGTH);
   }
 }
 

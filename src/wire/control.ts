@@ -339,6 +339,8 @@ interface Plan {
   readonly rank: Readonly<Record<string, number | undefined>>;
   /** Builders' defaults, by rank (cached per defaults object). */
   defaultsFor: WeakMap<object, readonly unknown[]>;
+  lastDefaults?: object;
+  lastByRank?: readonly unknown[];
 }
 const plans: Plan[] = [];
 function planOf(type: number): Plan {
@@ -351,11 +353,15 @@ function planOf(type: number): Plan {
   return p;
 }
 function defaultsByRank(plan: Plan, defaults: Readonly<Record<string, unknown>>): readonly unknown[] {
+  // A builder passes the same defaults object every time: a one-entry cache before the WeakMap.
+  if (plan.lastDefaults === defaults) return plan.lastByRank!;
   let a = plan.defaultsFor.get(defaults);
   if (a === undefined) {
     a = plan.defs.map((d) => defaults[d.key]);
     plan.defaultsFor.set(defaults, a);
   }
+  plan.lastDefaults = defaults;
+  plan.lastByRank = a;
   return a;
 }
 

@@ -198,8 +198,7 @@ async function run(s: Scenario, tally: Tally): Promise<void> {
     await vt.advance(vt.now + s.timeout + 1);
     expect(closeError).toBeUndefined();
     expect(closed).toBe(true);
-    // Released. (`tunnel.state` can still read 'closing' here when close() gave up waiting for
-    // the ack: the abandoned FSM is never told; see the report, so not asserted.)
+    // Released, and it says so even when close() gave up waiting for the StopCCN's ack.
     expect(tunnel.stop).toBeDefined();
     expect(tunnel.state).toBe('closed');
     const stop = await tunnel.closed;
