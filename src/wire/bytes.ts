@@ -40,7 +40,7 @@ export function assertInt(v: unknown, min: number, max: number, what: string): a
 
 /**
  * Encoders return small messages as views into a shared 8 KiB slab, as Node's
- * `Buffer.allocUnsafe` does: allocating an `ArrayBuffer` per message costs more than encoding it.
+ * allocUnsafe pool does: allocating an `ArrayBuffer` per message costs more than encoding it.
  * Each view is exactly the message (offset and length right), zero-filled, and never handed out
  * twice; only `view.buffer` is shared, so pass views (not `.buffer`) to I/O, or `slice()` them.
  */

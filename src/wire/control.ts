@@ -392,7 +392,7 @@ export function encodingLength(msg: ControlMessageInit): number {
  * the order RFC 2661 §6 lists them for the message, the other typed fields, then `extraAvps`.
  * M bits follow the catalogue (set only where the RFC says MUST).
  *
- * Small messages are views into a shared 8 KiB slab (as Node's `Buffer.allocUnsafe` does): pass
+ * Small messages are views into a shared 8 KiB slab (as Node's allocUnsafe pool does): pass
  * the view itself to I/O, not `.buffer`.
  *
  * @throws `TypeError`/`RangeError` for values that cannot be encoded (local errors).

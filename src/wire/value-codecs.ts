@@ -511,7 +511,7 @@ const CALL_ERROR_FIELDS = ['crcErrors', 'framingErrors', 'hardwareOverruns', 'bu
 
 /**
  * Call Errors (RFC 2661 §4.4.6): Reserved (2), then CRC Errors, Framing Errors, Hardware
- * Overruns, Buffer Overruns, Time-out Errors, Alignment Errors (4 each). Reserved is written 0
+ * Overruns, buffer overruns, Time-out Errors, Alignment Errors (4 each). Reserved is written 0
  * and ignored on receipt.
  */
 export const callErrors: ValueCodec<CallErrorsValue> = {

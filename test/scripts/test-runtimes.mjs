@@ -11,8 +11,8 @@
  * passing test from every core file: a runner that silently skipped a file fails the step.
  * Ends with one line `runtimes: N passed, N failed` and exits non-zero on any failure.
  *
- * Environment: L2TP_WIRE_NO_BROWSER=1 lets the Chromium step skip when no browser is installed
- * (it fails otherwise); L2TP_WIRE_CHROMIUM=/path overrides /usr/bin/chromium.
+ * Environment: L2TP_WIRE_CHROMIUM=/path overrides /usr/bin/chromium; a missing browser fails the
+ * Chromium step.
  * See docs/runtimes.md.
  */
 import { spawn } from 'node:child_process';
