@@ -10,6 +10,10 @@ import type { RandomBytes } from './options.js';
  * 20 is reserved) with no reserved bits set. This FSM speaks L2TPv2 only, so an AVP from a later
  * RFC or a vendor is "unrecognized" for it even when the codec can decode it: with M=1 the peer
  * requires us to act on it, and we cannot.
+ * @example
+ * ```ts
+ * const fatal = m.avps.find((a) => a.mandatory && !recognisedAvp(a)); // StopCCN, error 8 (§4.1)
+ * ```
  */
 export function recognisedAvp(avp: Pick<ParsedAvp, 'vendorId' | 'type' | 'reserved'>): boolean {
   return avp.vendorId === 0 && avp.type <= 39 && avp.type !== 20 && avp.reserved === undefined;
@@ -51,6 +55,10 @@ export function sessionMessageType(type: number): boolean {
 /**
  * Compare two Tie Breaker values as unsigned 64-bit numbers (RFC 2661 §4.4.3: "the lower value
  * wins"): negative when `a` is lower.
+ * @example
+ * ```ts
+ * if (compareTieBreakers(ours, theirSccrq.tieBreaker!) < 0) console.log('we win: ignore their SCCRQ');
+ * ```
  */
 export function compareTieBreakers(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);

@@ -44,7 +44,13 @@ export type TunnelTableEvent =
 
 const LIVE: readonly TunnelState[] = ['wait-ctl-reply', 'wait-ctl-conn', 'established'];
 
-/** The control-connection transitions (RFC 2661 §7.2.1, both roles). */
+/**
+ * The control-connection transitions (RFC 2661 §7.2.1, both roles).
+ * @example
+ * ```ts
+ * for (const t of TUNNEL_TRANSITIONS) console.log(`${t.from.join('|')} --${t.event}--> ${t.next}: ${t.action}`);
+ * ```
+ */
 export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEvent>[] = [
   { from: ['idle'], event: 'open', next: 'wait-ctl-reply', action: 'send SCCRQ', rfc: 'RFC 2661 §7.2.1' },
   { from: ['idle'], event: 'recv-SCCRQ-acceptable', next: 'wait-ctl-conn', action: 'send SCCRP', rfc: 'RFC 2661 §7.2.1' },
@@ -96,7 +102,13 @@ export type SessionTableEvent =
 
 const SLIVE: readonly SessionState[] = ['wait-reply', 'wait-connect', 'established'];
 
-/** The session transitions (RFC 2661 §7.4.1, §7.4.2, §7.5.1, §7.5.2), both roles. */
+/**
+ * The session transitions (RFC 2661 §7.4.1, §7.4.2, §7.5.1, §7.5.2), both roles.
+ * @example
+ * ```ts
+ * const incoming = SESSION_TRANSITIONS.filter((t) => t.rfc.includes('§7.4'));
+ * ```
+ */
 export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTableEvent>[] = [
   { from: ['idle'], event: 'open-incoming', next: 'wait-reply', action: 'send ICRQ (we are the LAC)', rfc: 'RFC 2661 §7.4.1' },
   { from: ['idle'], event: 'open-outgoing', next: 'wait-reply', action: 'send OCRQ (we are the LNS)', rfc: 'RFC 2661 §7.5.2' },
@@ -121,6 +133,10 @@ export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTable
 /**
  * The row for (`state`, `event`), or `undefined` when the table has none (the FSM then treats
  * the event as out of state).
+ * @example
+ * ```ts
+ * findTransition(TUNNEL_TRANSITIONS, 'wait-ctl-reply', 'recv-SCCRP-acceptable')?.next; // 'established'
+ * ```
  */
 export function findTransition<S extends string, E extends string>(
   table: readonly Transition<S, E>[],

@@ -106,6 +106,11 @@ export function assertTime(v: unknown, what: string, min = 0): asserts v is numb
  * Also the default `closeLinger`.
  *
  * @throws `RangeError`/`TypeError` for an option out of range.
+ * @example
+ * ```ts
+ * retransmissionCycle();                            // 31000
+ * retransmissionCycle({ maxRetransmissions: 3 });   // 15000 (1 + 2 + 4 + 8 s)
+ * ```
  */
 export function retransmissionCycle(options?: SequencerOptions): number {
   return cycle(resolveOptions(options));

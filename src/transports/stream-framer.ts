@@ -22,7 +22,13 @@ import { assertBytes, put16, u16 } from '../wire/bytes.js';
 import { L2tpError } from '../wire/errors.js';
 import { HeaderFlag } from '../wire/header.js';
 
-/** Largest message a 16-bit Length field can describe, and so the most a framer ever buffers. */
+/**
+ * Largest message a 16-bit Length field can describe, and so the most a framer ever buffers.
+ * @example
+ * ```ts
+ * if (message.length > STREAM_MAX_MESSAGE_LENGTH) throw new RangeError('too big for a stream transport');
+ * ```
+ */
 export const STREAM_MAX_MESSAGE_LENGTH = 0xffff;
 
 /** Bytes needed to read the flags word and the Length field. */
@@ -202,6 +208,10 @@ export class StreamFramer {
  * @throws `RangeError` for what no stream can carry: an L2TPv3 data message (no Length field), a
  *   version other than 2 or 3, a Length that disagrees with the message size, a header shorter
  *   than its flags announce, or a message that would exceed 65535 bytes.
+ * @example
+ * ```ts
+ * socket.write(toStreamMessage(encodeData({ tunnelId: 7, sessionId: 5, payload }))); // L2TPv2 data gains L=1
+ * ```
  */
 export function toStreamMessage(message: Uint8Array): Uint8Array {
   assertBytes(message, 'message');

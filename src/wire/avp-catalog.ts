@@ -26,7 +26,13 @@ export type {
   ResultCodeValue,
 } from './value-codecs.js';
 
-/** SMI Network Management Private Enterprise Codes that appear in the Vendor ID of L2TP AVPs. */
+/**
+ * SMI Network Management Private Enterprise Codes that appear in the Vendor ID of L2TP AVPs.
+ * @example
+ * ```ts
+ * avpDef(VendorId.BroadbandForum, 144)?.name; // 'Access-Loop-Encapsulation'
+ * ```
+ */
 export const VendorId = {
   /** IETF-defined AVPs (RFC 2661 §4.1). */
   Ietf: 0,
@@ -36,7 +42,13 @@ export const VendorId = {
   BroadbandForum: 3561,
 } as const;
 
-/** IETF Attribute Types (Vendor ID 0), named from the defining RFC. */
+/**
+ * IETF Attribute Types (Vendor ID 0), named from the defining RFC.
+ * @example
+ * ```ts
+ * avpDef(VendorId.Ietf, AvpType.AssignedTunnelId)?.name; // 'Assigned Tunnel ID'
+ * ```
+ */
 export const AvpType = {
   /** Message Type, RFC 2661 §4.4.1. MUST be the first AVP of a control message. */
   MessageType: 0,
@@ -246,7 +258,13 @@ export const AvpType = {
   EcnCapability: 103,
 } as const;
 
-/** Bits of the Framing Capabilities AVP (RFC 2661 §4.4.3: `...|A|S|`, S the lowest bit). */
+/**
+ * Bits of the Framing Capabilities AVP (RFC 2661 §4.4.3: `...|A|S|`, S the lowest bit).
+ * @example
+ * ```ts
+ * sccrq({ hostName: 'lac', assignedTunnelId: 7, framingCapabilities: FramingCapability.Sync | FramingCapability.Async });
+ * ```
+ */
 export const FramingCapability = {
   /** S: synchronous framing. */
   Sync: 1,
@@ -254,10 +272,22 @@ export const FramingCapability = {
   Async: 2,
 } as const;
 
-/** Bits of the Framing Type AVP (RFC 2661 §4.4.4): the same layout as {@link FramingCapability}. */
+/**
+ * Bits of the Framing Type AVP (RFC 2661 §4.4.4): the same layout as {@link FramingCapability}.
+ * @example
+ * ```ts
+ * iccn({ tunnelId: 9, sessionId: 6, txConnectSpeed: 64_000, framingType: FramingType.Sync });
+ * ```
+ */
 export const FramingType = FramingCapability;
 
-/** Bits of the Bearer Capabilities AVP (RFC 2661 §4.4.3: `...|A|D|`, D the lowest bit). */
+/**
+ * Bits of the Bearer Capabilities AVP (RFC 2661 §4.4.3: `...|A|D|`, D the lowest bit).
+ * @example
+ * ```ts
+ * if ((m.bearerCapabilities ?? 0) & BearerCapability.Analog) console.log('peer accepts analog calls');
+ * ```
+ */
 export const BearerCapability = {
   /** D: digital access. */
   Digital: 1,
@@ -265,10 +295,22 @@ export const BearerCapability = {
   Analog: 2,
 } as const;
 
-/** Bits of the Bearer Type AVP (RFC 2661 §4.4.4): the same layout as {@link BearerCapability}. */
+/**
+ * Bits of the Bearer Type AVP (RFC 2661 §4.4.4): the same layout as {@link BearerCapability}.
+ * @example
+ * ```ts
+ * if (m.type === MessageType.ICRQ && m.bearerType === BearerType.Digital) console.log('digital call');
+ * ```
+ */
 export const BearerType = BearerCapability;
 
-/** Values of the Proxy Authen Type AVP (RFC 2661 §4.4.5; 7 assigned later by IANA). */
+/**
+ * Values of the Proxy Authen Type AVP (RFC 2661 §4.4.5; 7 assigned later by IANA).
+ * @example
+ * ```ts
+ * if (m.proxyAuthenType === ProxyAuthenType.PppChap) console.log('proxied CHAP for', m.proxyAuthenName);
+ * ```
+ */
 export const ProxyAuthenType = {
   Reserved: 0,
   /** Textual username/password exchange. */
@@ -285,7 +327,13 @@ export const ProxyAuthenType = {
   Eap: 7,
 } as const;
 
-/** Bits of the Circuit Status AVP (RFC 3931 §5.4.5: `...|N|A|`). */
+/**
+ * Bits of the Circuit Status AVP (RFC 3931 §5.4.5: `...|N|A|`).
+ * @example
+ * ```ts
+ * const up = ((m.circuitStatus ?? 0) & CircuitStatusBit.Active) !== 0;
+ * ```
+ */
 export const CircuitStatusBit = {
   /** A: the circuit is active (up). */
   Active: 1,
@@ -293,7 +341,13 @@ export const CircuitStatusBit = {
   New: 2,
 } as const;
 
-/** Values of the Data Sequencing AVP (RFC 3931 §5.4.4). */
+/**
+ * Values of the Data Sequencing AVP (RFC 3931 §5.4.4).
+ * @example
+ * ```ts
+ * const sequenceAll = m.dataSequencing === DataSequencing.All; // else None or NonIp
+ * ```
+ */
 export const DataSequencing = {
   /** No incoming data packets require sequencing. */
   None: 0,
@@ -303,7 +357,13 @@ export const DataSequencing = {
   All: 2,
 } as const;
 
-/** Digest Type of the Message Digest AVP (RFC 3931 §5.4.1). */
+/**
+ * Digest Type of the Message Digest AVP (RFC 3931 §5.4.1).
+ * @example
+ * ```ts
+ * if (m.messageDigest?.digestType === MessageDigestType.HmacSha1) console.log('HMAC-SHA-1 digest');
+ * ```
+ */
 export const MessageDigestType = {
   HmacMd5: 0,
   HmacSha1: 1,
@@ -572,7 +632,13 @@ export type AvpFields = {
 /** The key of a catalogue row: the name of a typed field on a parsed message. */
 export type AvpKey = keyof AvpFields;
 
-/** Every AVP this library knows, IETF first (by type), then vendor AVPs. */
+/**
+ * Every AVP this library knows, IETF first (by type), then vendor AVPs.
+ * @example
+ * ```ts
+ * const hideable = AVP_CATALOG.filter((d) => d.hideable).map((d) => d.name);
+ * ```
+ */
 export const AVP_CATALOG: readonly AvpDef[] = [...IETF_AVPS, ...VENDOR_AVPS];
 
 const IETF_BY_TYPE: (AvpDef | undefined)[] = [];
@@ -588,13 +654,24 @@ for (const d of AVP_CATALOG) {
 /**
  * The catalogue row for (`vendorId`, `type`), or `undefined` for an AVP this library does not know.
  * O(1): an array index for IETF AVPs, one `Map` lookup for vendor AVPs.
+ * @example
+ * ```ts
+ * const d = avpDef(a.vendorId, a.type);
+ * console.log(d ? `${d.name} (${d.rfc})` : `unknown AVP ${a.vendorId}:${a.type}`);
+ * ```
  */
 export function avpDef(vendorId: number, type: number): AvpDef | undefined {
   if (vendorId === 0) return type < IETF_BY_TYPE.length ? IETF_BY_TYPE[type] : undefined;
   return VENDOR_BY_ID.get(vendorId * 0x10000 + type);
 }
 
-/** The catalogue row whose typed field is `key` (e.g. `'hostName'`), or `undefined`. */
+/**
+ * The catalogue row whose typed field is `key` (e.g. `'hostName'`), or `undefined`.
+ * @example
+ * ```ts
+ * avpDefByKey('hostName')?.type; // 7 (AvpType.HostName)
+ * ```
+ */
 export function avpDefByKey(key: string): AvpDef | undefined {
   return BY_KEY.get(key);
 }

@@ -10,7 +10,14 @@
 import { assertBytes, assertInt, put16, u16, u32 } from './bytes.js';
 import { fail } from './errors.js';
 
-/** AVP header bits (RFC 2661 §4.1). */
+/**
+ * AVP header bits (RFC 2661 §4.1).
+ * @example
+ * ```ts
+ * const w = (bytes[o] << 8) | bytes[o + 1];
+ * const mandatory = (w & AvpFlag.Mandatory) !== 0, length = w & AvpFlag.Length;
+ * ```
+ */
 export const AvpFlag = {
   /** M: mandatory. */
   Mandatory: 0x8000,
@@ -22,9 +29,21 @@ export const AvpFlag = {
   Length: 0x03ff,
 } as const;
 
-/** Size of the AVP header (flags/length, Vendor ID, Attribute Type). */
+/**
+ * Size of the AVP header (flags/length, Vendor ID, Attribute Type).
+ * @example
+ * ```ts
+ * const valueLength = (w & AvpFlag.Length) - AVP_HEADER_LENGTH; // w: the AVP's first 16-bit word
+ * ```
+ */
 export const AVP_HEADER_LENGTH = 6;
-/** Largest value an AVP can carry: the 10-bit Length minus the 6-byte header. */
+/**
+ * Largest value an AVP can carry: the 10-bit Length minus the 6-byte header.
+ * @example
+ * ```ts
+ * if (hostName.length > AVP_MAX_VALUE_LENGTH) throw new RangeError('Host Name too long');
+ * ```
+ */
 export const AVP_MAX_VALUE_LENGTH = 0x3ff - AVP_HEADER_LENGTH;
 
 /**
@@ -46,6 +65,11 @@ export interface Avp {
 /**
  * An AVP parsed from a message: a thin record over the message bytes whose `value` view is made
  * on demand (a `subarray` per AVP would cost more than parsing the AVP).
+ * @example
+ * ```ts
+ * const avp = new ParsedAvp(bytes, 12);   // the first AVP of a control message
+ * if (avp.vendorId === 0 && avp.type === AvpType.MessageType) console.log(avp.value);
+ * ```
  */
 export class ParsedAvp implements Avp {
   readonly mandatory: boolean;
@@ -209,6 +233,10 @@ const EMPTY = new Uint8Array(0);
  * Hidden values are left hidden; see `unhideAvp`.
  *
  * @throws {@link L2tpError} `BAD_AVP_LENGTH` / `TRUNCATED` for malformed lengths.
+ * @example
+ * ```ts
+ * for (const a of decodeAvps(bytes, CONTROL_HEADER_LENGTH)) console.log(a.vendorId, a.type, a.mandatory);
+ * ```
  */
 export function decodeAvps(bytes: Uint8Array, offset = 0, end: number = bytes.length): ParsedAvp[] {
   assertBytes(bytes);
@@ -230,7 +258,13 @@ export interface AvpInit {
   value: Uint8Array;
 }
 
-/** Total encoded size of an AVP (header + value). */
+/**
+ * Total encoded size of an AVP (header + value).
+ * @example
+ * ```ts
+ * avpLength({ type: AvpType.AssignedTunnelId, value: new Uint8Array([0, 7]) }); // 8
+ * ```
+ */
 export function avpLength(avp: AvpInit): number {
   return AVP_HEADER_LENGTH + avp.value.length;
 }
@@ -238,6 +272,10 @@ export function avpLength(avp: AvpInit): number {
 /**
  * Write one AVP into `target` at `offset` (or a new right-sized array) and return the array.
  * @throws `RangeError` when the value does not fit the 10-bit Length (1017 bytes at most).
+ * @example
+ * ```ts
+ * const avp = encodeAvp({ mandatory: true, type: AvpType.AssignedTunnelId, value: new Uint8Array([0, 7]) });
+ * ```
  */
 export function encodeAvp(avp: AvpInit, target?: Uint8Array, offset = 0): Uint8Array {
   const value = avp.value;

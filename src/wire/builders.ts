@@ -160,19 +160,38 @@ export function iccn(opts: IccnOptions): Uint8Array {
   return build(MessageType.ICCN, opts);
 }
 
-/** Outgoing-Call-Request (RFC 2661 §6.9). */
+/**
+ * Outgoing-Call-Request (RFC 2661 §6.9).
+ * @example
+ * ```ts
+ * ocrq({ tunnelId: 7, assignedSessionId: 5, callSerialNumber: 1, minimumBps: 9600, maximumBps: 64_000,
+ *   bearerType: BearerType.Digital, framingType: FramingType.Sync, calledNumber: '5551234' });
+ * ```
+ */
 export function ocrq(opts: OcrqOptions): Uint8Array {
   need(opts, 'OCRQ', ['assignedSessionId', 'callSerialNumber', 'minimumBps', 'maximumBps', 'bearerType', 'framingType', 'calledNumber']);
   return build(MessageType.OCRQ, opts);
 }
 
-/** Outgoing-Call-Reply (RFC 2661 §6.10). */
+/**
+ * Outgoing-Call-Reply (RFC 2661 §6.10).
+ * @example
+ * ```ts
+ * ocrp({ tunnelId: 9, sessionId: 5, assignedSessionId: 6 });
+ * ```
+ */
 export function ocrp(opts: OcrpOptions): Uint8Array {
   need(opts, 'OCRP', ['assignedSessionId']);
   return build(MessageType.OCRP, opts);
 }
 
-/** Outgoing-Call-Connected (RFC 2661 §6.11). */
+/**
+ * Outgoing-Call-Connected (RFC 2661 §6.11).
+ * @example
+ * ```ts
+ * occn({ tunnelId: 7, sessionId: 6, txConnectSpeed: 64_000, framingType: FramingType.Sync });
+ * ```
+ */
 export function occn(opts: OccnOptions): Uint8Array {
   need(opts, 'OCCN', ['txConnectSpeed', 'framingType']);
   return build(MessageType.OCCN, opts);
@@ -190,13 +209,25 @@ export function cdn(opts: CdnOptions): Uint8Array {
   return build(MessageType.CDN, opts);
 }
 
-/** WAN-Error-Notify (RFC 2661 §6.13), LAC to LNS. */
+/**
+ * WAN-Error-Notify (RFC 2661 §6.13), LAC to LNS.
+ * @example
+ * ```ts
+ * wen({ tunnelId: 9, sessionId: 6, callErrors: { crcErrors: 2, framingErrors: 0, hardwareOverruns: 0, bufferOverruns: 0, timeoutErrors: 0, alignmentErrors: 0 } });
+ * ```
+ */
 export function wen(opts: WenOptions): Uint8Array {
   need(opts, 'WEN', ['callErrors']);
   return build(MessageType.WEN, opts);
 }
 
-/** Set-Link-Info (RFC 2661 §6.14), LNS to LAC. */
+/**
+ * Set-Link-Info (RFC 2661 §6.14), LNS to LAC.
+ * @example
+ * ```ts
+ * sli({ tunnelId: 7, sessionId: 5, accm: { send: 0xffffffff, receive: 0 } });
+ * ```
+ */
 export function sli(opts: SliOptions): Uint8Array {
   need(opts, 'SLI', ['accm']);
   return build(MessageType.SLI, opts);

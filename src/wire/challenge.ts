@@ -13,7 +13,13 @@ import { Md5 } from './md5.js';
 /** A tunnel secret: raw bytes, or a string that is UTF-8 encoded (as xl2tpd reads its secrets file). */
 export type TunnelSecret = Uint8Array | string;
 
-/** Length of a Challenge Response value: one MD5 digest. */
+/**
+ * Length of a Challenge Response value: one MD5 digest.
+ * @example
+ * ```ts
+ * challengeResponse(MessageType.SCCRP, secret, challenge).length === CHALLENGE_RESPONSE_LENGTH; // true
+ * ```
+ */
 export const CHALLENGE_RESPONSE_LENGTH = 16;
 
 const hasher = new Md5();
@@ -45,6 +51,11 @@ export function challengeResponse(messageType: number, secret: TunnelSecret, cha
  * {@link challengeResponse}`(messageType, secret, challenge)`. The comparison takes the same time
  * wherever the first differing byte is, so it does not leak how much of a guess was right.
  * A response of the wrong length is `false` (its length is public anyway).
+ * @example
+ * ```ts
+ * // LAC side: the SCCRP (type 2) answers the Challenge our SCCRQ sent
+ * const ok = verifyChallengeResponse(MessageType.SCCRP, secret, ourChallenge, sccrp.challengeResponse!);
+ * ```
  */
 export function verifyChallengeResponse(
   messageType: number,
@@ -66,6 +77,10 @@ export function verifyChallengeResponse(
  * without DOM typings, where `TextEncoder` is not declared.
  * @internal Shared with hidden.ts.
  * @throws `TypeError` for anything else.
+ * @example
+ * ```ts
+ * secretBytes('café'); // Uint8Array [0x63, 0x61, 0x66, 0xc3, 0xa9]
+ * ```
  */
 export function secretBytes(secret: TunnelSecret): Uint8Array {
   if (secret instanceof Uint8Array) return secret;

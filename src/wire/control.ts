@@ -15,7 +15,13 @@ import { hideAvpValue, unhideAvpValue } from './hidden.js';
 import { messageAvps, messageDef } from './message-catalog.js';
 
 const RANDOM_VECTOR_AVP = 36;
-/** Control header size: v2 with L=S=1 (RFC 2661 §3.1) and v3 (RFC 3931 §3.2.1) are both 12 bytes. */
+/**
+ * Control header size: v2 with L=S=1 (RFC 2661 §3.1) and v3 (RFC 3931 §3.2.1) are both 12 bytes.
+ * @example
+ * ```ts
+ * const avps = decodeAvps(bytes, CONTROL_HEADER_LENGTH); // the AVPs follow the header
+ * ```
+ */
 export const CONTROL_HEADER_LENGTH = 12;
 
 /**
@@ -371,6 +377,12 @@ const slots: unknown[] = [];
 /**
  * Size in bytes of the message {@link encodeControl} would write (dns-packet's
  * `encodingLength`), so callers can encode into a buffer of their own.
+ * @example
+ * ```ts
+ * const msg = { type: MessageType.HELLO, tunnelId: 42, ns: 3, nr: 7 };
+ * const buf = new Uint8Array(encodingLength(msg));
+ * encodeControl(msg, buf);
+ * ```
  */
 export function encodingLength(msg: ControlMessageInit): number {
   if (msg.avps) {

@@ -4,7 +4,13 @@
 import { assertBytes, assertInt, put16, put32, u16, u32 } from './bytes.js';
 import { fail } from './errors.js';
 
-/** Header flag bits of the first 16-bit word (RFC 2661 §3.1). */
+/**
+ * Header flag bits of the first 16-bit word (RFC 2661 §3.1).
+ * @example
+ * ```ts
+ * const isControl = ((bytes[0] << 8) & HeaderFlag.Type) !== 0; // T bit
+ * ```
+ */
 export const HeaderFlag = {
   /** T: control (1) or data (0) message. */
   Type: 0x8000,
@@ -211,6 +217,11 @@ export type HeaderInit = HeaderV2Init | ControlHeaderV3Init | DataHeaderV3Init;
 
 /**
  * Size in bytes of the header {@link encodeHeader} would write for `h`.
+ * @example
+ * ```ts
+ * headerLength({ isControl: true, length: 12, tunnelId: 7, sessionId: 0 }); // 12
+ * headerLength({ isControl: false, tunnelId: 7, sessionId: 3 });            // 6
+ * ```
  */
 export function headerLength(h: HeaderInit): number {
   if (h.version === 3) return h.isControl ? 12 : 8 + (h.cookie?.length ?? 0);
@@ -227,6 +238,10 @@ export function headerLength(h: HeaderInit): number {
  * and never O or P (§3.1 MUSTs); for them, `ns`/`nr` default to 0.
  *
  * @throws `RangeError` when a field is out of range.
+ * @example
+ * ```ts
+ * const zlb = encodeHeader({ isControl: true, length: 12, tunnelId: 7, sessionId: 0, ns: 0, nr: 0 });
+ * ```
  */
 export function encodeHeader(h: HeaderInit, target?: Uint8Array, offset = 0): Uint8Array {
   const size = headerLength(h);

@@ -121,6 +121,10 @@ export function hideAvpValue(
  * @throws {@link L2tpError} `BAD_HIDDEN_LENGTH` when `hidden` is shorter than the 2-byte
  *   Original Length, or the decrypted length exceeds `hidden.length - 2` (often: a wrong secret).
  *   Never anything else for any bytes; `TypeError`/`RangeError` only for misuse of the API.
+ * @example
+ * ```ts
+ * const value = unhideAvpValue(avp.type, avp.value, secret, randomVector, avp.valueOffset);
+ * ```
  */
 export function unhideAvpValue(
   attributeType: number,

@@ -8,6 +8,11 @@ import type { AvpDef, MessageDef } from './avp-def.js';
 /**
  * Message Type AVP values, named by the RFC abbreviation (RFC 2661 §3.2 spells Stop-Control-
  * Connection-Notification `StopCCN` and Hello `HELLO`). 5 and 13 are reserved (RFC 2661).
+ * @example
+ * ```ts
+ * const m = parseControl(bytes);
+ * if (m.type === MessageType.SCCRP) console.log('peer tunnel', m.assignedTunnelId);
+ * ```
  */
 export const MessageType = {
   /** Start-Control-Connection-Request (RFC 2661 §6.1). */
@@ -150,7 +155,13 @@ const ROWS: readonly Row[] = [
   row(M.CSURQ, 'CSURQ', 'Connect-Speed-Update-Request', 'RFC 5515', 'tunnel'),
 ];
 
-/** Every message type this library knows, by number. */
+/**
+ * Every message type this library knows, by number.
+ * @example
+ * ```ts
+ * for (const d of MESSAGE_CATALOG) console.log(d.type, d.name, d.longName, d.rfc);
+ * ```
+ */
 export const MESSAGE_CATALOG: readonly MessageDef[] = ROWS.map((r) => r.def);
 
 const BY_TYPE: (MessageDef | undefined)[] = [];
@@ -165,7 +176,13 @@ for (const r of ROWS) {
 }
 const NONE: readonly AvpDef[] = Object.freeze([A.RandomVector].map((t) => avpDef(0, t)!));
 
-/** The catalogue entry for message type `type`, or `undefined` (reserved or unknown). O(1). */
+/**
+ * The catalogue entry for message type `type`, or `undefined` (reserved or unknown). O(1).
+ * @example
+ * ```ts
+ * messageDef(MessageType.ICRQ)?.longName; // 'Incoming-Call-Request'
+ * ```
+ */
 export function messageDef(type: number): MessageDef | undefined {
   return type < BY_TYPE.length ? BY_TYPE[type] : undefined;
 }
@@ -175,12 +192,22 @@ export function messageDef(type: number): MessageDef | undefined {
  * preceded by Random Vector (RFC 2661 §4.3: it must come before any hidden AVP). Message Type is
  * not in the list: it is always first. Builders encode typed fields in this order. For message
  * types without an RFC 2661 §6 list, only Random Vector.
+ * @example
+ * ```ts
+ * messageAvps(MessageType.SCCRQ).map((d) => d.name); // ['Random Vector', 'Protocol Version', …]
+ * ```
  */
 export function messageAvps(type: number): readonly AvpDef[] {
   return (type < AVPS_BY_TYPE.length ? AVPS_BY_TYPE[type] : undefined) ?? NONE;
 }
 
-/** The RFC abbreviation of message type `type` (`'SCCRQ'`, `'StopCCN'`, …), or `undefined`. */
+/**
+ * The RFC abbreviation of message type `type` (`'SCCRQ'`, `'StopCCN'`, …), or `undefined`.
+ * @example
+ * ```ts
+ * messageName(4); // 'StopCCN'
+ * ```
+ */
 export function messageName(type: number): string | undefined {
   return messageDef(type)?.name;
 }

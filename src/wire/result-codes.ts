@@ -5,7 +5,13 @@
  */
 import { MessageType } from './message-catalog.js';
 
-/** Result codes of a StopCCN (RFC 2661 §4.4.2; 8 from RFC 3308). */
+/**
+ * Result codes of a StopCCN (RFC 2661 §4.4.2; 8 from RFC 3308).
+ * @example
+ * ```ts
+ * stopccn({ tunnelId: 9, assignedTunnelId: 7, resultCode: { result: StopCcnResult.GeneralError, error: GeneralError.VendorSpecific } });
+ * ```
+ */
 export const StopCcnResult = {
   /** 1: General request to clear control connection. */
   GeneralRequest: 1,
@@ -25,7 +31,13 @@ export const StopCcnResult = {
   MismatchingCcds: 8,
 } as const;
 
-/** Result codes of a CDN (RFC 2661 §4.4.2; 12–31 from RFC 3308, RFC 3931 and the pseudowire RFCs). */
+/**
+ * Result codes of a CDN (RFC 2661 §4.4.2; 12–31 from RFC 3308, RFC 3931 and the pseudowire RFCs).
+ * @example
+ * ```ts
+ * cdn({ tunnelId: 9, sessionId: 6, assignedSessionId: 5, resultCode: { result: CdnResult.Administrative } });
+ * ```
+ */
 export const CdnResult = {
   /** 1: Call disconnected due to loss of carrier. */
   LossOfCarrier: 1,
@@ -61,7 +73,13 @@ export const CdnResult = {
   FsmError: 16,
 } as const;
 
-/** General error codes carried in the Error Code field (RFC 2661 §4.4.2; 9–12 later, via IANA). */
+/**
+ * General error codes carried in the Error Code field (RFC 2661 §4.4.2; 9–12 later, via IANA).
+ * @example
+ * ```ts
+ * if (m.resultCode?.error === GeneralError.TryAnother) console.log('try another LNS:', m.resultCode.message);
+ * ```
+ */
 export const GeneralError = {
   /** 0: No general error. */
   NoError: 0,
@@ -179,7 +197,13 @@ export function describeResult(messageType: number, result: number): string | un
   return table?.[result];
 }
 
-/** The RFC's text for general error code `code`, or `undefined` for an unassigned code. */
+/**
+ * The RFC's text for general error code `code`, or `undefined` for an unassigned code.
+ * @example
+ * ```ts
+ * describeError(GeneralError.BadLength); // 'Length is wrong'
+ * ```
+ */
 export function describeError(code: number): string | undefined {
   return ERROR_TEXT[code];
 }
