@@ -16,7 +16,13 @@ export interface TypedAvp<T = unknown> {
   readonly avp: AvpInit;
 }
 
-/** Every catalogue row that can be a typed field (Message Type is the message's `type`). */
+/**
+ * Every catalogue row that can be a typed field (Message Type is the message's `type`).
+ * @example
+ * ```ts
+ * const hideableAvp = fc.constantFrom(...TYPED_AVP_DEFS.filter((d) => d.hideable)).chain((d) => typedAvpArb(d));
+ * ```
+ */
 export const TYPED_AVP_DEFS: readonly AvpDef[] = AVP_CATALOG.filter((d) => !(d.vendorId === 0 && d.type === 0));
 
 /**
@@ -39,6 +45,10 @@ const KNOWN_VENDORS = [...new Set(AVP_CATALOG.map((d) => d.vendorId))];
 /**
  * A (Vendor ID, Attribute Type) pair the catalogue does not know: an IETF type past the last
  * assigned one (or 20, reserved by RFC 2661), or a vendor the catalogue has no rows for.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(unknownAvpKeyArb(), ({ vendorId, type }) => avpDef(vendorId, type) === undefined));
+ * ```
  */
 export function unknownAvpKeyArb(): fc.Arbitrary<{ vendorId: number; type: number }> {
   return fc
@@ -78,6 +88,10 @@ export function rawAvpArb(options: RawAvpOptions = {}): fc.Arbitrary<AvpInit> {
 /**
  * A vendor AVP: a typed row of a vendor the catalogue knows (Cisco, Broadband Forum), or an
  * unknown vendor's AVP with M=0. Never M=1, so a message carrying one stays acceptable.
+ * @example
+ * ```ts
+ * const msg = fc.array(vendorAvpArb(), { maxLength: 3 }).map((extraAvps) => hello({ tunnelId: 9, extraAvps }));
+ * ```
  */
 export function vendorAvpArb(): fc.Arbitrary<AvpInit> {
   const rows = AVP_CATALOG.filter((d) => d.vendorId !== 0);
@@ -85,7 +99,13 @@ export function vendorAvpArb(): fc.Arbitrary<AvpInit> {
   return fc.oneof(fc.constantFrom(...rows).chain((d) => typedAvpArb(d)).map((t) => t.avp), unknownVendor);
 }
 
-/** Any AVP: typed (any row), raw unknown, or vendor. */
+/**
+ * Any AVP: typed (any row), raw unknown, or vendor.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(avpArb(), (a) => decodeAvps(encodeAvp(a)).length === 1));
+ * ```
+ */
 export function avpArb(): fc.Arbitrary<AvpInit> {
   return fc.oneof(typedAvpArb().map((t) => t.avp), rawAvpArb(), vendorAvpArb());
 }

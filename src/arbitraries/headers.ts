@@ -51,14 +51,27 @@ export function headerV2Arb(options: { control?: boolean } = {}): fc.Arbitrary<G
   );
 }
 
-/** A valid L2TPv3 control header over UDP (RFC 3931 §3.2.1): T=L=S=1, 12 bytes, Length 12. */
+/**
+ * A valid L2TPv3 control header over UDP (RFC 3931 §3.2.1): T=L=S=1, 12 bytes, Length 12.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(controlHeaderV3Arb(), ({ header, bytes }) => parseHeader(bytes).version === 3 && header.length === 12));
+ * ```
+ */
 export function controlHeaderV3Arb(): fc.Arbitrary<GeneratedHeader<ControlHeaderV3Init>> {
   return fc
     .record({ controlConnectionId: u32, ns: u16, nr: u16 })
     .map((f) => encoded<ControlHeaderV3Init>({ version: 3, isControl: true, length: 12, ...f }));
 }
 
-/** A valid L2TPv3 data header over UDP (RFC 3931 §4.1.2.1), with no cookie or a 4- or 8-byte one. */
+/**
+ * A valid L2TPv3 data header over UDP (RFC 3931 §4.1.2.1), with no cookie or a 4- or 8-byte one.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(dataHeaderV3Arb(), ({ header, bytes }) =>
+ *   parseHeader(bytes, { cookieLength: (header.cookie?.length ?? 0) as 0 | 4 | 8 }).headerLength === bytes.length));
+ * ```
+ */
 export function dataHeaderV3Arb(): fc.Arbitrary<GeneratedHeader<DataHeaderV3Init>> {
   return fc
     .record({ sessionId: u32, cookieLength: fc.constantFrom(0, 4, 8) })
@@ -71,7 +84,13 @@ export function dataHeaderV3Arb(): fc.Arbitrary<GeneratedHeader<DataHeaderV3Init
     );
 }
 
-/** Any valid header: v2 control or data, v3 control or data. */
+/**
+ * Any valid header: v2 control or data, v3 control or data.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(headerArb(), ({ header, bytes }) => headerLength(header) === bytes.length));
+ * ```
+ */
 export function headerArb(): fc.Arbitrary<GeneratedHeader> {
   return fc.oneof(headerV2Arb(), controlHeaderV3Arb(), dataHeaderV3Arb()) as fc.Arbitrary<GeneratedHeader>;
 }

@@ -31,7 +31,13 @@ export interface GeneratedControl {
   readonly bytes: Uint8Array;
 }
 
-/** The RFC 2661 message types (§3.2; 5 and 13 are reserved, so not here). */
+/**
+ * The RFC 2661 message types (§3.2; 5 and 13 are reserved, so not here).
+ * @example
+ * ```ts
+ * V2_MESSAGE_TYPES.map((d) => d.name);   // ['SCCRQ', 'SCCRP', 'SCCCN', 'StopCCN', 'HELLO', …, 'SLI']
+ * ```
+ */
 export const V2_MESSAGE_TYPES: readonly MessageDef[] = MESSAGE_CATALOG.filter((d) => d.rfc.startsWith('RFC 2661'));
 
 /** Options of {@link controlMessageArb}. */
@@ -113,7 +119,13 @@ function hidingArb(secret: TunnelSecret, fields: Record<string, unknown>): fc.Ar
 }
 
 
-/** Extra AVPs a peer must accept and ignore: vendor AVPs (M=0) and unknown M=0 AVPs. */
+/**
+ * Extra AVPs a peer must accept and ignore: vendor AVPs (M=0) and unknown M=0 AVPs.
+ * @example
+ * ```ts
+ * const noisyHello = ignorableAvpsArb().map((extraAvps) => hello({ tunnelId: 9, extraAvps }));
+ * ```
+ */
 export function ignorableAvpsArb(maxCount = 3): fc.Arbitrary<AvpInit[]> {
   return fc.array(fc.oneof(vendorAvpArb(), rawAvpArb({ mandatory: false })), { maxLength: maxCount });
 }
@@ -153,7 +165,13 @@ export function controlMessageArb(options: ControlMessageOptions = {}): fc.Arbit
   );
 }
 
-/** A ZLB acknowledgement (RFC 2661 §5.8): a 12-byte control header and no AVPs. */
+/**
+ * A ZLB acknowledgement (RFC 2661 §5.8): a 12-byte control header and no AVPs.
+ * @example
+ * ```ts
+ * fc.assert(fc.property(zlbArb(), (z) => parseControl(z.bytes).isZlb));
+ * ```
+ */
 export function zlbArb(): fc.Arbitrary<GeneratedControl> {
   return fc.record({ tunnelId: id16, sessionId: u16, ns: u16, nr: u16 }).map((h) => {
     const init: ControlMessageInit = { ...h };
@@ -211,6 +229,10 @@ export interface DataMessageOptions {
 /**
  * A valid data message: L2TPv2 (RFC 2661 §3.1, T=0, with L, S, O and P at random) or L2TPv3 over
  * UDP (RFC 3931 §4.1.2.1, no cookie or a 4- or 8-byte one).
+ * @example
+ * ```ts
+ * fc.assert(fc.property(dataMessageArb({ version: 2 }), (d) => parseData(d.bytes).payload.length === d.payload.length));
+ * ```
  */
 export function dataMessageArb(options: DataMessageOptions = {}): fc.Arbitrary<GeneratedData> {
   const payload = lengthArb(0, options.maxPayload ?? 256).chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));

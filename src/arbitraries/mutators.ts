@@ -77,7 +77,13 @@ function def(id: RuleId, mutate: Mutator['mutate']): Mutator {
   return { rule: RULES[id], mutate };
 }
 
-/** Every mutator, one per rule of {@link RULES}. */
+/**
+ * Every mutator, one per rule of {@link RULES}.
+ * @example
+ * ```ts
+ * const applicable = MUTATORS.filter((m) => m.mutate(bytes) !== undefined).map((m) => m.rule.id);
+ * ```
+ */
 export const MUTATORS: readonly Mutator[] = [
   def('control-flags', (msg) =>
     fc
@@ -327,7 +333,13 @@ function insertAvp(msg: Uint8Array, id: RuleId, avp: fc.Arbitrary<Uint8Array>, e
   );
 }
 
-/** The mutator of rule `id`. */
+/**
+ * The mutator of rule `id`.
+ * @example
+ * ```ts
+ * const mutations = mutatorOf('unknown-mandatory-avp').mutate(hello({ tunnelId: 9 })); // expect: 'peer-teardown'
+ * ```
+ */
 export function mutatorOf(id: RuleId): Mutator {
   const m = MUTATORS.find((x) => x.rule.id === id);
   if (m === undefined) throw new RangeError(`no mutator for rule '${String(id)}'; rules: ${MUTATORS.map((x) => x.rule.id).join(', ')}`);

@@ -58,7 +58,14 @@ function rule(id: RuleId, section: string, text: string, errorCodes?: readonly s
   return errorCodes ? { id, rfc: R, section, text, errorCodes } : { id, rfc: R, section, text };
 }
 
-/** Every rule, by id. */
+/**
+ * Every rule, by id.
+ * @example
+ * ```ts
+ * const r = RULES['avp-length-under-6'];
+ * console.log(`${r.rfc} ${r.section}: ${r.text}`);   // RFC 2661 §4.1: An AVP Length counts …
+ * ```
+ */
 export const RULES: Readonly<Record<RuleId, RfcRule>> = {
   'control-flags': rule('control-flags', '§3.1', 'A control message has T=1, L=1 and S=1, and O=0 and P=0.', ['BAD_FLAGS']),
   'header-reserved-bits': rule('header-reserved-bits', '§3.1', 'Reserved header bits are sent as 0 and ignored on receipt.'),

@@ -12,7 +12,13 @@ import fc from 'fast-check';
 import type { AvpDef, ValueCodec } from '../wire/avp-def.js';
 import { utf8Length } from '../wire/value-codecs.js';
 
-/** Largest AVP value: the 10-bit AVP Length (1023) minus the 6-byte header (RFC 2661 §4.1). */
+/**
+ * Largest AVP value: the 10-bit AVP Length (1023) minus the 6-byte header (RFC 2661 §4.1).
+ * @example
+ * ```ts
+ * const anyValue = bytesArb(0, MAX_AVP_VALUE_LENGTH);
+ * ```
+ */
 export const MAX_AVP_VALUE_LENGTH = 1017;
 
 /**
@@ -49,6 +55,10 @@ export function bytesArb(min = 0, max = MAX_AVP_VALUE_LENGTH): fc.Arbitrary<Uint
 /**
  * A well-formed string whose UTF-8 encoding is `minBytes` to `maxBytes` long: mostly ASCII
  * (control characters included), sometimes any Unicode code point.
+ * @example
+ * ```ts
+ * const hostName = utf8StringArb(1, 64);   // a Host Name AVP value (RFC 2661 §4.4.3)
+ * ```
  */
 export function utf8StringArb(minBytes = 0, maxBytes = MAX_AVP_VALUE_LENGTH): fc.Arbitrary<string> {
   const ascii = lengthArb(minBytes, maxBytes).chain((n) => fc.string({ unit: 'binary-ascii', minLength: n, maxLength: n }));
@@ -182,7 +192,13 @@ export function avpValueArb<T>(def: AvpDef<T>): fc.Arbitrary<T> {
   return valueArb(def.codec);
 }
 
-/** The bytes `def`'s codec writes for `value` (a local error if the value cannot be encoded). */
+/**
+ * The bytes `def`'s codec writes for `value` (a local error if the value cannot be encoded).
+ * @example
+ * ```ts
+ * encodeValue(avpDefByKey('assignedTunnelId')!, 7);   // Uint8Array [0, 7]
+ * ```
+ */
 export function encodeValue<T>(def: AvpDef<T>, value: T): Uint8Array {
   const n = def.codec.encodedLength(value);
   const b = new Uint8Array(n);

@@ -6,7 +6,13 @@
 import type { TunnelOptions } from '../fsm/options.js';
 import { globalClock, globalRandom, globalTimers, type AbortSignalLike, type Clock, type Timers } from './platform.js';
 
-/** Default overall timeout of a wait (opening a tunnel or a session, closing): 10 s. */
+/**
+ * Default overall timeout of a wait (opening a tunnel or a session, closing): 10 s.
+ * @example
+ * ```ts
+ * const tunnel = await openTunnel(transport, { timeout: 3 * DEFAULT_TIMEOUT }); // a slow peer: 30 s
+ * ```
+ */
 export const DEFAULT_TIMEOUT = 10_000;
 
 /** Per-call wait options: every wait the driver offers takes these. */

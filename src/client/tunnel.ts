@@ -61,6 +61,12 @@ const noop = (): void => {};
  * Ownership: the tunnel owns its transport and one timer; when it ends, however it ends, the
  * timer is cleared and the transport closed (unless `keepTransport`), and only then do `closed`
  * and the `'closed'` event resolve/fire — and only then does a failed `openTunnel()` reject.
+ * @example
+ * ```ts
+ * const tunnel = await openTunnel(transport, { hostName: 'lac' });
+ * tunnel.on('stopped', (stop) => console.log('tunnel down', stop.by, stop.result));
+ * await tunnel.close({ result: StopCcnResult.GeneralRequest });
+ * ```
  */
 export class Tunnel implements SessionHost {
   /** Our Tunnel ID (RFC 2661 §3.1): the peer writes it in every header it sends us. */

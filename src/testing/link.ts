@@ -53,6 +53,12 @@ function duration(v: unknown, what: string, dflt: number): number {
  * A one-way lossy link. `send` copies the datagram (as a real network does: the sender may
  * reuse its bytes), and `receive(now)` hands out whatever has arrived by `now`, earliest first
  * (ties in sending order). Deterministic for a given {@link Prng}.
+ * @example
+ * ```ts
+ * const link = new SimulatedLink({ loss: 0.1, delay: 20, jitter: 5 }, new Prng(1));
+ * link.send(hello({ tunnelId: 9 }), 0);
+ * const arrived = link.receive(100); // the HELLO, unless it was dropped
+ * ```
  */
 export class SimulatedLink {
   readonly stats: LinkStats = { sent: 0, dropped: 0, duplicated: 0, delivered: 0 };

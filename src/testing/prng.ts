@@ -3,7 +3,14 @@
  * run, so a failing property can be replayed from its seed.
  */
 
-/** Deterministic PRNG (Mulberry32, a public-domain 32-bit generator). Not for cryptography. */
+/**
+ * Deterministic PRNG (Mulberry32, a public-domain 32-bit generator). Not for cryptography.
+ * @example
+ * ```ts
+ * const rng = new Prng(42);
+ * if (rng.chance(0.1)) console.log('drop this one'); // the same every run with seed 42
+ * ```
+ */
 export class Prng {
   private state: number;
 

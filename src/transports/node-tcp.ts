@@ -14,7 +14,13 @@ import { L2TP_PORT, plainBytes } from './node-udp.js';
 import { StreamFramer, toStreamMessage } from './stream-framer.js';
 import { abortedError, transportError } from './transport-errors.js';
 
-/** Default connect timeout of {@link tcpTransport}, in milliseconds. */
+/**
+ * Default connect timeout of {@link tcpTransport}, in milliseconds.
+ * @example
+ * ```ts
+ * const t = await tcpTransport({ host: 'relay.example', timeout: DEFAULT_CONNECT_TIMEOUT / 2 });
+ * ```
+ */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
 /** How long {@link Transport.close} waits for queued writes to drain before cutting the connection. */
 const CLOSE_DRAIN_MS = 1_000;
@@ -219,6 +225,12 @@ export interface TcpListener {
 /**
  * Listen for L2TP-over-TCP connections (IPv4 or IPv6, from `host`, which must be an address).
  * Rejects with `L2tpError('TRANSPORT')` when listening fails (e.g. `EADDRINUSE`).
+ * @example
+ * ```ts
+ * const l = await tcpListener({ host: '127.0.0.1', port: 0 });
+ * l.onConnection((t) => t.onMessage((m) => console.log(parseHeader(m))));
+ * console.log('listening on', l.address().port);
+ * ```
  */
 export function tcpListener(options: TcpListenerOptions = {}): Promise<TcpListener> {
   const { host = '127.0.0.1', port = L2TP_PORT, maxConnections, signal } = options;

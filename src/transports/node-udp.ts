@@ -13,7 +13,13 @@ import { L2tpError } from '../wire/errors.js';
 import { TransportEvents } from './events.js';
 import { abortedError, transportError } from './transport-errors.js';
 
-/** The L2TP UDP port (RFC 2661 §8.1; RFC 3931 §4.1.2.1). */
+/**
+ * The L2TP UDP port (RFC 2661 §8.1; RFC 3931 §4.1.2.1).
+ * @example
+ * ```ts
+ * const t = await udpTransport({ host: '192.0.2.7', port: L2TP_PORT });
+ * ```
+ */
 export const L2TP_PORT = 1701;
 
 /** Options for {@link udpTransport}. */
@@ -274,6 +280,11 @@ export interface UdpListener {
  * Bind a UDP listener (IPv4 or IPv6, chosen from `host`, which must be an address).
  * Rejects with `L2tpError('TRANSPORT')` when the bind fails (e.g. `EADDRINUSE`), `ABORTED` when
  * `signal` fires first, `TypeError`/`RangeError` for bad options.
+ * @example
+ * ```ts
+ * const l = await udpListener({ host: '0.0.0.0', port: 1701 });
+ * l.onMessage((m, from) => console.log(from.address, from.port, parseHeader(m)));
+ * ```
  */
 export async function udpListener(options: UdpListenerOptions = {}): Promise<UdpListener> {
   const { host = '127.0.0.1', port = L2TP_PORT, signal } = options;
