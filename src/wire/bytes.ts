@@ -41,23 +41,46 @@ export function assertInt(v: unknown, min: number, max: number, what: string): a
 /**
  * Encoders return small messages as views into a shared 8 KiB slab, as Node's
  * allocUnsafe pool does: allocating an `ArrayBuffer` per message costs more than encoding it.
- * Each view is exactly the message (offset and length right), zero-filled, and never handed out
- * twice; only `view.buffer` is shared, so pass views (not `.buffer`) to I/O, or `slice()` them.
+ * Each view is exactly the message (offset and length right), written in full by its encoder,
+ * and never handed out twice; only `view.buffer` is shared, so pass views (not `.buffer`) to
+ * I/O, or `slice()` them.
  */
 const POOL_SIZE = 8192;
-const POOL_MAX = 1024;
+/** Largest message taken from the slab; bigger ones get their own buffer. */
+export const POOL_MAX = 1024;
 let pool = new ArrayBuffer(POOL_SIZE);
+let poolBytes = new Uint8Array(pool);
 let poolOffset = 0;
 
-/** @internal A zero-filled `Uint8Array` of `size` bytes (pooled when small; see above). */
+/** @internal A `Uint8Array` of `size` bytes for an encoder to fill (pooled when small; see above). */
 export function alloc(size: number): Uint8Array {
   if (size > POOL_MAX) return new Uint8Array(size);
-  if (poolOffset + size > POOL_SIZE) {
+  return poolCommit(poolStart(size), size);
+}
+
+/**
+ * @internal Start writing a message of at most `max` (≤ {@link POOL_MAX}) bytes straight into
+ * the slab: returns the offset in {@link poolSlab} to write at. Nothing is taken until
+ * {@link poolCommit}, so an encoder that fails or gives up just leaves.
+ */
+export function poolStart(max: number): number {
+  if (poolOffset + max > POOL_SIZE) {
     pool = new ArrayBuffer(POOL_SIZE);
+    poolBytes = new Uint8Array(pool);
     poolOffset = 0;
   }
-  const view = new Uint8Array(pool, poolOffset, size);
+  return poolOffset;
+}
+
+/** @internal The whole current slab (valid until the next {@link poolStart}). */
+export function poolSlab(): Uint8Array {
+  return poolBytes;
+}
+
+/** @internal Take `size` bytes written at `start` (from {@link poolStart}) as the message's view. */
+export function poolCommit(start: number, size: number): Uint8Array {
+  const view = new Uint8Array(pool, start, size);
   // Keep views 8-byte aligned so a caller's DataView/typed views over them stay fast.
-  poolOffset = (poolOffset + size + 7) & ~7;
+  poolOffset = (start + size + 7) & ~7;
   return view;
 }

@@ -8,7 +8,7 @@
 import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, ParsedAvp, writeAvpHeader, type Avp, type AvpInit } from './avp.js';
 import { AVP_CATALOG, avpDef, avpDefByKey, type AvpFields } from './avp-catalog.js';
 import type { AvpDef } from './avp-def.js';
-import { alloc, assertBytes, assertInt, put16, put32, u16, u32 } from './bytes.js';
+import { alloc, assertBytes, assertInt, POOL_MAX, poolCommit, poolSlab, poolStart, put16, put32, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
 import { HeaderFlag } from './header.js';
 import { hideAvpValue, unhideAvpValue } from './hidden.js';
@@ -423,6 +423,12 @@ export function encodeControl(msg: ControlMessageInit, target?: Uint8Array, offs
 export function encodeTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined, target?: Uint8Array, offset = 0): Uint8Array {
   // Two passes over values gathered once: size everything, then write straight into the
   // right-sized output (copying from a scratch buffer costs more than encoding).
+  if (target === undefined && msg.hiding === undefined) {
+    // One pass, straight into the slab; a message over POOL_MAX bytes falls back to two passes.
+    const start = poolStart(POOL_MAX);
+    const size = writeTypedOnce(poolSlab(), start, start + POOL_MAX, msg, type, defaults);
+    if (size >= 0) return poolCommit(start, size);
+  }
   const size = planTyped(msg, type, defaults);
   let b: Uint8Array;
   if (target === undefined) {
@@ -476,14 +482,7 @@ const planHidden: boolean[] = [];
 let planCount = 0;
 
 function plan(d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
-  const c = d.codec;
-  let len: number;
-  try {
-    len = c.encodedLength(v as never);
-  } catch (e) {
-    named(d, e);
-  }
-  if (len < c.minLength || len > c.maxLength) throw new RangeError(`${d.key} (${d.name} AVP) must encode to ${c.minLength}–${c.maxLength} bytes, got ${len}`);
+  const len = valueLength(d, v);
   const hide = hiding !== undefined && (hiding.avps ? d.vendorId === 0 && hiding.avps.includes(d.type) : d.hideable);
   const room = hide ? 2 + len + (hiding!.padding?.length ?? 0) : len;
   if (room > AVP_MAX_VALUE_LENGTH) throw new RangeError(`${d.key} (${d.name} AVP) is ${room} bytes encoded; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
@@ -513,19 +512,8 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
     if (rv.length === 0 || rv.length > AVP_MAX_VALUE_LENGTH) throw new RangeError(`hiding.randomVector must be 1 to ${AVP_MAX_VALUE_LENGTH} bytes, got ${rv.length}`);
     n += AVP_HEADER_LENGTH + rv.length;
   }
-  // Values go into rank slots (one map lookup per given key), so the RFC order costs no keyed
-  // load per row the caller left out.
   const defs = p.defs;
-  const rank = p.rank;
-  for (let i = 0; i < defs.length; i++) slots[i] = undefined;
-  let others: string[] | undefined;
-  for (const k in m) {
-    const v = m[k];
-    if (v === undefined) continue;
-    const r = rank[k];
-    if (r !== undefined) slots[r] = v;
-    else if (NON_AVP_KEYS[k] !== true) (others ??= []).push(k);
-  }
+  const others = gather(m, p);
   const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
   for (let i = 0; i < defs.length; i++) {
     let v = slots[i];
@@ -555,6 +543,105 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
   }
   if (n > 0xffff) throw new RangeError(`message would be ${n} bytes; the Length field holds at most 65535`);
   return n;
+}
+
+/**
+ * Put the typed values of `m` into rank slots (one keyed load per given key, so the RFC order
+ * costs nothing per row the caller left out); returns the keys that are not in the plan.
+ */
+function gather(m: Record<string, unknown>, p: Plan): string[] | undefined {
+  const n = p.defs.length;
+  const rank = p.rank;
+  for (let i = 0; i < n; i++) slots[i] = undefined;
+  let others: string[] | undefined;
+  for (const k in m) {
+    const v = m[k];
+    if (v === undefined) continue;
+    const r = rank[k];
+    if (r !== undefined) slots[r] = v;
+    else if (NON_AVP_KEYS[k] !== true) (others ??= []).push(k);
+  }
+  return others;
+}
+
+/** Encoded value length of `v` for row `d`, checked (a local error names the field). */
+function valueLength(d: AvpDef, v: unknown): number {
+  const c = d.codec;
+  let len: number;
+  try {
+    len = c.encodedLength(v as never);
+  } catch (e) {
+    named(d, e);
+  }
+  if (len < c.minLength || len > c.maxLength || len > AVP_MAX_VALUE_LENGTH) {
+    throw new RangeError(`${d.key} (${d.name} AVP) must encode to ${c.minLength}–${Math.min(c.maxLength, AVP_MAX_VALUE_LENGTH)} bytes, got ${len}`);
+  }
+  return len;
+}
+
+/**
+ * Encode an unhidden typed message in one pass at `b[base]`, within `limit`: returns its size,
+ * or -1 when it would not fit (the caller then plans and sizes first).
+ */
+function writeTypedOnce(b: Uint8Array, base: number, limit: number, msg: ControlMessageInit, type: number, defaults: Readonly<Record<string, unknown>> | undefined): number {
+  const m = msg as Record<string, unknown>;
+  const p = planOf(type);
+  let o = base + CONTROL_HEADER_LENGTH;
+  if (type !== 0) {
+    assertInt(type, 1, 0xffff, 'type');
+    // RFC 2661 §4.4.1: Message Type first, M=1 (so a peer cannot ignore a message it does not know).
+    b[o] = 0x80;
+    b[o + 1] = 8;
+    b[o + 2] = 0;
+    b[o + 3] = 0;
+    b[o + 4] = 0;
+    b[o + 5] = 0;
+    b[o + 6] = type >>> 8;
+    b[o + 7] = type;
+    o += 8;
+  }
+  const defs = p.defs;
+  const others = gather(m, p);
+  const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
+  for (let i = 0; i < defs.length; i++) {
+    let v = slots[i];
+    if (v === undefined) {
+      if (byRank === undefined) continue;
+      v = byRank[i];
+      if (v === undefined) continue;
+    }
+    slots[i] = undefined;
+    const d = defs[i]!;
+    const len = valueLength(d, v);
+    if (o + AVP_HEADER_LENGTH + len > limit) return -1;
+    putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
+    d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
+    o += AVP_HEADER_LENGTH + len;
+  }
+  if (others !== undefined) {
+    for (const k of others) {
+      const d = avpDefByKey(k);
+      if (d === undefined) throw new TypeError(`unknown field '${k}': neither a header field nor an AVP key of the catalogue`);
+      if (type === 0) throw new TypeError(`a ZLB carries no AVPs, got '${k}'`);
+      const v = m[k];
+      const len = valueLength(d, v);
+      if (o + AVP_HEADER_LENGTH + len > limit) return -1;
+      putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
+      d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
+      o += AVP_HEADER_LENGTH + len;
+    }
+  }
+  const extra = msg.extraAvps;
+  if (extra !== undefined) {
+    if (type === 0 && extra.length) throw new TypeError('a ZLB carries no AVPs, got extraAvps');
+    for (let i = 0; i < extra.length; i++) {
+      if (o + rawLength(extra[i]!) > limit) return -1;
+      o = writeRaw(b, o, extra[i]!);
+    }
+  }
+  const size = o - base;
+  writeControlHeader(b, base, msg, size);
+  return size;
 }
 
 /** Write the message planned by {@link planTyped} (`size` bytes) at `b[base]`. */
