@@ -6,8 +6,8 @@ import type { CallOptions, PeerInfo } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import type { StopError } from './driver-errors.js';
-import { checkTransport } from './open.js';
-import { resolveDriverOptions, type OpenTunnelOptions } from './options.js';
+import { adoptTransport, checkTransport } from './open.js';
+import type { OpenTunnelOptions } from './options.js';
 import type { Session } from './session.js';
 import type { Transport } from './transport.js';
 import { Tunnel } from './tunnel.js';
@@ -77,8 +77,7 @@ export interface SessionEstablishment {
 export async function establishSession(transport: Transport, options: EstablishSessionOptions = {}): Promise<SessionEstablishment> {
   const t = checkTransport(transport, 'establishSession');
   const { call = { kind: 'incoming' }, ...rest } = options ?? {};
-  const o = resolveDriverOptions(rest, t.kind === 'stream', 'establishSession');
-  const tunnel = new Tunnel(t, o);
+  const { o, tunnel } = await adoptTransport(t, rest, 'establishSession');
   const started = o.clock();
   const base = { localTunnelId: tunnel.localTunnelId };
   const refused = (e: unknown, extra: object): SessionEstablishment => {

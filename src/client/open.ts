@@ -2,7 +2,7 @@
  * `openTunnel()`: the initiator's way in.
  * @module
  */
-import { resolveDriverOptions, type OpenTunnelOptions } from './options.js';
+import { resolveDriverOptions, type OpenTunnelOptions, type ResolvedDriverOptions } from './options.js';
 import { Tunnel } from './tunnel.js';
 import type { Transport } from './transport.js';
 
@@ -22,7 +22,8 @@ export function checkTransport(t: unknown, what: string): Transport {
  * `tunnel.rtt` (milliseconds from our SCCRQ to its SCCRP).
  *
  * The tunnel takes the transport over: whatever happens, the transport is closed when the
- * tunnel ends (unless `keepTransport`) — and a rejection comes only after it is.
+ * tunnel ends (unless `keepTransport`) — and a rejection comes only after it is. That includes
+ * options it refuses (a `TypeError`/`RangeError`).
  *
  * Rejects with `L2tpError`:
  * - `TIMEOUT`: no SCCRP within `timeout` (default 10 s), or the Sequencer's retransmission budget
@@ -49,8 +50,23 @@ export function checkTransport(t: unknown, what: string): Transport {
  */
 export async function openTunnel(transport: Transport, options: OpenTunnelOptions = {}): Promise<Tunnel> {
   const t = checkTransport(transport, 'openTunnel');
-  const o = resolveDriverOptions(options, t.kind === 'stream', 'openTunnel');
-  const tunnel = new Tunnel(t, o);
+  const { tunnel } = await adoptTransport(t, options, 'openTunnel');
   await tunnel.start();
   return tunnel;
+}
+
+/**
+ * @internal Resolve the options and make the tunnel that takes the transport over. On misuse (a
+ * `TypeError`/`RangeError`) the transport is closed too, unless `keepTransport`: the caller
+ * handed it over, so it must not be left open.
+ */
+export async function adoptTransport(t: Transport, options: OpenTunnelOptions, what: string, check?: () => void): Promise<{ o: ResolvedDriverOptions; tunnel: Tunnel }> {
+  try {
+    check?.();
+    const o = resolveDriverOptions(options, t.kind === 'stream', what);
+    return { o, tunnel: new Tunnel(t, o) };
+  } catch (e) {
+    if ((options as { keepTransport?: unknown } | null)?.keepTransport !== true) await t.close().catch(() => undefined);
+    throw e;
+  }
 }

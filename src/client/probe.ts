@@ -9,8 +9,8 @@ import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import type { ProtocolVersionValue, ResultCodeValue } from '../wire/value-codecs.js';
 import type { StopError } from './driver-errors.js';
-import { checkTransport } from './open.js';
-import { resolveDriverOptions, type OpenTunnelOptions } from './options.js';
+import { adoptTransport, checkTransport } from './open.js';
+import type { OpenTunnelOptions } from './options.js';
 import type { Transport } from './transport.js';
 import { Tunnel } from './tunnel.js';
 
@@ -82,9 +82,9 @@ export interface ProbeResult {
 export async function probe(transport: Transport, options: ProbeOptions = {}): Promise<ProbeResult> {
   const t = checkTransport(transport, 'probe');
   const { stopResult = 1, ...rest } = options ?? {};
-  if (!Number.isInteger(stopResult) || stopResult < 0 || stopResult > 0xffff) throw new RangeError(`probe: stopResult must be a StopCCN Result Code (0–65535), got ${String(stopResult)}`);
-  const o = resolveDriverOptions(rest, t.kind === 'stream', 'probe');
-  const tunnel = new Tunnel(t, o);
+  const { o, tunnel } = await adoptTransport(t, rest, 'probe', () => {
+    if (!Number.isInteger(stopResult) || stopResult < 0 || stopResult > 0xffff) throw new RangeError(`probe: stopResult must be a StopCCN Result Code (0–65535), got ${String(stopResult)}`);
+  });
   const secret = o.fsm.secret;
   let sccrp: ControlMessage | undefined;
   let answeredAt = NaN;
