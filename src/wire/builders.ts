@@ -50,6 +50,25 @@ function need(opts: unknown, message: string, keys: readonly string[]): void {
   }
 }
 
+/** The AVP fields each builder requires (RFC 2661 §6), hoisted so a call allocates no list. */
+const REQUIRED = {
+  SCCRQ: ['hostName', 'assignedTunnelId'],
+  SCCRP: ['hostName', 'assignedTunnelId'],
+  SCCCN: [],
+  StopCCN: ['assignedTunnelId', 'resultCode'],
+  HELLO: [],
+  ICRQ: ['assignedSessionId', 'callSerialNumber'],
+  ICRP: ['assignedSessionId'],
+  ICCN: ['txConnectSpeed', 'framingType'],
+  OCRQ: ['assignedSessionId', 'callSerialNumber', 'minimumBps', 'maximumBps', 'bearerType', 'framingType', 'calledNumber'],
+  OCRP: ['assignedSessionId'],
+  OCCN: ['txConnectSpeed', 'framingType'],
+  CDN: ['resultCode', 'assignedSessionId'],
+  WEN: ['callErrors'],
+  SLI: ['accm'],
+  ZLB: [],
+} as const satisfies Record<string, readonly string[]>;
+
 /** SCCRQ options: `hostName` and `assignedTunnelId` are required (RFC 2661 §6.1). */
 export type SccrqOptions = BuilderOptions<'hostName' | 'assignedTunnelId'>;
 /** SCCRP options: `hostName` and `assignedTunnelId` are required (RFC 2661 §6.2). */
@@ -90,7 +109,7 @@ export type ZlbOptions = Pick<MessageOptions, 'version' | 'tunnelId' | 'sessionI
  * ```
  */
 export function sccrq(opts: SccrqOptions): Uint8Array {
-  need(opts, 'SCCRQ', ['hostName', 'assignedTunnelId']);
+  need(opts, 'SCCRQ', REQUIRED.SCCRQ);
   return build(MessageType.SCCRQ, opts, SCCRx_DEFAULTS);
 }
 
@@ -102,13 +121,13 @@ export function sccrq(opts: SccrqOptions): Uint8Array {
  * ```
  */
 export function sccrp(opts: SccrpOptions): Uint8Array {
-  need(opts, 'SCCRP', ['hostName', 'assignedTunnelId']);
+  need(opts, 'SCCRP', REQUIRED.SCCRP);
   return build(MessageType.SCCRP, opts, SCCRx_DEFAULTS);
 }
 
 /** Start-Control-Connection-Connected (RFC 2661 §6.3). @example `scccn({ tunnelId: 9, ns: 1, nr: 1 })` */
 export function scccn(opts: ScccnOptions = {}): Uint8Array {
-  need(opts, 'SCCCN', []);
+  need(opts, 'SCCCN', REQUIRED.SCCCN);
   return build(MessageType.SCCCN, opts);
 }
 
@@ -120,13 +139,13 @@ export function scccn(opts: ScccnOptions = {}): Uint8Array {
  * ```
  */
 export function stopccn(opts: StopccnOptions): Uint8Array {
-  need(opts, 'StopCCN', ['assignedTunnelId', 'resultCode']);
+  need(opts, 'StopCCN', REQUIRED.StopCCN);
   return build(MessageType.StopCCN, opts);
 }
 
 /** Hello (RFC 2661 §6.5): keepalive, Message Type only. @example `hello({ tunnelId: 9, ns: 4, nr: 2 })` */
 export function hello(opts: HelloOptions = {}): Uint8Array {
-  need(opts, 'HELLO', []);
+  need(opts, 'HELLO', REQUIRED.HELLO);
   return build(MessageType.HELLO, opts);
 }
 
@@ -138,13 +157,13 @@ export function hello(opts: HelloOptions = {}): Uint8Array {
  * ```
  */
 export function icrq(opts: IcrqOptions): Uint8Array {
-  need(opts, 'ICRQ', ['assignedSessionId', 'callSerialNumber']);
+  need(opts, 'ICRQ', REQUIRED.ICRQ);
   return build(MessageType.ICRQ, opts);
 }
 
 /** Incoming-Call-Reply (RFC 2661 §6.7). @example `icrp({ tunnelId: 7, sessionId: 5, assignedSessionId: 6 })` */
 export function icrp(opts: IcrpOptions): Uint8Array {
-  need(opts, 'ICRP', ['assignedSessionId']);
+  need(opts, 'ICRP', REQUIRED.ICRP);
   return build(MessageType.ICRP, opts);
 }
 
@@ -156,7 +175,7 @@ export function icrp(opts: IcrpOptions): Uint8Array {
  * ```
  */
 export function iccn(opts: IccnOptions): Uint8Array {
-  need(opts, 'ICCN', ['txConnectSpeed', 'framingType']);
+  need(opts, 'ICCN', REQUIRED.ICCN);
   return build(MessageType.ICCN, opts);
 }
 
@@ -169,7 +188,7 @@ export function iccn(opts: IccnOptions): Uint8Array {
  * ```
  */
 export function ocrq(opts: OcrqOptions): Uint8Array {
-  need(opts, 'OCRQ', ['assignedSessionId', 'callSerialNumber', 'minimumBps', 'maximumBps', 'bearerType', 'framingType', 'calledNumber']);
+  need(opts, 'OCRQ', REQUIRED.OCRQ);
   return build(MessageType.OCRQ, opts);
 }
 
@@ -181,7 +200,7 @@ export function ocrq(opts: OcrqOptions): Uint8Array {
  * ```
  */
 export function ocrp(opts: OcrpOptions): Uint8Array {
-  need(opts, 'OCRP', ['assignedSessionId']);
+  need(opts, 'OCRP', REQUIRED.OCRP);
   return build(MessageType.OCRP, opts);
 }
 
@@ -193,7 +212,7 @@ export function ocrp(opts: OcrpOptions): Uint8Array {
  * ```
  */
 export function occn(opts: OccnOptions): Uint8Array {
-  need(opts, 'OCCN', ['txConnectSpeed', 'framingType']);
+  need(opts, 'OCCN', REQUIRED.OCCN);
   return build(MessageType.OCCN, opts);
 }
 
@@ -205,7 +224,7 @@ export function occn(opts: OccnOptions): Uint8Array {
  * ```
  */
 export function cdn(opts: CdnOptions): Uint8Array {
-  need(opts, 'CDN', ['resultCode', 'assignedSessionId']);
+  need(opts, 'CDN', REQUIRED.CDN);
   return build(MessageType.CDN, opts);
 }
 
@@ -217,7 +236,7 @@ export function cdn(opts: CdnOptions): Uint8Array {
  * ```
  */
 export function wen(opts: WenOptions): Uint8Array {
-  need(opts, 'WEN', ['callErrors']);
+  need(opts, 'WEN', REQUIRED.WEN);
   return build(MessageType.WEN, opts);
 }
 
@@ -229,7 +248,7 @@ export function wen(opts: WenOptions): Uint8Array {
  * ```
  */
 export function sli(opts: SliOptions): Uint8Array {
-  need(opts, 'SLI', ['accm']);
+  need(opts, 'SLI', REQUIRED.SLI);
   return build(MessageType.SLI, opts);
 }
 
@@ -238,6 +257,6 @@ export function sli(opts: SliOptions): Uint8Array {
  * @example `zlb({ tunnelId: 9, ns: 3, nr: 5 })`
  */
 export function zlb(opts: ZlbOptions = {}): Uint8Array {
-  need(opts, 'ZLB', []);
+  need(opts, 'ZLB', REQUIRED.ZLB);
   return encodeControl({ version: opts.version, tunnelId: opts.tunnelId, sessionId: opts.sessionId, ns: opts.ns, nr: opts.nr });
 }

@@ -2,12 +2,13 @@
  * MD5 throughput (RFC 1321), for the L2TP uses: a challenge response hashes ~40 bytes, a hidden
  * AVP one 64-byte-ish block per 16 bytes of value. Run: `npm run vitest -- bench --run test/bench/md5.bench.ts`.
  */
+import { createRequire } from 'node:module';
 import { bench, describe } from 'vitest';
-// Benchmarks measure what ships: the built bundle (`npm run bench` builds first). Under vitest's
-// module runner every cross-module call in src/ goes through a live-binding getter, which costs
-// more than the work measured here.
-const dist = (name: string) => new URL(`../../dist/${name}.js`, import.meta.url).href;
-const { challengeResponse, hideAvpValue, unhideAvpValue, Md5, md5 }: typeof import('../../src/index.js') = await import(dist('index'));
+// Benchmarks measure what ships: the built bundle (`npm run bench` builds first), loaded by Node
+// itself through `require` (vitest's module runner would rewrite every cross-chunk call of an
+// imported bundle into a live-binding getter, which costs more than the work measured here).
+const load = createRequire(import.meta.url);
+const { challengeResponse, hideAvpValue, unhideAvpValue, Md5, md5 }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
 
 const b64 = Uint8Array.from({ length: 64 }, (_, i) => i);
 const b1k = Uint8Array.from({ length: 1024 }, (_, i) => (i * 7) & 0xff);

@@ -5,14 +5,15 @@
  * Run: `npm run vitest -- bench --run test/bench/reliable.bench.ts`. Retained heap per idle Sequencer is
  * measured by `test/bench/reliable-memory.ts` (see that file).
  */
+import { createRequire } from 'node:module';
 import { bench, describe } from 'vitest';
 import type { ReceivedControl } from '../../src/reliable/index.js';
-// Benchmarks measure what ships: the built bundle (`npm run bench` builds first). Under vitest's
-// module runner every cross-module call in src/ goes through a live-binding getter, which costs
-// more than the work measured here.
-const dist = (name: string) => new URL(`../../dist/${name}.js`, import.meta.url).href;
-const { Sequencer, parseHeader }: typeof import('../../src/index.js') = await import(dist('index'));
-const { Simulation }: typeof import('../../src/testing/index.js') = await import(dist('testing'));
+// Benchmarks measure what ships: the built bundle (`npm run bench` builds first), loaded by Node
+// itself through `require` (vitest's module runner would rewrite every cross-chunk call of an
+// imported bundle into a live-binding getter, which costs more than the work measured here).
+const load = createRequire(import.meta.url);
+const { Sequencer, parseHeader }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
+const { Simulation }: typeof import('../../src/testing/index.js') = load('../../dist/testing.cjs');
 
 const BATCH = 10_000;
 
