@@ -5,12 +5,9 @@
  *
  * Run without a build: esbuild bundles this file and pipes it to node (see package.json).
  */
-import { openTunnel } from '../index.js';
-import type { Transport } from '../client/transport.js';
-import { createLns } from '../server/index.js';
-import { udpTransport } from '../transports/node-udp.js';
-import { parseControl } from '../wire/control.js';
-import { parseData } from '../wire/data.js';
+// The demo uses the public API only, as a user's script would.
+import { openTunnel, parseControl, parseData, type Transport } from '../index.js';
+import { createLns, udpTransport } from '../node.js';
 
 const SECRET = 'l2tp-wire-demo-secret';
 /** An LCP Configure-Request (RFC 1661 §5.1) in HDLC-like framing (RFC 1662): the usual first PPP frame. */
