@@ -24,8 +24,8 @@ export const HeaderFlag = {
   Priority: 0x0100,
 } as const;
 
-/** Bits RFC 2661 §3.1 reserves ("x"): sent as 0, ignored on receipt. */
-const V2_RESERVED = 0x34f0;
+// The other bits of the v2 flags word (0x34F0) are reserved ("x", RFC 2661 §3.1): sent as 0,
+// ignored on receipt — encodeHeader never sets them and parseHeader never looks at them.
 
 /** An L2TPv2 header, control or data (RFC 2661 §3.1). */
 export interface HeaderV2 {
@@ -316,5 +316,3 @@ export function encodeHeader(h: HeaderInit, target?: Uint8Array, offset = 0): Ui
   return b;
 }
 
-/** @internal Exposed for the control codec: reserved header bits of v2. */
-export const V2_RESERVED_BITS = V2_RESERVED;
