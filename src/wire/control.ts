@@ -513,15 +513,10 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
     n += AVP_HEADER_LENGTH + rv.length;
   }
   const defs = p.defs;
-  const others = gather(m, p);
-  const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
+  const others = gather(m, p, defaults);
   for (let i = 0; i < defs.length; i++) {
-    let v = slots[i];
-    if (v === undefined) {
-      if (byRank === undefined) continue;
-      v = byRank[i];
-      if (v === undefined) continue;
-    }
+    const v = slots[i];
+    if (v === undefined) continue;
     slots[i] = undefined;
     const d = defs[i]!;
     if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
@@ -529,10 +524,8 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
   }
   if (others !== undefined) {
     for (const k of others) {
-      const d = avpDefByKey(k);
-      if (d === undefined) throw new TypeError(`unknown field '${k}': neither a header field nor an AVP key of the catalogue`);
+      const d = otherDef(k, type);
       if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
-      if (type === 0) throw new TypeError(`a ZLB carries no AVPs, got '${k}'`);
       n += plan(d, m[k], hiding);
     }
   }
@@ -547,9 +540,10 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
 
 /**
  * Put the typed values of `m` into rank slots (one keyed load per given key, so the RFC order
- * costs nothing per row the caller left out); returns the keys that are not in the plan.
+ * costs nothing per row the caller left out), then the builder's `defaults` into the slots left
+ * empty; returns the keys that are not in the plan.
  */
-function gather(m: Record<string, unknown>, p: Plan): string[] | undefined {
+function gather(m: Record<string, unknown>, p: Plan, defaults: Readonly<Record<string, unknown>> | undefined): string[] | undefined {
   const n = p.defs.length;
   const rank = p.rank;
   for (let i = 0; i < n; i++) slots[i] = undefined;
@@ -561,7 +555,40 @@ function gather(m: Record<string, unknown>, p: Plan): string[] | undefined {
     if (r !== undefined) slots[r] = v;
     else if (NON_AVP_KEYS[k] !== true) (others ??= []).push(k);
   }
+  if (defaults !== undefined) {
+    const byRank = defaultsByRank(p, defaults);
+    for (let i = 0; i < n; i++) if (slots[i] === undefined) slots[i] = byRank[i];
+  }
   return others;
+}
+
+/** The catalogue row of a typed field outside the message's RFC list. */
+function otherDef(k: string, type: number): AvpDef {
+  const d = avpDefByKey(k);
+  if (d === undefined) throw new TypeError(`unknown field '${k}': neither a header field nor an AVP key of the catalogue`);
+  if (type === 0) throw new TypeError(`a ZLB carries no AVPs, got '${k}'`);
+  return d;
+}
+
+/** RFC 2661 §4.4.1: the Message Type AVP, first and M=1 (so a peer cannot ignore a message it does not know). */
+function putMessageType(b: Uint8Array, o: number, type: number): void {
+  b[o] = 0x80;
+  b[o + 1] = 8;
+  b[o + 2] = 0;
+  b[o + 3] = 0;
+  b[o + 4] = 0;
+  b[o + 5] = 0;
+  b[o + 6] = type >>> 8;
+  b[o + 7] = type;
+}
+
+/** Write one unhidden typed AVP at `o` within `limit`: the offset after it, or -1 if it does not fit. */
+function writeField(b: Uint8Array, o: number, limit: number, d: AvpDef, v: unknown): number {
+  const len = valueLength(d, v);
+  if (o + AVP_HEADER_LENGTH + len > limit) return -1;
+  putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
+  d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
+  return o + AVP_HEADER_LENGTH + len;
 }
 
 /** Encoded value length of `v` for row `d`, checked (a local error names the field). */
@@ -589,46 +616,22 @@ function writeTypedOnce(b: Uint8Array, base: number, limit: number, msg: Control
   let o = base + CONTROL_HEADER_LENGTH;
   if (type !== 0) {
     assertInt(type, 1, 0xffff, 'type');
-    // RFC 2661 §4.4.1: Message Type first, M=1 (so a peer cannot ignore a message it does not know).
-    b[o] = 0x80;
-    b[o + 1] = 8;
-    b[o + 2] = 0;
-    b[o + 3] = 0;
-    b[o + 4] = 0;
-    b[o + 5] = 0;
-    b[o + 6] = type >>> 8;
-    b[o + 7] = type;
+    putMessageType(b, o, type);
     o += 8;
   }
   const defs = p.defs;
-  const others = gather(m, p);
-  const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
+  const others = gather(m, p, defaults);
   for (let i = 0; i < defs.length; i++) {
-    let v = slots[i];
-    if (v === undefined) {
-      if (byRank === undefined) continue;
-      v = byRank[i];
-      if (v === undefined) continue;
-    }
+    const v = slots[i];
+    if (v === undefined) continue;
     slots[i] = undefined;
-    const d = defs[i]!;
-    const len = valueLength(d, v);
-    if (o + AVP_HEADER_LENGTH + len > limit) return -1;
-    putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
-    d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
-    o += AVP_HEADER_LENGTH + len;
+    o = writeField(b, o, limit, defs[i]!, v);
+    if (o < 0) return -1;
   }
   if (others !== undefined) {
     for (const k of others) {
-      const d = avpDefByKey(k);
-      if (d === undefined) throw new TypeError(`unknown field '${k}': neither a header field nor an AVP key of the catalogue`);
-      if (type === 0) throw new TypeError(`a ZLB carries no AVPs, got '${k}'`);
-      const v = m[k];
-      const len = valueLength(d, v);
-      if (o + AVP_HEADER_LENGTH + len > limit) return -1;
-      putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
-      d.codec.encode(v as never, b, o + AVP_HEADER_LENGTH);
-      o += AVP_HEADER_LENGTH + len;
+      o = writeField(b, o, limit, otherDef(k, type), m[k]);
+      if (o < 0) return -1;
     }
   }
   const extra = msg.extraAvps;
@@ -649,15 +652,7 @@ function writeTyped(b: Uint8Array, base: number, msg: ControlMessageInit, type: 
   writeControlHeader(b, base, msg, size);
   let o = base + CONTROL_HEADER_LENGTH;
   if (type !== 0) {
-    // RFC 2661 §4.4.1: Message Type first, M=1 (so a peer cannot ignore a message it does not know).
-    b[o] = 0x80;
-    b[o + 1] = 8;
-    b[o + 2] = 0;
-    b[o + 3] = 0;
-    b[o + 4] = 0;
-    b[o + 5] = 0;
-    b[o + 6] = type >>> 8;
-    b[o + 7] = type;
+    putMessageType(b, o, type);
     o += 8;
   }
   const hiding = msg.hiding;

@@ -9,26 +9,17 @@ import { AvpType } from '../../src/wire/avp-catalog.js';
 import { decodeAvps } from '../../src/wire/avp.js';
 import { cdn, hello, iccn, icrp, icrq, occn, ocrp, ocrq, sccrp, sccrq, scccn, sli, stopccn, wen } from '../../src/wire/builders.js';
 import { encodeControl, parseControl } from '../../src/wire/control.js';
-import { L2tpError } from '../../src/wire/errors.js';
 import { encodeHeader, parseHeader } from '../../src/wire/header.js';
 import { messageDef, MessageType } from '../../src/wire/message-catalog.js';
 import { hex, toHex } from '../support/hex.js';
 import { loadHex } from '../support/vectors.js';
+import { code } from '../support/errors.js';
 
 const SECRET = 'l2tp-wire-test-secret';
 
 /** xl2tpd 1.3.18's SCCRQ (vectors/plain.hex #1, flags 0xc802): Host Name "lac-plain", Assigned Tunnel ID 0xb574. */
 const XL2TPD_SCCRQ = loadHex('plain')[0]!.bytes;
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof L2tpError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 /** Every L2TPv2 message our builders write, with the RFC 2661 §6 required AVPs filled in. */
 function everyMessage(hiding?: Parameters<typeof sccrq>[0]['hiding']): Uint8Array[] {

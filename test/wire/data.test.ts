@@ -4,8 +4,9 @@
  * RFC's header layout or taken from xl2tpd's DATA frames in ../shared/vectors/data.hex.
  */
 import { describe, expect, it } from 'vitest';
-import { L2tpError, encodeData, parseData, parseHeader, type DataMessageV2, type DataMessageV3 } from '../../src/index.js';
+import { encodeData, parseData, parseHeader, type DataMessageV2, type DataMessageV3 } from '../../src/index.js';
 import { fromHex, loadHex, toHex } from '../support/vectors.js';
+import { code } from '../support/errors.js';
 
 const LCP = 'ff03c0210101000e010405dc0506';
 
@@ -15,15 +16,6 @@ function v2(b: Uint8Array): DataMessageV2 {
   return d;
 }
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(L2tpError);
-    return (e as L2tpError).code;
-  }
-  return undefined;
-}
 
 describe('xl2tpd DATA frames (data.hex #10, #11: flags 0x4002, an LCP Configure-Request)', () => {
   const frames = loadHex('data').filter((f) => (f.bytes[0]! & 0x80) === 0);

@@ -3,21 +3,13 @@ import fc from 'fast-check';
 import { encodeHeader, headerLength, parseHeader } from '../../src/wire/header.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { hex, toHex } from '../support/hex.js';
+import { code } from '../support/errors.js';
 
 // Known answers from the real xl2tpd captures (../shared/vectors/plain.hex, data.hex).
 const SCCRQ_HEADER = hex('c802006a 0000 0000 0000 0000');
 const ZLB = hex('c802000c b574 0000 0001 0002');
 const DATA = hex('4002001a 1d64 d158 ff03c0210101000e010405dc050655667788');
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof L2tpError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('parseHeader, L2TPv2 (RFC 2661 §3.1)', () => {
   it('reads xl2tpd SCCRQ header flags 0xc802: T, L, S, version 2', () => {
