@@ -53,6 +53,8 @@ export interface Xl2tpdOptions {
   redial?: boolean;
   /** Run with fake-pppd.py bind-mounted over /usr/sbin/pppd (needs root). Default false. */
   fakePppd?: boolean;
+  /** Write the four `debug … = yes` options (the tests read that log). Default true. */
+  debug?: boolean;
   /** Extra lines for the `[lns default]` / `[lac NAME]` section. */
   extra?: string[];
 }
@@ -163,10 +165,8 @@ function writeConfig(dir: string, o: Xl2tpdOptions, port: number, hostName: stri
     `port = ${port}`,
     `auth file = ${secrets}`,
     'access control = no',
-    'debug avp = yes',
-    'debug network = yes',
-    'debug state = yes',
-    'debug tunnel = yes',
+    // The tests read these logs; benchmarks turn them off (`debug: false`), as a production LNS would.
+    ...(o.debug === false ? [] : ['debug avp = yes', 'debug network = yes', 'debug state = yes', 'debug tunnel = yes']),
   ];
   if (o.role === 'lns') {
     lines.push('[lns default]', `hostname = ${hostName}`, 'assign ip = no', 'lac = 127.0.0.1');
