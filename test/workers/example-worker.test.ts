@@ -1,15 +1,24 @@
 /**
- * The example prober Worker (docs/examples/worker/src/index.ts) in the real runtime: bundled against the
- * BUILT package (`l2tp-wire`, `l2tp-wire/workers` resolved through package.json `exports`), served
- * by `workerd serve` on loopback, called over HTTP. Its peers: (a) our embedded LNS on loopback
- * TCP, (b) a real xl2tpd 1.3.18 on loopback UDP behind `createRelay`. Known answers about xl2tpd
- * come from its captures (../shared/peers/README.md: Vendor Name "xelerance.com", Firmware Revision
- * 0x0690, Host Name = its `hostname =` setting) and from its own log, never from our encoder.
+ * The example prober Worker (docs/examples/worker/src/) in the real runtime, as a drop-in for the
+ * Worker prober it replaces: bundled against the BUILT package, served by `workerd serve` on
+ * loopback, called over HTTP with the prober's clients' EXACT request bodies (port 1701
+ * included), and every field of the prober's contract checked for name, type and meaning.
+ *
+ * Peers: (a) our embedded LNS on loopback TCP, (b) a real xl2tpd 1.3.18 on loopback UDP behind
+ * `createRelay`. Each listens on TCP port 1701 of its own random 127.x.y.z address, so the bodies
+ * need no port of ours. Known answers come from the peer's side, never from our encoder: the
+ * LNS's events (its tunnel and session IDs, the Host Name it received, how the tunnel ended) and
+ * xl2tpd's own log and captures (../shared/peers/README.md: Vendor Name "xelerance.com",
+ * Firmware Revision 0x0690, Host Name = its `hostname =` setting).
+ *
+ * No half-open tunnel: after every call the LNS must have seen our StopCCN (a `tunnel-down` by
+ * the peer, result 1) and hold no tunnel at all (`stats.tunnels` 0); xl2tpd must log the StopCCN
+ * and "Connection closed" for the tunnel.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLns } from '../../src/server/index.js';
-import type { Lns } from '../../src/server/lns-types.js';
+import type { DownReason, Lns, LnsSession, LnsTunnel } from '../../src/server/lns-types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { requireXl2tpd, startXl2tpd, stopAll, type Xl2tpd } from '../interop/xl2tpd.js';
 import { buildPackage, bundleWorker, freeTcpPort, requireWorkerd, ROOT, startWorkerd, tempDir, type Workerd } from './workerd.js';
@@ -17,36 +26,109 @@ import { buildPackage, bundleWorker, freeTcpPort, requireWorkerd, ROOT, startWor
 const enabled = requireWorkerd();
 const withXl2tpd = requireXl2tpd();
 
+/**
+ * The prober's contract, as its clients use it (from its handlers, UI client and test suite).
+ * `HOST` stands for the target; everything else is sent exactly as they send it.
+ */
+const HOST = '<host>';
+const PROBER_BODIES = {
+  connect: [
+    { host: HOST, port: 1701, hostname: 'portofcall-test', timeout: 10000 }, // its tests
+    { host: HOST }, // its tests: host only
+    { host: HOST, port: 1701, timeout: 15000 }, // its UI, no hostname
+  ],
+  'start-control': [{ host: HOST, port: 1701, timeout: 10000 }, { host: HOST }],
+  session: [{ host: HOST, port: 1701, hostname: 'portofcall', timeout: 15000 }, { host: HOST }],
+  hello: [{ host: HOST, port: 1701, tunnelId: 1, timeout: 10000 }],
+} as const;
+/** The Host Name AVP the prober sends when the body has no `hostname`, per endpoint. */
+const DEFAULT_HOSTNAME = { connect: 'portofcall-worker', session: 'portofcall', 'start-control': 'cloudflare-worker', hello: 'cloudflare-worker' };
+/** /session's fixed `note`. */
+const NOTE = 'L2TP tunnel (SCCRQ→SCCRP→SCCCN) + session (ICRQ→ICRP→ICCN) established. PPP LCP negotiation would follow over the L2TP data channel.';
+
+type Json = Record<string, unknown>;
+type Endpoint = keyof typeof PROBER_BODIES;
+const bodies = <E extends Endpoint>(e: E, host: string) =>
+  PROBER_BODIES[e].map((b) => [JSON.stringify(b), { ...b, host }] as [string, (typeof PROBER_BODIES)[E][number] & { host: string }]);
+/** The Host Name our SCCRQ must carry for this body. */
+const sentHostname = (e: Endpoint, b: object) => ('hostname' in b ? (b.hostname as string) : DEFAULT_HOSTNAME[e]);
+
 let tmp: ReturnType<typeof tempDir> | undefined;
 let workerd: Workerd | undefined;
 let lns: Lns | undefined;
 let xl2tpd: Xl2tpd | undefined;
 let relay: Relay | undefined;
-/** TCP ports the Worker connects to. */
-let lnsPort = 0;
-let relayPort = 0;
+let lnsHost = '';
+let relayHost = '';
 
-type Json = Record<string, unknown>;
-async function post(path: string, body: unknown): Promise<{ status: number; body: Json }> {
+/** Bind `listen(host)` on a random 127.x.y.z (port 1701 there is ours alone), retrying on a taken one. */
+async function onOwnLoopback<T>(listen: (host: string) => Promise<T>): Promise<[string, T]> {
+  for (let attempt = 0; ; attempt++) {
+    const host = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+    try {
+      return [host, await listen(host)];
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+
+async function post(path: string, body: unknown, init: RequestInit = {}): Promise<{ status: number; body: Json; type: string | null }> {
   const res = await fetch(`${workerd!.url}/api/l2tp/${path}`, {
     method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(20_000),
+    signal: AbortSignal.timeout(30_000),
+    ...init,
   });
-  return { status: res.status, body: (await res.json()) as Json };
+  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Json };
 }
+
+/** What our LNS saw during one call. */
+interface Seen {
+  up: LnsTunnel[];
+  down: [LnsTunnel, DownReason][];
+  sessions: LnsSession[];
+}
+
+/** POST to the Worker while recording the LNS's events; then wait until the LNS holds no tunnel. */
+async function postToLns(path: string, body: unknown): Promise<{ status: number; body: Json; seen: Seen }> {
+  const seen: Seen = { up: [], down: [], sessions: [] };
+  const off = [lns!.on('tunnel-up', (t) => seen.up.push(t)), lns!.on('tunnel-down', (t, why) => seen.down.push([t, why])), lns!.on('session-up', (s) => seen.sessions.push(s))];
+  try {
+    const { status, body: out } = await post(path, body);
+    // The Worker has closed its connection; the LNS drops the (already stopped) tunnel with it.
+    await expect.poll(() => lns!.stats.tunnels, { timeout: 5000 }).toBe(0);
+    return { status, body: out, seen };
+  } finally {
+    for (const f of off) f();
+  }
+}
+
+/** The call opened exactly one tunnel and ended it with OUR StopCCN (result 1), acknowledged: nothing is left. */
+function expectTornDown(seen: Seen): LnsTunnel {
+  expect(seen.up).toHaveLength(1);
+  const [tunnel] = seen.up;
+  expect(seen.down.map(([t, why]) => [t.id, why.by, why.result?.result])).toEqual([[tunnel!.id, 'peer', 1]]);
+  expect(lns!.stats).toMatchObject({ tunnels: 0, halfOpen: 0, established: 0, lingering: 0, sessions: 0 });
+  return tunnel!;
+}
+
+const wholeMs = (x: unknown) => {
+  expect(typeof x).toBe('number');
+  expect(Number.isInteger(x)).toBe(true);
+  expect(x as number).toBeGreaterThanOrEqual(0);
+};
 
 beforeAll(async () => {
   if (!enabled) return;
   tmp = tempDir('l2tp-wire-worker-');
   const nodeModules = await buildPackage(tmp.dir);
   await bundleWorker(join(ROOT, 'docs/examples/worker/src/index.ts'), nodeModules, join(tmp.dir, 'worker.js'));
-  lns = await createLns({ host: '127.0.0.1', port: 0, hostName: 'l2tp-wire-lns', tcp: true });
-  lnsPort = lns.address().tcp!.port;
+  [lnsHost, lns] = await onOwnLoopback((host) => createLns({ host, port: 0, tcp: { port: 1701 }, hostName: 'l2tp-wire-lns' }));
   if (withXl2tpd) {
     xl2tpd = await startXl2tpd({ role: 'lns', hostName: 'xl2tpd-behind-relay' });
-    relay = await createRelay({ listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: xl2tpd.port } });
-    relayPort = relay.address().port;
+    [relayHost, relay] = await onOwnLoopback((host) => createRelay({ listen: { host, port: 1701 }, target: { host: '127.0.0.1', port: xl2tpd!.port } }));
   }
   workerd = await startWorkerd({ dir: tmp.dir, workerFile: 'worker.js', durableObjects: { TUNNELS: 'L2tpTunnel' } });
 }, 60_000);
@@ -60,136 +142,264 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-describe.runIf(enabled)('example Worker → our LNS over loopback TCP', () => {
-  const target = () => ({ host: '127.0.0.1', port: lnsPort, timeout: 5000, hostname: 'worker-lac' });
-
-  it('POST /api/l2tp/connect probes: the LNS host name, vendor and protocol version', async () => {
-    const before = lns!.stats.tunnelsOpened;
-    const { status, body } = await post('connect', target());
+describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’s request bodies', () => {
+  it.each(bodies('connect', HOST))('/connect %s: every contract field, and the probe is torn down', async (_, b) => {
+    const { status, body, seen } = await postToLns('connect', { ...b, host: lnsHost });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, peerHostname: 'l2tp-wire-lns', vendorName: 'l2tp-wire', protocolVersion: '1.0', challenged: false });
-    expect(body.tunnelId).toBeGreaterThan(0);
-    expect(body.assignedTunnelId).toBeGreaterThan(0);
-    expect(body.rtt).toBeGreaterThanOrEqual(0);
-    expect(lns!.stats.tunnelsOpened).toBe(before + 1);
-    // The probe's StopCCN was acknowledged: nothing is left on the LNS.
-    await expect.poll(() => lns!.stats.established).toBe(0);
+    const tunnel = expectTornDown(seen);
+    expect(tunnel.peer!.hostName).toBe(sentHostname('connect', b)); // our SCCRQ carried the prober's Host Name
+    expect(body).toMatchObject({
+      success: true, // the reply was an SCCRP
+      host: lnsHost,
+      port: 1701, // echoed, or the default
+      tunnelId: tunnel.peer!.assignedTunnelId, // OURS: the Assigned Tunnel ID of our SCCRQ
+      assignedTunnelId: tunnel.id, // the LNS's
+      peerHostname: 'l2tp-wire-lns',
+      vendorName: 'l2tp-wire',
+      protocolVersion: '1.0',
+    });
+    wholeMs(body.rtt);
+    expect(body.teardown).toBe('StopCCN acknowledged');
   });
 
-  it('POST /api/l2tp/session opens a tunnel and a session, then tears them down', async () => {
-    const before = lns!.stats.sessionsOpened;
-    const { status, body } = await post('session', target());
+  it.each(bodies('start-control', HOST))('/start-control %s: every contract field; tunnelId is the PEER’s', async (_, b) => {
+    const { status, body, seen } = await postToLns('start-control', { ...b, host: lnsHost });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, peerHostname: 'l2tp-wire-lns' });
-    for (const k of ['localTunnelId', 'peerTunnelId', 'localSessionId', 'peerSessionId']) expect(body[k], k).toBeGreaterThan(0);
-    expect(body.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(lns!.stats.sessionsOpened).toBe(before + 1);
-    await expect.poll(() => lns!.stats.established).toBe(0);
+    const tunnel = expectTornDown(seen);
+    expect(tunnel.peer!.hostName).toBe('cloudflare-worker');
+    expect(body).toMatchObject({ success: true, messageType: 2, tunnelId: tunnel.id, protocolVersion: '1.0', hostName: 'l2tp-wire-lns' });
+    expect(body.localTunnelId).toBe(tunnel.peer!.assignedTunnelId);
+    expect(body).not.toHaveProperty('resultCode'); // the SCCRP has none: the key is absent
+    wholeMs(body.latencyMs);
   });
 
-  it('/start-control keeps the tunnel; /hello runs on that same tunnel, twice; /stop-control ends it', async () => {
-    const start = await post('start-control', target());
+  it.each(bodies('session', HOST))('/session %s: every contract field; the tunnel and the call are torn down', async (_, b) => {
+    const { status, body, seen } = await postToLns('session', { ...b, host: lnsHost });
+    expect(status).toBe(200);
+    const tunnel = expectTornDown(seen);
+    expect(tunnel.peer!.hostName).toBe(sentHostname('session', b));
+    expect(seen.sessions).toHaveLength(1);
+    const call = seen.sessions[0]!;
+    expect(call.closed).toBe(true);
+    expect(body).toEqual(
+      expect.objectContaining({
+        success: true,
+        host: lnsHost,
+        port: 1701,
+        localTunnelId: tunnel.peer!.assignedTunnelId,
+        peerTunnelId: tunnel.id,
+        localSessionId: call.peerId,
+        peerSessionId: call.id,
+        peerHostname: 'l2tp-wire-lns',
+        protocolVersion: '1.0',
+        note: NOTE,
+      }),
+    );
+    wholeMs(body.latencyMs);
+  });
+
+  it.each(bodies('hello', HOST))('/hello %s: a tunnel, a HELLO and its ack, then a clean teardown, said in `message`', async (_, b) => {
+    const { status, body, seen } = await postToLns('hello', { ...b, host: lnsHost });
+    expect(status).toBe(200);
+    const tunnel = expectTornDown(seen);
+    expect(body.success).toBe(true);
+    expect(body.message).toMatch(/^Hello ACK received: HELLO acknowledged in \d+ ms on a new tunnel/);
+    expect(body.message).toContain(`the peer's ${tunnel.id}`);
+    expect(body.message).toContain('closed with a StopCCN (acknowledged)');
+    expect(body.message).toContain('tunnelId 1 was not used');
+    expect(body).toMatchObject({ localTunnelId: tunnel.peer!.assignedTunnelId, assignedTunnelId: tunnel.id, requestedTunnelId: 1, teardown: 'StopCCN acknowledged' });
+    wholeMs(body.rtt);
+  });
+
+  it('ours beside: /start-control { keep: true } holds the tunnel; /hello { handle } uses it, twice; /stop-control ends it', async () => {
+    const tunnelsBefore = lns!.stats.tunnelsOpened;
+    const start = await post('start-control', { host: lnsHost, keep: true });
     expect(start.status).toBe(200);
-    expect(start.body).toMatchObject({ success: true, peerHostname: 'l2tp-wire-lns', protocolVersion: '1.0' });
     const handle = start.body.handle as string;
     expect(handle).toMatch(/^[0-9a-f]{64}$/);
-    // The LNS holds exactly this tunnel: our Tunnel ID is its peer's Assigned Tunnel ID.
     const held = () => lns!.tunnels().filter((t) => t.state === 'established');
-    expect(held().map((t) => t.id)).toEqual([start.body.assignedTunnelId]);
-
+    expect(held().map((t) => t.id)).toEqual([start.body.tunnelId]); // the contract's tunnelId: the LNS's own ID
+    expect(start.body).toMatchObject({ success: true, messageType: 2, hostName: 'l2tp-wire-lns', assignedTunnelId: start.body.tunnelId });
     for (let i = 0; i < 2; i++) {
       const hello = await post('hello', { handle, timeout: 5000 });
       expect(hello.status).toBe(200);
-      expect(hello.body).toMatchObject({ success: true, handle, tunnelId: start.body.tunnelId, assignedTunnelId: start.body.assignedTunnelId });
-      expect(hello.body.rtt).toBeGreaterThanOrEqual(0);
+      expect(hello.body).toMatchObject({ success: true, handle, tunnelId: start.body.localTunnelId, assignedTunnelId: start.body.tunnelId });
+      expect(hello.body.message).toMatch(/^Hello ACK received: HELLO acknowledged in \d+ ms on the kept tunnel/);
       expect(held()).toHaveLength(1); // no new tunnel: the HELLO went on the kept one
     }
+    expect(lns!.stats.tunnelsOpened).toBe(tunnelsBefore + 1);
     const stop = await post('stop-control', { handle });
-    expect(stop.body).toMatchObject({ success: true, tunnelId: start.body.tunnelId });
-    await expect.poll(() => held().length).toBe(0);
+    expect(stop.body).toMatchObject({ success: true, tunnelId: start.body.localTunnelId, teardown: 'StopCCN acknowledged' });
+    await expect.poll(() => lns!.stats.tunnels, { timeout: 5000 }).toBe(0);
     const after = await post('hello', { handle });
     expect(after.status).toBe(404);
     expect(after.body).toMatchObject({ success: false, error: 'no tunnel for this handle' });
   });
 
-  it('answers 502 with code TRANSPORT when nothing listens on the TCP port', async () => {
+  it('500 with the prober’s shape and code TRANSPORT when nothing listens on the port', async () => {
     const closedPort = await freeTcpPort();
     const { status, body } = await post('connect', { host: '127.0.0.1', port: closedPort, timeout: 3000 });
-    expect(status).toBe(502);
-    expect(body).toMatchObject({ success: false, code: 'TRANSPORT' });
+    expect(status).toBe(500);
+    expect(body).toMatchObject({ success: false, host: '127.0.0.1', port: closedPort, code: 'TRANSPORT' });
     expect(body.error).toMatch(/127\.0\.0\.1:\d+/);
+    for (const path of ['session', 'start-control']) expect(await post(path, { host: '127.0.0.1', port: closedPort, timeout: 3000 })).toMatchObject({ status: 500, body: { success: false, code: 'TRANSPORT' } });
+    expect(await post('hello', { host: '127.0.0.1', port: closedPort, tunnelId: 1, timeout: 3000 })).toMatchObject({ status: 500, body: { success: false, code: 'TRANSPORT' } });
   });
 });
 
-describe.runIf(enabled)('example Worker: bad requests', () => {
+describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secret (RFC 2661 §5.1.1)', () => {
+  let authLns: Lns | undefined;
+  let authHost = '';
+  const SECRET = 'worker-test-secret';
+  beforeAll(async () => {
+    [authHost, authLns] = await onOwnLoopback((host) => createLns({ host, port: 0, tcp: { port: 1701 }, hostName: 'l2tp-wire-lns-auth', secret: SECRET }));
+  });
+  afterAll(() => authLns?.close());
+  const drained = () => expect.poll(() => authLns!.stats.tunnels, { timeout: 5000 }).toBe(0);
+
+  it('/start-control without the secret: HTTP 200, success false, the reply still reported (an SCCRP with a Challenge)', async () => {
+    const { status, body } = await post('start-control', { host: authHost, port: 1701, timeout: 10000 });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: false, messageType: 2, protocolVersion: '1.0', hostName: 'l2tp-wire-lns-auth', challenged: true, code: 'AUTH_FAILED' });
+    expect(body.tunnelId).toBeGreaterThan(0);
+    expect(body).not.toHaveProperty('resultCode');
+    await drained();
+    expect(authLns!.stats.tunnelsOpened).toBe(0);
+  });
+
+  it('/connect without the secret: HTTP 200, success false, challenged; /session: HTTP 500 (the prober’s status for a failed setup)', async () => {
+    const probe = await post('connect', { host: authHost });
+    expect(probe).toMatchObject({ status: 200, body: { success: false, host: authHost, port: 1701, peerHostname: 'l2tp-wire-lns-auth', challenged: true, code: 'AUTH_FAILED' } });
+    const session = await post('session', { host: authHost });
+    expect(session).toMatchObject({ status: 500, body: { success: false, code: 'AUTH_FAILED' } });
+    await drained();
+  });
+
+  it('with `secret` (ours), every endpoint gets through and tears down', async () => {
+    for (const path of ['connect', 'start-control', 'session', 'hello']) {
+      const { status, body } = await post(path, { host: authHost, tunnelId: 1, secret: SECRET });
+      expect([path, status, body.success]).toEqual([path, 200, true]);
+      expect(body.teardown).toBe('StopCCN acknowledged');
+      await drained();
+    }
+    expect(authLns!.stats.tunnelsOpened).toBe(4);
+  });
+});
+
+describe.runIf(enabled)('example Worker: the prober’s refusals, exactly', () => {
   it.each([
-    ['a body that is not JSON', 'connect', '{nope', /JSON object/],
-    ['a JSON array', 'connect', '[1]', /JSON object/],
-    ['no host', 'connect', { port: 1701 }, /"host"/],
-    ['a host with a path in it', 'session', { host: 'x/y' }, /"host"/],
-    ['port 0', 'connect', { host: '127.0.0.1', port: 0 }, /"port" must be an integer from 1 to 65535/],
-    ['a port as text', 'start-control', { host: '127.0.0.1', port: '1701' }, /"port"/],
-    ['a timeout too long', 'connect', { host: '127.0.0.1', timeout: 600_000 }, /"timeout"/],
-    ['an empty hostname', 'connect', { host: '127.0.0.1', hostname: '' }, /"hostname"/],
-    ['hello without a handle', 'hello', {}, /"handle"/],
-    ['hello with a malformed handle', 'hello', { handle: 'abc' }, /"handle"/],
-  ])('400 for %s', async (_, path, body, message) => {
-    const { status, body: out } = await post(path, body);
-    expect(status).toBe(400);
-    expect(out.success).toBe(false);
-    expect(out.error).toMatch(message);
+    // What the prober's test suite asserts (status, success false, error text).
+    ['connect', 400, 'Host is required', 'without host', { port: 1701 }, { host: '', port: 1701 }],
+    ['session', 400, 'Host is required', 'without host', { port: 1701 }, {}],
+    ['start-control', 400, 'Host is required', 'without host', {}, {}],
+    ['connect', 400, 'Port must be between 1 and 65535', 'port 70000', { host: 'example.com', port: 70000 }, { host: 'example.com', port: 70000 }],
+    ['hello', 400, 'Host and tunnelId are required', 'without host', { port: 1701, tunnelId: 1 }, {}],
+    ['hello', 400, 'Host and tunnelId are required', 'without tunnelId', { host: 'example.com', port: 1701 }, {}],
+    // The rest of its contract.
+    ['start-control', 400, 'Port must be between 1 and 65535', 'a port as text', { host: 'example.com', port: '1701' }, {}],
+    ['session', 400, 'Port must be between 1 and 65535', 'port 0', { host: 'example.com', port: 0 }, {}],
+    ['connect', 400, 'Host is required', 'an empty host', { host: '' }, { host: '', port: 1701 }],
+    ['connect', 500, 'the request body is not JSON', 'a body that is not JSON', '{nope', { host: '', port: 1701 }],
+    ['hello', 500, 'the request body is not JSON', 'a body that is not JSON', '{nope', {}],
+  ])('/%s answers %i "%s" for %s', async (path, status, error, _, body, echo) => {
+    const out = await post(path, body);
+    expect(out.status).toBe(status);
+    expect(out.type).toMatch(/^application\/json/);
+    expect(out.body).toMatchObject({ success: false, error, ...echo });
+    expect(out.body.code).toBe(status === 400 ? 'BAD_REQUEST' : 'NOT_JSON');
   });
 
-  it('404 for an unknown route, 405 for GET', async () => {
-    const notFound = await fetch(`${workerd!.url}/api/l2tp/nope`, { method: 'POST', body: '{}' });
-    expect(notFound.status).toBe(404);
+  it.each([
+    ['connect', '104.16.0.1'],
+    ['session', '172.64.1.1'],
+    ['start-control', '2606:4700::6810:84e5'],
+    ['hello', '198.41.200.7'],
+  ])('/%s refuses a Cloudflare address (%s) with 403 and isCloudflare, before connecting', async (path, host) => {
+    const out = await post(path, { host, port: 1701, tunnelId: 1, timeout: 10000 });
+    expect(out.status).toBe(403);
+    expect(out.body).toMatchObject({ success: false, isCloudflare: true, code: 'CLOUDFLARE' });
+    expect(out.body.error).toMatch(new RegExp(`^Cannot connect to ${host.replace(/\./g, '\\.')} \\(.*\\): This domain is protected by Cloudflare\\.`));
+  });
+
+  it('our own checks say which field to fix', async () => {
+    expect((await post('connect', { host: 'example.com', timeout: -1 })).body).toMatchObject({ success: false, error: '"timeout" must be a number of milliseconds above 0' });
+    expect((await post('connect', { host: 'example.com', hostname: '' })).body.error).toMatch(/"hostname"/);
+    expect((await post('hello', { host: 'example.com', tunnelId: 'one' })).body.error).toMatch(/"tunnelId"/);
+    expect((await post('hello', { handle: 'abc' })).body.error).toMatch(/"handle"/);
+    expect((await post('start-control', { host: 'example.com', keep: 'yes' })).body.error).toMatch(/"keep"/);
+  });
+
+  it('routes by path only, as the prober: any method; 404 only for an unknown path', async () => {
+    // A GET has no body: not JSON, the prober's 500.
     const get = await fetch(`${workerd!.url}/api/l2tp/connect`);
-    expect(get.status).toBe(405);
-    expect(await get.json()).toMatchObject({ success: false, error: 'use POST with a JSON body' });
+    expect(get.status).toBe(500);
+    expect(await get.json()).toMatchObject({ success: false, host: '', port: 1701 });
+    const put = await post('start-control', {}, { method: 'PUT' });
+    expect(put).toMatchObject({ status: 400, body: { error: 'Host is required' } });
+    expect((await post('nope', {})).status).toBe(404);
   });
 });
 
-describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd (UDP)', () => {
-  const target = () => ({ host: '127.0.0.1', port: relayPort, timeout: 5000, hostname: 'worker-lac' });
+describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd (UDP), with the prober’s request bodies', () => {
+  /** xl2tpd's log lines for one tunnel: established, our StopCCN received, closed. */
+  async function expectXl2tpdTornDown(mark: number, xl2tpdId: number, ourId: number): Promise<void> {
+    const ids = `Local: ${xl2tpdId}, Remote: ${ourId}`;
+    await xl2tpd!.waitForLog(new RegExp(`Connection established to 127\\.0\\.0\\.1, \\d+\\.  ${ids}`), 5000, mark);
+    await xl2tpd!.waitForLog(/result_code_avp: peer closing for reason 1\b/, 5000, mark);
+    await xl2tpd!.waitForLog(new RegExp(`Connection closed to 127\\.0\\.0\\.1, port \\d+ \\([^)]*\\), ${ids}`), 5000, mark);
+  }
 
-  it('POST /api/l2tp/connect: xl2tpd describes itself as in its captures', async () => {
+  it.each(bodies('connect', HOST))('/connect %s: xl2tpd as in its captures, then closed by our StopCCN', async (_, b) => {
     const mark = xl2tpd!.mark();
-    const { status, body } = await post('connect', target());
+    const { status, body } = await post('connect', { ...b, host: relayHost });
     expect(status).toBe(200);
-    expect(body).toMatchObject({
-      success: true,
-      peerHostname: 'xl2tpd-behind-relay',
-      vendorName: 'xelerance.com',
-      protocolVersion: '1.0',
-      firmwareRevision: 0x0690,
-      challenged: false,
-    });
-    // xl2tpd's own log: it saw our SCCRQ (our Host Name) and our StopCCN.
-    await xl2tpd!.waitForLog(/worker-lac/, 5000, mark);
-    expect(relay!.stats.toTarget).toBeGreaterThanOrEqual(3); // SCCRQ, SCCCN, StopCCN
+    expect(body).toMatchObject({ success: true, host: relayHost, port: 1701, peerHostname: 'xl2tpd-behind-relay', vendorName: 'xelerance.com', protocolVersion: '1.0', firmwareRevision: 0x0690 });
+    wholeMs(body.rtt);
+    await xl2tpd!.waitForLog(new RegExp(`hostname_avp: peer reports hostname '${sentHostname('connect', b)}'`), 5000, mark);
+    await expectXl2tpdTornDown(mark, body.assignedTunnelId as number, body.tunnelId as number);
   });
 
-  it('POST /api/l2tp/session: xl2tpd answers the call (ICRP), session IDs both ways', async () => {
+  it.each(bodies('start-control', HOST))('/start-control %s: messageType 2, xl2tpd’s own tunnel ID', async (_, b) => {
     const mark = xl2tpd!.mark();
-    const { status, body } = await post('session', target());
+    const { status, body } = await post('start-control', { ...b, host: relayHost });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, peerHostname: 'xl2tpd-behind-relay', vendorName: 'xelerance.com' });
-    for (const k of ['localTunnelId', 'peerTunnelId', 'localSessionId', 'peerSessionId']) expect(body[k], k).toBeGreaterThan(0);
-    // xl2tpd logs the call it accepted with our Session ID ("using peer's call N").
-    await xl2tpd!.waitForLog(new RegExp(`call ${body.localSessionId as number}\\b`), 5000, mark);
+    expect(body).toMatchObject({ success: true, messageType: 2, protocolVersion: '1.0', hostName: 'xl2tpd-behind-relay' });
+    expect(body).not.toHaveProperty('resultCode');
+    wholeMs(body.latencyMs);
+    await xl2tpd!.waitForLog(/hostname_avp: peer reports hostname 'cloudflare-worker'/, 5000, mark);
+    await expectXl2tpdTornDown(mark, body.tunnelId as number, body.localTunnelId as number);
   });
 
-  it('/start-control + /hello on the same tunnel through the relay, then /stop-control', async () => {
-    const start = await post('start-control', target());
-    expect(start.body).toMatchObject({ success: true, vendorName: 'xelerance.com' });
+  it.each(bodies('session', HOST))('/session %s: xl2tpd answers the call (IDs both ways, from its log)', async (_, b) => {
+    const mark = xl2tpd!.mark();
+    const { status, body } = await post('session', { ...b, host: relayHost });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: true, host: relayHost, port: 1701, peerHostname: 'xl2tpd-behind-relay', protocolVersion: '1.0', note: NOTE });
+    wholeMs(body.latencyMs);
+    await xl2tpd!.waitForLog(new RegExp(`Call established with 127\\.0\\.0\\.1, PID: \\d+, Local: ${body.peerSessionId as number}, Remote: ${body.localSessionId as number}`), 5000, mark);
+    await expectXl2tpdTornDown(mark, body.peerTunnelId as number, body.localTunnelId as number);
+  });
+
+  it.each(bodies('hello', HOST))('/hello %s: xl2tpd receives the HELLO on a tunnel it holds, then our StopCCN', async (_, b) => {
+    const mark = xl2tpd!.mark();
+    const { status, body } = await post('hello', { ...b, host: relayHost });
+    expect(status).toBe(200);
+    expect(body.success).toBe(true);
+    expect(body.message).toMatch(/^Hello ACK received: .*closed with a StopCCN \(acknowledged\)/);
+    await xl2tpd!.waitForLog(/message type 6 \(Hello\)/, 5000, mark);
+    await expectXl2tpdTornDown(mark, body.assignedTunnelId as number, body.localTunnelId as number);
+  });
+
+  it('/start-control { keep: true } + /hello { handle } on the same relayed connection, then /stop-control', async () => {
+    const start = await post('start-control', { host: relayHost, keep: true });
+    expect(start.body).toMatchObject({ success: true, messageType: 2, vendorName: 'xelerance.com' });
     const handle = start.body.handle as string;
     const pairs = relay!.connections;
     const hello = await post('hello', { handle, timeout: 5000 });
     expect(hello.status).toBe(200);
-    expect(hello.body).toMatchObject({ success: true, tunnelId: start.body.tunnelId, assignedTunnelId: start.body.assignedTunnelId });
-    expect(hello.body.rtt).toBeGreaterThanOrEqual(0);
+    expect(hello.body).toMatchObject({ success: true, tunnelId: start.body.localTunnelId, assignedTunnelId: start.body.tunnelId });
     expect(relay!.connections).toBe(pairs); // same TCP connection, same UDP socket
-    expect((await post('stop-control', { handle })).body).toMatchObject({ success: true });
-    await expect.poll(() => relay!.connections).toBeLessThan(pairs);
+    expect((await post('stop-control', { handle })).body).toMatchObject({ success: true, teardown: 'StopCCN acknowledged' });
+    await expect.poll(() => relay!.connections, { timeout: 5000 }).toBeLessThan(pairs);
   });
 });

@@ -16,7 +16,7 @@
  * Every workerd is started through `setpriv --pdeathsig KILL`, so none outlives the test process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -78,15 +78,16 @@ export async function buildPackage(dir: string): Promise<string> {
 }
 
 /**
- * Bundle `entry` (a single-file worker that imports `l2tp-wire…`) against the built package into
- * `outFile`. The entry is copied next to that `node_modules` first, as in a user's project: inside
- * the repo, `l2tp-wire` would resolve to the repo itself (a package self-reference) — the sources'
- * package.json, not the built install.
+ * Bundle `entry` (a worker that imports `l2tp-wire…`; its own modules sit in its folder) against
+ * the built package into `outFile`. The entry's folder is copied next to that `node_modules`
+ * first, as in a user's project: inside the repo, `l2tp-wire` would resolve to the repo itself (a
+ * package self-reference) — the sources' package.json, not the built install.
  */
 export async function bundleWorker(entry: string, nodeModules: string, outFile: string): Promise<void> {
   const project = dirname(nodeModules);
-  const copy = join(project, `entry-${basename(entry)}`);
-  copyFileSync(entry, copy);
+  const folder = join(project, `entry-${basename(entry)}`);
+  cpSync(dirname(entry), folder, { recursive: true });
+  const copy = join(folder, basename(entry));
   await build({
     entryPoints: [copy],
     outfile: outFile,
