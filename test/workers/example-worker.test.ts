@@ -15,6 +15,7 @@
  * the peer, result 1) and hold no tunnel at all (`stats.tunnels` 0); xl2tpd must log the StopCCN
  * and "Connection closed" for the tunnel.
  */
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLns } from '../../src/server/index.js';
@@ -81,7 +82,9 @@ async function post(path: string, body: unknown, init: RequestInit = {}): Promis
     signal: AbortSignal.timeout(30_000),
     ...init,
   });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Json };
+  const type = res.headers.get('content-type');
+  expect(type).toMatch(/^application\/json/); // every answer, as the prober's
+  return { status: res.status, type, body: (await res.json()) as Json };
 }
 
 /** What our LNS saw during one call. */
@@ -283,6 +286,76 @@ describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secre
       await drained();
     }
     expect(authLns!.stats.tunnelsOpened).toBe(4);
+  });
+});
+
+/**
+ * A peer that refuses every SCCRQ with a StopCCN, written byte by byte from RFC 2661 (§3.1 header,
+ * §4.1 AVP header, §4.4.1 Message Type 4, §4.4.3 Assigned Tunnel ID, §4.4.2 Result Code 2 "general
+ * error" with Error Code 6 "a generic vendor-specific error"), to our Assigned Tunnel ID read from
+ * the SCCRQ. Nothing else: no SCCRP, so no Protocol Version or Host Name.
+ */
+async function refusingPeer(host: string): Promise<net.Server> {
+  const server = net.createServer((socket) => {
+    let buf = Buffer.alloc(0);
+    socket.on('data', (b: Buffer) => {
+      buf = Buffer.concat([buf, b]);
+      while (buf.length >= 4 && buf.length >= buf.readUInt16BE(2)) {
+        const m = buf.subarray(0, buf.readUInt16BE(2));
+        buf = buf.subarray(m.length);
+        // AVPs start after the 12-byte control header; each: M/H/len (2), vendor (2), type (2), value.
+        for (let at = 12; at + 6 <= m.length; at += m.readUInt16BE(at) & 0x3ff) {
+          if (m.readUInt16BE(at + 4) === 9 && (m.readUInt16BE(at) & 0x3ff) === 8) {
+            const ours = m.readUInt16BE(at + 6);
+            // prettier-ignore
+            socket.write(Buffer.from([
+              0xc8, 0x02, 0x00, 38, ours >> 8, ours & 0xff, 0, 0, 0, 0, 0, 1, // T L S ver 2, Length 38, Tunnel ID = ours, Session 0, Ns 0, Nr 1
+              0x80, 8, 0, 0, 0, 0, 0, 4, // M, len 8, Message Type: 4 (StopCCN)
+              0x80, 8, 0, 0, 0, 9, 0x12, 0x34, // M, len 8, Assigned Tunnel ID: 0x1234
+              0x80, 10, 0, 0, 0, 1, 0, 2, 0, 6, // M, len 10, Result Code: result 2, error 6
+            ]));
+            break;
+          }
+          if ((m.readUInt16BE(at) & 0x3ff) < 6) break;
+        }
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(1701, host, () => res());
+  });
+  return server;
+}
+
+describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a StopCCN', () => {
+  let peer: net.Server | undefined;
+  let peerHost = '';
+  beforeAll(async () => {
+    [peerHost, peer] = await onOwnLoopback(refusingPeer);
+  });
+  afterAll(() => new Promise<void>((res) => (peer ? peer.close(() => res()) : res())));
+
+  it('/start-control: HTTP 200, success false, messageType 4, the peer’s tunnelId, resultCode present, "" for what it did not send', async () => {
+    const { status, body } = await post('start-control', { host: peerHost, port: 1701, timeout: 10000 });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: false, messageType: 4, tunnelId: 0x1234, protocolVersion: '', hostName: '', resultCode: 2, errorCode: 6, code: 'PEER_STOPPED' });
+    wholeMs(body.latencyMs);
+  });
+
+  it('/connect: HTTP 200, success false, the prober’s "Unexpected message type: 4 (expected SCCRP)"', async () => {
+    const { status, body } = await post('connect', { host: peerHost });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: false, host: peerHost, port: 1701, assignedTunnelId: 0x1234, peerHostname: '', vendorName: '', protocolVersion: '', resultCode: 2 });
+    expect(body.error).toMatch(/^Unexpected message type: 4 \(expected SCCRP\)/);
+  });
+
+  it('/session and /hello: HTTP 500 (the prober’s status), "Expected SCCRP (2), got msgType=4" for /session', async () => {
+    const session = await post('session', { host: peerHost });
+    expect(session).toMatchObject({ status: 500, body: { success: false, code: 'PEER_STOPPED', resultCode: 2 } });
+    expect(session.body.error).toMatch(/^Expected SCCRP \(2\), got msgType=4/);
+    expect(await post('hello', { host: peerHost, tunnelId: 1 })).toMatchObject({ status: 500, body: { success: false, code: 'PEER_STOPPED' } });
   });
 });
 
