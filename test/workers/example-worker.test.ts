@@ -357,6 +357,13 @@ describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a
     expect(session.body.error).toMatch(/^Expected SCCRP \(2\), got msgType=4/);
     expect(await post('hello', { host: peerHost, tunnelId: 1 })).toMatchObject({ status: 500, body: { success: false, code: 'PEER_STOPPED' } });
   });
+
+  it('/start-control { keep: true }: the same refusal, HTTP 200, and no handle', async () => {
+    const { status, body } = await post('start-control', { host: peerHost, keep: true });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: false, messageType: 4, tunnelId: 0x1234, resultCode: 2, code: 'PEER_STOPPED', teardown: 'stopped by the peer' });
+    expect(body).not.toHaveProperty('handle');
+  });
 });
 
 describe.runIf(enabled)('example Worker: the prober’s refusals, exactly', () => {

@@ -21,7 +21,7 @@ export async function session(t: Target): Promise<Response> {
   if (!r.success) {
     // A refusal is an HTTP 500 for the prober, its error naming the reply it did not expect.
     const stage = r.peer === undefined ? 'SCCRP (2)' : 'ICRP (11)';
-    const got = r.error?.code === 'PEER_STOPPED' ? `Expected ${stage}, got msgType=${r.peer === undefined ? MessageType.StopCCN : MessageType.CDN}` : undefined;
+    const got = r.error?.code === 'PEER_STOPPED' ? `Expected ${stage}, got msgType=${tap.lastReply?.message.type ?? 0}` : undefined;
     return json({ success: false, host: t.host, port: t.port, ...refusal(r, got), teardown: tap.teardown() }, 500);
   }
   const iccnAt = tap.sent.get(MessageType.ICCN)?.at ?? Date.now();

@@ -33,6 +33,8 @@ const isControl = (m: Uint8Array): boolean => m.length >= 12 && (m[0]! & 0x80) !
 export class Tap implements Transport {
   /** The peer's first message that is not a ZLB (its reply to our SCCRQ), parsed; when it came. */
   firstReply: { readonly message: ControlMessage; readonly at: number } | undefined;
+  /** The peer's latest message that is not a ZLB. */
+  lastReply: { readonly message: ControlMessage; readonly at: number } | undefined;
   /** The last message of each Message Type we sent (a retransmission keeps the first send's time). */
   readonly sent = new Map<number, Sent>();
   private waiters: Waiter[] = [];
@@ -81,7 +83,7 @@ export class Tap implements Transport {
    * it; reject with `L2tpError('TIMEOUT')` after `timeout` ms.
    */
   nextAck(type: number, timeout: number): Promise<number> {
-    return new Promise((done, fail) => {
+    const acked = new Promise<number>((done, fail) => {
       const w: Waiter = { type, after: this.count, done: (rtt: number) => (clearTimeout(timer), done(rtt)) };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((x) => x !== w);
@@ -89,6 +91,8 @@ export class Tap implements Transport {
       }, timeout);
       this.waiters.push(w);
     });
+    acked.catch(() => undefined); // a caller that failed before awaiting it leaves no unhandled rejection
+    return acked;
   }
 
   send(m: Uint8Array): Promise<void> {
@@ -108,7 +112,10 @@ export class Tap implements Transport {
     const at = Date.now();
     const c = parse(m, this.secret);
     if (c === undefined) return; // malformed: the tunnel's to judge and answer
-    if (!c.isZlb && this.firstReply === undefined) this.firstReply = { message: c, at };
+    if (!c.isZlb) {
+      this.lastReply = { message: c, at };
+      this.firstReply ??= this.lastReply;
+    }
     for (const [type, s] of this.sent) {
       // Nr counts modulo 2^16 (RFC 2661 §5.8): acknowledged once Nr is past the message's Ns.
       if (s.ackedAt === undefined && ((c.nr - s.ns - 1) & 0xffff) < 0x8000) {

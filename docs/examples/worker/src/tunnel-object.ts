@@ -7,7 +7,7 @@
  * requests, so the tunnel /start-control opened is the one /hello talks on (its own HELLO timer
  * keeps running too, RFC 2661 §6.5).
  */
-import { MessageType, openTunnel, type Tunnel } from 'l2tp-wire';
+import { L2tpError, MessageType, openTunnel, type Tunnel } from 'l2tp-wire';
 import { open, tunnelOptions } from './open.js';
 import { failure, json, ms, wholeMs } from './reply.js';
 import { BadRequest, readTarget } from './request.js';
@@ -48,9 +48,10 @@ export class L2tpTunnel {
     try {
       tunnel = await openTunnel(opened.tap, tunnelOptions(t, opened.started));
     } catch (e) {
-      // The peer answered but refused (a StopCCN): the prober reports that as HTTP 200, success false.
-      if (opened.tap.firstReply === undefined || !(e instanceof Error)) throw e;
-      return json({ success: false, ...replyFields(opened), error: e.message, code: (e as { code?: string }).code });
+      // The peer answered but refused (a StopCCN), or we refused its SCCRP: the prober reports
+      // that as HTTP 200, success false. No answer at all is its 500.
+      if (opened.tap.firstReply === undefined || !(e instanceof L2tpError) || ['TIMEOUT', 'TRANSPORT', 'ABORTED'].includes(e.code)) throw e;
+      return json({ success: false, ...replyFields(opened), error: e.message, code: e.code, teardown: opened.tap.teardown() });
     }
     this.tunnel = tunnel;
     const { hostName: peerHostname, vendorName, firmwareRevision, challenged } = tunnel.peer;
