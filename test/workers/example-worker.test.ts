@@ -15,44 +15,18 @@
  * the peer, result 1) and hold no tunnel at all (`stats.tunnels` 0); xl2tpd must log the StopCCN
  * and "Connection closed" for the tunnel.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLns } from '../../src/server/index.js';
 import type { DownReason, Lns, LnsSession, LnsTunnel } from '../../src/server/lns-types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { requireXl2tpd, startXl2tpd, stopAll, type Xl2tpd } from '../interop/xl2tpd.js';
+import { bodies, NOTE, onOwnLoopback, refusingPeer, sentHostname, wholeMs, type Json } from './prober-contract.js';
 import { buildPackage, bundleWorker, freeTcpPort, requireWorkerd, ROOT, startWorkerd, tempDir, type Workerd } from './workerd.js';
 
 const enabled = requireWorkerd();
 const withXl2tpd = requireXl2tpd();
-
-/**
- * The prober's contract, as its clients use it (from its handlers, UI client and test suite).
- * `HOST` stands for the target; everything else is sent exactly as they send it.
- */
-const HOST = '<host>';
-const PROBER_BODIES = {
-  connect: [
-    { host: HOST, port: 1701, hostname: 'portofcall-test', timeout: 10000 }, // its tests
-    { host: HOST }, // its tests: host only
-    { host: HOST, port: 1701, timeout: 15000 }, // its UI, no hostname
-  ],
-  'start-control': [{ host: HOST, port: 1701, timeout: 10000 }, { host: HOST }],
-  session: [{ host: HOST, port: 1701, hostname: 'portofcall', timeout: 15000 }, { host: HOST }],
-  hello: [{ host: HOST, port: 1701, tunnelId: 1, timeout: 10000 }],
-} as const;
-/** The Host Name AVP the prober sends when the body has no `hostname`, per endpoint. */
-const DEFAULT_HOSTNAME = { connect: 'portofcall-worker', session: 'portofcall', 'start-control': 'cloudflare-worker', hello: 'cloudflare-worker' };
-/** /session's fixed `note`. */
-const NOTE = 'L2TP tunnel (SCCRQ→SCCRP→SCCCN) + session (ICRQ→ICRP→ICCN) established. PPP LCP negotiation would follow over the L2TP data channel.';
-
-type Json = Record<string, unknown>;
-type Endpoint = keyof typeof PROBER_BODIES;
-const bodies = <E extends Endpoint>(e: E, host: string) =>
-  PROBER_BODIES[e].map((b) => [JSON.stringify(b), { ...b, host }] as [string, (typeof PROBER_BODIES)[E][number] & { host: string }]);
-/** The Host Name our SCCRQ must carry for this body. */
-const sentHostname = (e: Endpoint, b: object) => ('hostname' in b ? (b.hostname as string) : DEFAULT_HOSTNAME[e]);
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 let workerd: Workerd | undefined;
@@ -61,18 +35,6 @@ let xl2tpd: Xl2tpd | undefined;
 let relay: Relay | undefined;
 let lnsHost = '';
 let relayHost = '';
-
-/** Bind `listen(host)` on a random 127.x.y.z (port 1701 there is ours alone), retrying on a taken one. */
-async function onOwnLoopback<T>(listen: (host: string) => Promise<T>): Promise<[string, T]> {
-  for (let attempt = 0; ; attempt++) {
-    const host = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
-    try {
-      return [host, await listen(host)];
-    } catch (e) {
-      if (attempt >= 4) throw e;
-    }
-  }
-}
 
 async function post(path: string, body: unknown, init: RequestInit = {}): Promise<{ status: number; body: Json; type: string | null }> {
   const res = await fetch(`${workerd!.url}/api/l2tp/${path}`, {
@@ -117,12 +79,6 @@ function expectTornDown(seen: Seen): LnsTunnel {
   return tunnel!;
 }
 
-const wholeMs = (x: unknown) => {
-  expect(typeof x).toBe('number');
-  expect(Number.isInteger(x)).toBe(true);
-  expect(x as number).toBeGreaterThanOrEqual(0);
-};
-
 beforeAll(async () => {
   if (!enabled) return;
   tmp = tempDir('l2tp-wire-worker-');
@@ -146,7 +102,7 @@ afterAll(async () => {
 });
 
 describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’s request bodies', () => {
-  it.each(bodies('connect', HOST))('/connect %s: every contract field, and the probe is torn down', async (_, b) => {
+  it.each(bodies('connect'))('/connect %s: every contract field, and the probe is torn down', async (_, b) => {
     const { status, body, seen } = await postToLns('connect', { ...b, host: lnsHost });
     expect(status).toBe(200);
     const tunnel = expectTornDown(seen);
@@ -165,7 +121,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
     expect(body.teardown).toBe('StopCCN acknowledged');
   });
 
-  it.each(bodies('start-control', HOST))('/start-control %s: every contract field; tunnelId is the PEER’s', async (_, b) => {
+  it.each(bodies('start-control'))('/start-control %s: every contract field; tunnelId is the PEER’s', async (_, b) => {
     const { status, body, seen } = await postToLns('start-control', { ...b, host: lnsHost });
     expect(status).toBe(200);
     const tunnel = expectTornDown(seen);
@@ -176,7 +132,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
     wholeMs(body.latencyMs);
   });
 
-  it.each(bodies('session', HOST))('/session %s: every contract field; the tunnel and the call are torn down', async (_, b) => {
+  it.each(bodies('session'))('/session %s: every contract field; the tunnel and the call are torn down', async (_, b) => {
     const { status, body, seen } = await postToLns('session', { ...b, host: lnsHost });
     expect(status).toBe(200);
     const tunnel = expectTornDown(seen);
@@ -201,7 +157,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
     wholeMs(body.latencyMs);
   });
 
-  it.each(bodies('hello', HOST))('/hello %s: a tunnel, a HELLO and its ack, then a clean teardown, said in `message`', async (_, b) => {
+  it.each(bodies('hello'))('/hello %s: a tunnel, a HELLO and its ack, then a clean teardown, said in `message`', async (_, b) => {
     const { status, body, seen } = await postToLns('hello', { ...b, host: lnsHost });
     expect(status).toBe(200);
     const tunnel = expectTornDown(seen);
@@ -288,46 +244,6 @@ describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secre
     expect(authLns!.stats.tunnelsOpened).toBe(4);
   });
 });
-
-/**
- * A peer that refuses every SCCRQ with a StopCCN, written byte by byte from RFC 2661 (§3.1 header,
- * §4.1 AVP header, §4.4.1 Message Type 4, §4.4.3 Assigned Tunnel ID, §4.4.2 Result Code 2 "general
- * error" with Error Code 6 "a generic vendor-specific error"), to our Assigned Tunnel ID read from
- * the SCCRQ. Nothing else: no SCCRP, so no Protocol Version or Host Name.
- */
-async function refusingPeer(host: string): Promise<net.Server> {
-  const server = net.createServer((socket) => {
-    let buf = Buffer.alloc(0);
-    socket.on('data', (b: Buffer) => {
-      buf = Buffer.concat([buf, b]);
-      while (buf.length >= 4 && buf.length >= buf.readUInt16BE(2)) {
-        const m = buf.subarray(0, buf.readUInt16BE(2));
-        buf = buf.subarray(m.length);
-        // AVPs start after the 12-byte control header; each: M/H/len (2), vendor (2), type (2), value.
-        for (let at = 12; at + 6 <= m.length; at += m.readUInt16BE(at) & 0x3ff) {
-          if (m.readUInt16BE(at + 4) === 9 && (m.readUInt16BE(at) & 0x3ff) === 8) {
-            const ours = m.readUInt16BE(at + 6);
-            // prettier-ignore
-            socket.write(Buffer.from([
-              0xc8, 0x02, 0x00, 38, ours >> 8, ours & 0xff, 0, 0, 0, 0, 0, 1, // T L S ver 2, Length 38, Tunnel ID = ours, Session 0, Ns 0, Nr 1
-              0x80, 8, 0, 0, 0, 0, 0, 4, // M, len 8, Message Type: 4 (StopCCN)
-              0x80, 8, 0, 0, 0, 9, 0x12, 0x34, // M, len 8, Assigned Tunnel ID: 0x1234
-              0x80, 10, 0, 0, 0, 1, 0, 2, 0, 6, // M, len 10, Result Code: result 2, error 6
-            ]));
-            break;
-          }
-          if ((m.readUInt16BE(at) & 0x3ff) < 6) break;
-        }
-      }
-    });
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(1701, host, () => res());
-  });
-  return server;
-}
 
 describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a StopCCN', () => {
   let peer: net.Server | undefined;
@@ -429,7 +345,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     await xl2tpd!.waitForLog(new RegExp(`Connection closed to 127\\.0\\.0\\.1, port \\d+ \\([^)]*\\), ${ids}`), 5000, mark);
   }
 
-  it.each(bodies('connect', HOST))('/connect %s: xl2tpd as in its captures, then closed by our StopCCN', async (_, b) => {
+  it.each(bodies('connect'))('/connect %s: xl2tpd as in its captures, then closed by our StopCCN', async (_, b) => {
     const mark = xl2tpd!.mark();
     const { status, body } = await post('connect', { ...b, host: relayHost });
     expect(status).toBe(200);
@@ -439,7 +355,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     await expectXl2tpdTornDown(mark, body.assignedTunnelId as number, body.tunnelId as number);
   });
 
-  it.each(bodies('start-control', HOST))('/start-control %s: messageType 2, xl2tpd’s own tunnel ID', async (_, b) => {
+  it.each(bodies('start-control'))('/start-control %s: messageType 2, xl2tpd’s own tunnel ID', async (_, b) => {
     const mark = xl2tpd!.mark();
     const { status, body } = await post('start-control', { ...b, host: relayHost });
     expect(status).toBe(200);
@@ -450,7 +366,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     await expectXl2tpdTornDown(mark, body.tunnelId as number, body.localTunnelId as number);
   });
 
-  it.each(bodies('session', HOST))('/session %s: xl2tpd answers the call (IDs both ways, from its log)', async (_, b) => {
+  it.each(bodies('session'))('/session %s: xl2tpd answers the call (IDs both ways, from its log)', async (_, b) => {
     const mark = xl2tpd!.mark();
     const { status, body } = await post('session', { ...b, host: relayHost });
     expect(status).toBe(200);
@@ -460,7 +376,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     await expectXl2tpdTornDown(mark, body.peerTunnelId as number, body.localTunnelId as number);
   });
 
-  it.each(bodies('hello', HOST))('/hello %s: xl2tpd receives the HELLO on a tunnel it holds, then our StopCCN', async (_, b) => {
+  it.each(bodies('hello'))('/hello %s: xl2tpd receives the HELLO on a tunnel it holds, then our StopCCN', async (_, b) => {
     const mark = xl2tpd!.mark();
     const { status, body } = await post('hello', { ...b, host: relayHost });
     expect(status).toBe(200);
