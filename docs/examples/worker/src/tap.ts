@@ -67,11 +67,6 @@ export class Tap implements Transport {
     return this.inner.close();
   }
 
-  /** Whether our last message of `type` was acknowledged by the peer. */
-  acked(type: number): boolean {
-    return this.sent.get(type)?.ackedAt !== undefined;
-  }
-
   /** How the control connection ended, as seen on the wire (RFC 2661 §5.7). */
   teardown(): 'StopCCN acknowledged' | 'StopCCN not acknowledged' | 'stopped by the peer' {
     const stop = this.sent.get(MessageType.StopCCN);
