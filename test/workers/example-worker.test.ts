@@ -22,7 +22,7 @@ import { createLns } from '../../src/server/index.js';
 import type { DownReason, Lns, LnsSession, LnsTunnel } from '../../src/server/lns-types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { requireXl2tpd, startXl2tpd, stopAll, type Xl2tpd } from '../interop/xl2tpd.js';
-import { bodies, NOTE, onOwnLoopback, refusingPeer, sentHostname, wholeMs, type Json } from './prober-contract.js';
+import { bodies, expectContract, NOTE, onOwnLoopback, refusingPeer, sentHostname, wholeMs, type Endpoint, type Json } from './prober-contract.js';
 import { buildPackage, bundleWorker, freeTcpPort, requireWorkerd, ROOT, startWorkerd, tempDir, type Workerd } from './workerd.js';
 
 const enabled = requireWorkerd();
@@ -105,6 +105,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
   it.each(bodies('connect'))('/connect %s: every contract field, and the probe is torn down', async (_, b) => {
     const { status, body, seen } = await postToLns('connect', { ...b, host: lnsHost });
     expect(status).toBe(200);
+    expectContract('connect', body);
     const tunnel = expectTornDown(seen);
     expect(tunnel.peer!.hostName).toBe(sentHostname('connect', b)); // our SCCRQ carried the prober's Host Name
     expect(body).toMatchObject({
@@ -124,6 +125,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
   it.each(bodies('start-control'))('/start-control %s: every contract field; tunnelId is the PEER’s', async (_, b) => {
     const { status, body, seen } = await postToLns('start-control', { ...b, host: lnsHost });
     expect(status).toBe(200);
+    expectContract('start-control', body);
     const tunnel = expectTornDown(seen);
     expect(tunnel.peer!.hostName).toBe('cloudflare-worker');
     expect(body).toMatchObject({ success: true, messageType: 2, tunnelId: tunnel.id, protocolVersion: '1.0', hostName: 'l2tp-wire-lns' });
@@ -135,6 +137,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
   it.each(bodies('session'))('/session %s: every contract field; the tunnel and the call are torn down', async (_, b) => {
     const { status, body, seen } = await postToLns('session', { ...b, host: lnsHost });
     expect(status).toBe(200);
+    expectContract('session', body);
     const tunnel = expectTornDown(seen);
     expect(tunnel.peer!.hostName).toBe(sentHostname('session', b));
     expect(seen.sessions).toHaveLength(1);
@@ -160,6 +163,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
   it.each(bodies('hello'))('/hello %s: a tunnel, a HELLO and its ack, then a clean teardown, said in `message`', async (_, b) => {
     const { status, body, seen } = await postToLns('hello', { ...b, host: lnsHost });
     expect(status).toBe(200);
+    expectContract('hello', body);
     const tunnel = expectTornDown(seen);
     expect(body.success).toBe(true);
     expect(body.message).toMatch(/^Hello ACK received: HELLO acknowledged in \d+ ms on a new tunnel/);
@@ -174,6 +178,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
     const tunnelsBefore = lns!.stats.tunnelsOpened;
     const start = await post('start-control', { host: lnsHost, keep: true });
     expect(start.status).toBe(200);
+    expectContract('start-control', start.body);
     const handle = start.body.handle as string;
     expect(handle).toMatch(/^[0-9a-f]{64}$/);
     const held = () => lns!.tunnels().filter((t) => t.state === 'established');
@@ -182,6 +187,8 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
     for (let i = 0; i < 2; i++) {
       const hello = await post('hello', { handle, timeout: 5000 });
       expect(hello.status).toBe(200);
+    expectContract('hello', hello.body);
+      expectContract('hello', hello.body);
       expect(hello.body).toMatchObject({ success: true, handle, tunnelId: start.body.localTunnelId, assignedTunnelId: start.body.tunnelId });
       expect(hello.body.message).toMatch(/^Hello ACK received: HELLO acknowledged in \d+ ms on the kept tunnel/);
       expect(held()).toHaveLength(1); // no new tunnel: the HELLO went on the kept one
@@ -219,6 +226,7 @@ describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secre
   it('/start-control without the secret: HTTP 200, success false, the reply still reported (an SCCRP with a Challenge)', async () => {
     const { status, body } = await post('start-control', { host: authHost, port: 1701, timeout: 10000 });
     expect(status).toBe(200);
+    expectContract('start-control', body);
     expect(body).toMatchObject({ success: false, messageType: 2, protocolVersion: '1.0', hostName: 'l2tp-wire-lns-auth', challenged: true, code: 'AUTH_FAILED' });
     expect(body.tunnelId).toBeGreaterThan(0);
     expect(body).not.toHaveProperty('resultCode');
@@ -238,6 +246,7 @@ describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secre
     for (const path of ['connect', 'start-control', 'session', 'hello']) {
       const { status, body } = await post(path, { host: authHost, tunnelId: 1, secret: SECRET });
       expect([path, status, body.success]).toEqual([path, 200, true]);
+      expectContract(path as Endpoint, body);
       expect(body.teardown).toBe('StopCCN acknowledged');
       await drained();
     }
@@ -256,6 +265,7 @@ describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a
   it('/start-control: HTTP 200, success false, messageType 4, the peer’s tunnelId, resultCode present, "" for what it did not send', async () => {
     const { status, body } = await post('start-control', { host: peerHost, port: 1701, timeout: 10000 });
     expect(status).toBe(200);
+    expectContract('start-control', body);
     expect(body).toMatchObject({ success: false, messageType: 4, tunnelId: 0x1234, protocolVersion: '', hostName: '', resultCode: 2, errorCode: 6, code: 'PEER_STOPPED' });
     wholeMs(body.latencyMs);
   });
@@ -263,6 +273,7 @@ describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a
   it('/connect: HTTP 200, success false, the prober’s "Unexpected message type: 4 (expected SCCRP)"', async () => {
     const { status, body } = await post('connect', { host: peerHost });
     expect(status).toBe(200);
+    expectContract('connect', body);
     expect(body).toMatchObject({ success: false, host: peerHost, port: 1701, assignedTunnelId: 0x1234, peerHostname: '', vendorName: '', protocolVersion: '', resultCode: 2 });
     expect(body.error).toMatch(/^Unexpected message type: 4 \(expected SCCRP\)/);
   });
@@ -349,6 +360,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     const mark = xl2tpd!.mark();
     const { status, body } = await post('connect', { ...b, host: relayHost });
     expect(status).toBe(200);
+    expectContract('connect', body);
     expect(body).toMatchObject({ success: true, host: relayHost, port: 1701, peerHostname: 'xl2tpd-behind-relay', vendorName: 'xelerance.com', protocolVersion: '1.0', firmwareRevision: 0x0690 });
     wholeMs(body.rtt);
     await xl2tpd!.waitForLog(new RegExp(`hostname_avp: peer reports hostname '${sentHostname('connect', b)}'`), 5000, mark);
@@ -359,6 +371,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     const mark = xl2tpd!.mark();
     const { status, body } = await post('start-control', { ...b, host: relayHost });
     expect(status).toBe(200);
+    expectContract('start-control', body);
     expect(body).toMatchObject({ success: true, messageType: 2, protocolVersion: '1.0', hostName: 'xl2tpd-behind-relay' });
     expect(body).not.toHaveProperty('resultCode');
     wholeMs(body.latencyMs);
@@ -370,6 +383,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     const mark = xl2tpd!.mark();
     const { status, body } = await post('session', { ...b, host: relayHost });
     expect(status).toBe(200);
+    expectContract('session', body);
     expect(body).toMatchObject({ success: true, host: relayHost, port: 1701, peerHostname: 'xl2tpd-behind-relay', protocolVersion: '1.0', note: NOTE });
     wholeMs(body.latencyMs);
     await xl2tpd!.waitForLog(new RegExp(`Call established with 127\\.0\\.0\\.1, PID: \\d+, Local: ${body.peerSessionId as number}, Remote: ${body.localSessionId as number}`), 5000, mark);
@@ -380,6 +394,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     const mark = xl2tpd!.mark();
     const { status, body } = await post('hello', { ...b, host: relayHost });
     expect(status).toBe(200);
+    expectContract('hello', body);
     expect(body.success).toBe(true);
     expect(body.message).toMatch(/^Hello ACK received: .*closed with a StopCCN \(acknowledged\)/);
     await xl2tpd!.waitForLog(/message type 6 \(Hello\)/, 5000, mark);
@@ -393,6 +408,7 @@ describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd
     const pairs = relay!.connections;
     const hello = await post('hello', { handle, timeout: 5000 });
     expect(hello.status).toBe(200);
+    expectContract('hello', hello.body);
     expect(hello.body).toMatchObject({ success: true, tunnelId: start.body.localTunnelId, assignedTunnelId: start.body.tunnelId });
     expect(relay!.connections).toBe(pairs); // same TCP connection, same UDP socket
     expect((await post('stop-control', { handle })).body).toMatchObject({ success: true, teardown: 'StopCCN acknowledged' });

@@ -34,6 +34,29 @@ export const bodies = <E extends Endpoint>(e: E) => PROBER_BODIES[e].map((b) => 
 /** The Host Name our SCCRQ must carry for this body. */
 export const sentHostname = (e: Endpoint, b: object) => ('hostname' in b ? (b.hostname as string) : DEFAULT_HOSTNAME[e]);
 
+/**
+ * The fields of the prober's HTTP 200 answers and their JSON types; `?` marks a key that may be
+ * absent (`resultCode` without a Result Code; `peerHostname`/`protocolVersion` when the SCCRP
+ * had none).
+ */
+export const RESPONSE_FIELDS: Record<Endpoint, Record<string, string>> = {
+  connect: { success: 'boolean', host: 'string', port: 'number', tunnelId: 'number', assignedTunnelId: 'number', peerHostname: 'string', vendorName: 'string', protocolVersion: 'string', rtt: 'number' },
+  'start-control': { success: 'boolean', messageType: 'number', tunnelId: 'number', protocolVersion: 'string', hostName: 'string', latencyMs: 'number', resultCode: 'number?' },
+  session: {
+    success: 'boolean', host: 'string', port: 'number', localTunnelId: 'number', peerTunnelId: 'number', localSessionId: 'number', peerSessionId: 'number',
+    peerHostname: 'string?', protocolVersion: 'string?', latencyMs: 'number', note: 'string',
+  },
+  hello: { success: 'boolean', message: 'string' },
+};
+
+/** Every field of the prober's answer to `endpoint` is there with its type (values are the caller's to check). */
+export function expectContract(endpoint: Endpoint, body: Record<string, unknown>): void {
+  for (const [field, type] of Object.entries(RESPONSE_FIELDS[endpoint])) {
+    if (type.endsWith('?') && !(field in body)) continue;
+    expect([field, typeof body[field]]).toEqual([field, type.replace('?', '')]);
+  }
+}
+
 /** A time as the prober gives it: a whole number of milliseconds, ≥ 0. */
 export const wholeMs = (x: unknown) => {
   expect(typeof x).toBe('number');
