@@ -11,7 +11,7 @@
 import { MessageType, openTunnel } from 'l2tp-wire';
 import { open, tunnelOptions } from './open.js';
 import { json, wholeMs } from './reply.js';
-import { remaining, type Target } from './request.js';
+import { closeTimeout, remaining, type Target } from './request.js';
 
 export async function hello(t: Target, requestedTunnelId: number): Promise<Response> {
   const { tap, started, connectMs } = await open(t);
@@ -22,7 +22,7 @@ export async function hello(t: Target, requestedTunnelId: number): Promise<Respo
     await tunnel.hello();
     rtt = await acked;
   } finally {
-    await tunnel.close(undefined, { timeout: remaining(t, started) });
+    await tunnel.close(undefined, { timeout: closeTimeout(t, started) });
   }
   const teardown = tap.teardown();
   return json({

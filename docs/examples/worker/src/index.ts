@@ -42,8 +42,10 @@ export default {
     let echo: Record<string, unknown> = route === 'connect' ? { host: '', port: 1701 } : {};
     try {
       const fields = await readFields(request);
-      if (route === 'connect') echo = { host: typeof fields.host === 'string' ? fields.host : '', port: fields.port ?? 1701 };
-      if (route === 'connect') return await connect(readTarget('connect', fields));
+      if (route === 'connect') {
+        echo = { host: typeof fields.host === 'string' ? fields.host : '', port: fields.port ?? 1701 };
+        return await connect(readTarget('connect', fields));
+      }
       if (route === 'session') return await session(readTarget('session', fields));
       if (route === 'start-control') {
         const target = readTarget('start-control', fields); // checked here, so a bad request never creates an object

@@ -81,3 +81,9 @@ export function readHandle(f: Record<string, unknown>): string {
 
 /** Milliseconds left of `t.timeout` since `started` (`Date.now()`), at least 1. */
 export const remaining = (t: Target, started: number): number => Math.max(1, t.timeout - (Date.now() - started));
+
+/**
+ * How long a teardown may wait for the StopCCN's acknowledgement: what is left of the timeout,
+ * but at least a second — leaving nothing behind on the peer is worth overrunning a little.
+ */
+export const closeTimeout = (t: Target, started: number): number => Math.max(1000, remaining(t, started));

@@ -9,7 +9,7 @@
 import { establishSession, MessageType } from 'l2tp-wire';
 import { open, tunnelOptions, versionText } from './open.js';
 import { json, ms, refusal, wholeMs } from './reply.js';
-import { remaining, type Target } from './request.js';
+import { closeTimeout, type Target } from './request.js';
 
 /** The prober's fixed `note`. */
 export const SESSION_NOTE =
@@ -25,7 +25,7 @@ export async function session(t: Target): Promise<Response> {
     return json({ success: false, host: t.host, port: t.port, ...refusal(r, got), teardown: tap.teardown() }, 500);
   }
   const iccnAt = tap.sent.get(MessageType.ICCN)?.at ?? Date.now();
-  await r.tunnel!.close(undefined, { timeout: remaining(t, started) });
+  await r.tunnel!.close(undefined, { timeout: closeTimeout(t, started) });
   const peer = r.peer!;
   return json({
     // The prober's fields.
