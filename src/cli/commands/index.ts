@@ -1,0 +1,11 @@
+/**
+ * Every `l2tp-wire` command, by name. A new command is one module under `commands/` and one
+ * entry here.
+ */
+import type { Command } from './command.js';
+import { lnsCommand } from './lns.js';
+import { probeCommand } from './probe.js';
+import { relayCommand } from './relay.js';
+import { sessionCommand } from './session.js';
+
+export const COMMANDS: readonly Command[] = [probeCommand, sessionCommand, lnsCommand, relayCommand];
