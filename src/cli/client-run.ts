@@ -1,8 +1,8 @@
 /** What `probe` and `session` share: options, the transport, --trace, --pcap and the report. */
-import { isIP } from 'node:net';
 import { L2tpError, establishSession, probe, type Transport } from '../index.js';
 import { tcpTransport, udpTransport } from '../node.js';
-import { intFlag, UsageError, type Parsed } from './args.js';
+import { intFlag, stringFlag, UsageError, type FlagTable, type Parsed } from './args.js';
+import { formatEndpoint, parseEndpoint } from './address.js';
 import { writeCapture } from './capture.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -10,26 +10,28 @@ import { renderLadder } from './ladder.js';
 import { recordTransport, type RecordingTransport } from './recording.js';
 import { report, type Outcome } from './report.js';
 
-/** Flags of `probe` and `session`. */
-export const CLIENT_FLAGS = {
-  port: 'string',
-  tcp: 'boolean',
-  secret: 'string',
-  hidden: 'boolean',
-  hostname: 'string',
-  timeout: 'string',
-  json: 'boolean',
-  trace: 'boolean',
-  pcap: 'string',
-  help: 'boolean',
-} as const;
+/** Flags of `probe` and `session` (one table: the parser and `--help` both come from it). */
+export const CLIENT_FLAGS: FlagTable = [
+  { name: 'port', value: 'PORT', default: '1701', help: "the server's UDP (or TCP) port; HOST:PORT says the same" },
+  { name: 'tcp', help: 'use TCP with Length framing (not in any RFC; for our LNS or the relay)' },
+  { name: 'secret', value: 'S', help: 'tunnel secret: challenge/response (RFC 2661 §5.1.1), hidden AVPs (§4.3); none by default' },
+  { name: 'hidden', help: 'send hideable AVPs hidden (needs --secret)' },
+  { name: 'hostname', value: 'NAME', default: 'l2tp-wire', help: 'our Host Name AVP' },
+  { name: 'timeout', value: 'MS', default: '10000', help: 'give up after this many milliseconds' },
+  { name: 'json', help: 'one JSON object on stdout (stable field names)' },
+  { name: 'trace', help: 'print each message as it is sent or received, as a ladder with timings (stderr)' },
+  { name: 'pcap', value: 'FILE', help: 'write what was on the wire as a pcap file (Wireshark opens it)' },
+];
 
-function hostArg(p: Parsed, command: string): string {
-  const host = p.positional[0];
-  if (host === undefined) throw new UsageError(`${command} needs a HOST`);
+/** HOST, HOST:PORT, [V6] or [V6]:PORT, and --port: one host and one port. */
+function target(p: Parsed, command: string): { host: string; port: number } {
+  const text = p.positional[0];
+  if (text === undefined) throw new UsageError(`${command} needs a HOST (or HOST:PORT)`);
   if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])}`);
-  if (!isIP(host) && !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i.test(host)) throw new UsageError(`bad host ${JSON.stringify(host)}`);
-  return host;
+  const e = parseEndpoint(text, 'host');
+  const flag = intFlag(p, 'port', 1, 65535)!;
+  if (e.port !== undefined && p.given.has('port') && e.port !== flag) throw new UsageError(`the port is given twice: ${JSON.stringify(text)} and --port ${flag}; keep one`);
+  return { host: e.host, port: e.port ?? flag };
 }
 
 function exitFor(e: L2tpError): number {
@@ -55,12 +57,11 @@ function refusalCode(success: boolean, error: L2tpError | undefined, result: { r
 
 /** Run `probe` or `session` with parsed arguments. */
 export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io): Promise<number> {
-  const host = hostArg(p, command);
-  const port = intFlag(p, 'port', 1, 65535, 1701);
-  const timeout = intFlag(p, 'timeout', 1, 3_600_000, 10_000);
-  const secret = p.flags.secret as string | undefined;
+  const { host, port } = target(p, command);
+  const timeout = intFlag(p, 'timeout', 1, 3_600_000)!;
+  const secret = stringFlag(p, 'secret');
   if (p.flags.hidden && secret === undefined) throw new UsageError('--hidden needs --secret');
-  const hostName = (p.flags.hostname as string | undefined) ?? 'l2tp-wire';
+  const hostName = stringFlag(p, 'hostname')!;
   if (hostName.length === 0 || hostName.length > 1017) throw new UsageError('--hostname must be 1 to 1017 bytes');
   const json = p.flags.json === true;
   const started = Date.now();
@@ -86,6 +87,6 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   }
   if (p.flags.trace && transport) io.err(renderLadder(transport.records, 'us', host));
   if (typeof p.flags.pcap === 'string' && transport) writeCapture(p.flags.pcap, transport, host, port);
-  report(command, host, port, started, outcome, json, io);
+  report(command, formatEndpoint(host, port), host, port, started, outcome, json, io);
   return outcome.code;
 }

@@ -1,25 +1,35 @@
-/** The global help text. */
-export const HELP = `l2tp-wire — L2TP (RFC 2661) from the command line
+/** Help texts, generated from the commands' flag tables (so they list exactly what is accepted). */
+import { flagLines, usageFlags } from './args.js';
+import type { Command } from './commands/command.js';
+import { EXIT_CODE_HELP } from './exit-codes.js';
 
-Usage:
-  l2tp-wire probe HOST   [--port 1701] [--tcp] [--secret S] [--hostname NAME] [--timeout MS] [--json] [--trace] [--pcap FILE]
-  l2tp-wire session HOST [same flags]                 tunnel + incoming call (ICRQ/ICRP/ICCN), then teardown
-  l2tp-wire lns  [--host 127.0.0.1] [--port 1701] [--tcp-port N] [--secret S] [--hidden] [--hostname NAME] [--echo] [--json]
-  l2tp-wire relay --target HOST:PORT [--listen 127.0.0.1:1701]    TCP (Workers) ↔ UDP (real LNS) bridge
-  l2tp-wire --help | --version
+function usage(c: Command): string {
+  return `l2tp-wire ${c.name}${c.args ? ` ${c.args}` : ''} ${usageFlags(c.flags)}`;
+}
 
-Flags:
-  --port       UDP/TCP port of the peer (default 1701)
-  --tcp        use TCP with Length framing (not in any RFC; for our LNS or the relay)
-  --secret     tunnel shared secret: challenge/response (RFC 2661 §5.1.1) and hidden AVPs (§4.3)
-  --hidden     send hideable AVPs hidden (needs --secret)
-  --hostname   our Host Name AVP (default "l2tp-wire")
-  --timeout    overall timeout in ms (default 10000)
-  --json       one JSON object on stdout (stable field names)
-  --trace      draw the exchange as a ladder diagram with timings (stderr)
-  --pcap FILE  write what was sent and received as a pcap file (UDP, Wireshark opens it)
+/** `l2tp-wire COMMAND --help`: usage, what it does, every flag with its default, exit codes. */
+export function commandHelp(c: Command): string {
+  const parts = [`Usage: ${usage(c)}`, '', c.summary, '', 'Flags:', flagLines(c.flags)];
+  if (c.notes) parts.push('', c.notes);
+  parts.push('', EXIT_CODE_HELP);
+  return parts.join('\n');
+}
 
-Exit codes:
-  0 ok   1 refused by the peer   2 usage error   3 timeout (silent peer)
-  4 transport error (refused, unreachable)   5 authentication failed   70 internal error
-`;
+/** `l2tp-wire --help`: every command in one line, then the exit codes. */
+export function globalHelp(commands: readonly Command[]): string {
+  const head = (c: Command) => [c.name, c.args, usageFlags(c.flags.filter((f) => f.required))].filter(Boolean).join(' ');
+  const w = Math.max(...commands.map((c) => head(c).length));
+  const lines = commands.map((c) => `  l2tp-wire ${head(c).padEnd(w)}  ${c.summary}`);
+  return [
+    'l2tp-wire — L2TP (RFC 2661) from the command line',
+    '',
+    'Usage:',
+    ...lines,
+    '  l2tp-wire --help | --version',
+    '',
+    'Run `l2tp-wire COMMAND --help` for every flag of a command and its default.',
+    'HOST is a name, an IPv4 address or an IPv6 address, optionally with a port: HOST:PORT, [IPV6], [IPV6]:PORT.',
+    '',
+    EXIT_CODE_HELP,
+  ].join('\n');
+}

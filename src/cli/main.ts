@@ -1,12 +1,13 @@
 /**
  * `l2tp-wire`: probe an L2TP server, open a tunnel and a session, run the embedded LNS or the
  * TCP↔UDP relay. Human output by default, stable JSON with `--json`. Each command lives in
- * `commands/`; this file only dispatches and maps what escapes to an exit code.
+ * `commands/` (registered in `commands/index.ts`); this file parses a command's flags from its
+ * table, answers `--help`, dispatches, and maps what escapes to an exit code.
  */
-import { UsageError } from './args.js';
+import { parseArgs, UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 import { ExitCode } from './exit-codes.js';
-import { HELP } from './help.js';
+import { commandHelp, globalHelp } from './help.js';
 import { processIo, type Io } from './io.js';
 
 export { ExitCode } from './exit-codes.js';
@@ -17,27 +18,33 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
+  let hint = 'l2tp-wire --help';
   try {
     switch (name) {
       case undefined:
       case '--help':
       case '-h':
       case 'help':
-        io.out(HELP);
+        io.out(globalHelp(COMMANDS));
         return name === undefined ? ExitCode.Usage : ExitCode.Ok;
       case '--version':
         io.out(VERSION);
         return ExitCode.Ok;
     }
     const command = COMMANDS.find((c) => c.name === name);
-    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-    return await command.run(rest, io);
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    hint = `l2tp-wire ${command.name} --help`;
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(commandHelp(command));
+      return ExitCode.Ok;
+    }
+    return await command.run(parseArgs(rest, command.flags), io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`l2tp-wire: ${e.message} (see l2tp-wire --help)`);
+      io.err(`l2tp-wire: ${e.message} (see ${hint})`);
       return ExitCode.Usage;
     }
-    io.err(`l2tp-wire: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    io.err(`l2tp-wire: internal error (a bug: please report it with this text): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return ExitCode.Internal;
   }
 }

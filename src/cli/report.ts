@@ -10,7 +10,7 @@ export interface Outcome {
   error?: L2tpError;
 }
 
-export function report(command: string, host: string, port: number, started: number, o: Outcome, json: boolean, io: Io): void {
+export function report(command: string, where: string, host: string, port: number, started: number, o: Outcome, json: boolean, io: Io): void {
   const r = o.result as Record<string, unknown> | undefined;
   const error = o.error ?? (r?.error as L2tpError | undefined);
   if (json) {
@@ -26,14 +26,14 @@ export function report(command: string, host: string, port: number, started: num
     return;
   }
   if (!r) {
-    io.err(`l2tp-wire: ${command} ${host}:${port}: ${error?.code ?? 'ERROR'}: ${error?.message ?? 'failed'}`);
+    io.err(`l2tp-wire: ${command} ${where}: ${error?.code ?? 'ERROR'}: ${error?.message ?? 'failed'}`);
     return;
   }
   const lines: string[] = [];
   const row = (k: string, v: unknown) => {
     if (v !== undefined) lines.push(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   };
-  lines.push(`${command} ${host}:${port}: ${o.code === ExitCode.Ok ? 'ok' : 'refused'}`);
+  lines.push(`${command} ${where}: ${o.code === ExitCode.Ok ? 'ok' : 'refused'}`);
   if (command === 'probe') {
     const pr = r as unknown as ProbeResult;
     row('peer host name', pr.peerHostname);

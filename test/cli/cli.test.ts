@@ -23,6 +23,7 @@ function run(args: string[], timeout = 20_000): Promise<{ code: number; stdout: 
 }
 
 let lns: Lns;
+let lns6: Lns;
 let authLns: Lns;
 let silent: Socket;
 let udp: number;
@@ -33,6 +34,7 @@ let silentPort: number;
 beforeAll(async () => {
   expect(existsSync(CLI), 'dist/cli.js missing: run `npm run build` first').toBe(true);
   lns = await createLns({ port: 0, hostName: 'cli-lns', tcp: { port: 0 }, echo: true });
+  lns6 = await createLns({ host: '::1', port: 0, hostName: 'cli-lns6' });
   authLns = await createLns({ port: 0, hostName: 'cli-auth-lns', secret: 'cli-secret' });
   udp = lns.address().port;
   tcp = lns.address().tcp!.port;
@@ -45,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await lns.close();
   await authLns.close();
+  await lns6.close();
   silent.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -60,7 +63,10 @@ describe('l2tp-wire CLI', () => {
     [['probe'], 'probe needs a HOST'],
     [['probe', '127.0.0.1', '--bogus'], 'unknown flag --bogus'],
     [['probe', '127.0.0.1', '--port', '70000'], '--port must be a whole number from 1 to 65535'],
-    [['probe', 'bad host!'], 'bad host'],
+    [['probe', 'bad host!'], 'bad host "bad host!": give HOST, HOST:PORT, [IPV6] or [IPV6]:PORT'],
+    [['probe', '127.0.0.1:0'], 'bad port in host "127.0.0.1:0"'],
+    [['probe', '[127.0.0.1]:1701'], 'brackets hold an IPv6 address'],
+    [['probe', '127.0.0.1:1701', '--port', '1702'], 'the port is given twice'],
     [['frobnicate'], 'unknown command'],
     [['probe', '127.0.0.1', '--hidden'], '--hidden needs --secret'],
     [['relay'], 'relay needs --target'],
@@ -77,6 +83,23 @@ describe('l2tp-wire CLI', () => {
     expect(r.stdout).toMatch(/probe 127\.0\.0\.1:\d+: ok/);
     expect(r.stdout).toMatch(/peer host name\s+cli-lns/);
     expect(r.stdout).toMatch(/protocol version\s+1\.0/);
+  });
+
+  it('probe HOST:PORT is the same as HOST --port PORT', async () => {
+    const r = await run(['probe', `127.0.0.1:${udp}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`probe 127.0.0.1:${udp}: ok`);
+    expect(r.stdout).toMatch(/peer host name\s+cli-lns/);
+  });
+
+  it('IPv6: [::1]:PORT and [::1] --port PORT work and print [::1]:PORT', async () => {
+    const port = lns6.address().port;
+    for (const args of [[`[::1]:${port}`], ['[::1]', '--port', String(port)], ['::1', '--port', String(port)]]) {
+      const r = await run(['probe', ...args]);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe(`probe [::1]:${port}: ok`);
+      expect(r.stdout).toMatch(/peer host name\s+cli-lns6/);
+    }
   });
 
   it('probe --json: stable fields', async () => {

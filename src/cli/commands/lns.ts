@@ -1,40 +1,48 @@
 /** `l2tp-wire lns`: run the embedded LNS until Ctrl-C. */
 import { isIP } from 'node:net';
 import { createLns } from '../../node.js';
-import { intFlag, parseArgs, UsageError } from '../args.js';
+import { intFlag, stringFlag, UsageError, type FlagTable } from '../args.js';
+import { formatEndpoint } from '../address.js';
 import { ExitCode } from '../exit-codes.js';
-import { HELP } from '../help.js';
 import { untilSignal } from '../io.js';
 import type { Command } from './command.js';
 
-const FLAGS = { host: 'string', port: 'string', 'tcp-port': 'string', secret: 'string', hidden: 'boolean', hostname: 'string', echo: 'boolean', json: 'boolean', help: 'boolean' } as const;
+const FLAGS: FlagTable = [
+  { name: 'host', value: 'ADDR', default: '127.0.0.1', help: 'IP address to listen on (0.0.0.0 or :: for every interface)' },
+  { name: 'port', value: 'PORT', default: '1701', help: 'UDP port (0 picks a free one)' },
+  { name: 'tcp-port', value: 'PORT', help: 'also accept L2TP over TCP on this port (0 picks a free one); off by default' },
+  { name: 'secret', value: 'S', help: 'tunnel secret: challenge every LAC (RFC 2661 §5.1.1); none by default' },
+  { name: 'hidden', help: 'send hideable AVPs hidden (needs --secret)' },
+  { name: 'hostname', value: 'NAME', default: 'l2tp-wire-lns', help: 'our Host Name AVP' },
+  { name: 'echo', help: 'send every PPP frame received on a session straight back' },
+  { name: 'json', help: 'JSON lines on stdout instead of text' },
+];
 
 export const lnsCommand: Command = {
   name: 'lns',
-  async run(argv, io) {
-    const p = parseArgs(argv, FLAGS);
-    if (p.flags.help) {
-      io.out(HELP);
-      return ExitCode.Ok;
-    }
+  args: '',
+  summary: 'run the embedded LNS (server) until Ctrl-C',
+  flags: FLAGS,
+  notes: 'Examples:\n  l2tp-wire lns --port 1701 --secret s3cret\n  l2tp-wire lns --host :: --port 0 --tcp-port 0 --echo --json',
+  async run(p, io) {
     if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
-    const host = (p.flags.host as string | undefined) ?? '127.0.0.1';
+    const host = stringFlag(p, 'host')!.replace(/^\[(.*)\]$/, '$1');
     if (!isIP(host)) throw new UsageError(`--host must be an IP address, got ${JSON.stringify(host)}`);
-    const port = intFlag(p, 'port', 0, 65535, 1701);
-    const tcpPort = p.flags['tcp-port'] === undefined ? undefined : intFlag(p, 'tcp-port', 0, 65535, 0);
-    const secret = p.flags.secret as string | undefined;
+    const port = intFlag(p, 'port', 0, 65535)!;
+    const tcpPort = intFlag(p, 'tcp-port', 0, 65535);
+    const secret = stringFlag(p, 'secret');
     if (p.flags.hidden && secret === undefined) throw new UsageError('--hidden needs --secret');
     const server = await createLns({
       host,
       port,
-      hostName: (p.flags.hostname as string | undefined) ?? 'l2tp-wire-lns',
+      hostName: stringFlag(p, 'hostname')!,
       secret,
       hideAvps: p.flags.hidden === true,
       tcp: tcpPort === undefined ? false : { port: tcpPort },
       echo: p.flags.echo === true,
     });
     const a = server.address();
-    const where = { udp: `${a.address}:${a.port}`, tcp: a.tcp ? `${a.tcp.address}:${a.tcp.port}` : undefined };
+    const where = { udp: formatEndpoint(a.address, a.port), tcp: a.tcp ? formatEndpoint(a.tcp.address, a.tcp.port) : undefined };
     io.out(p.flags.json ? JSON.stringify({ listening: where }) : `LNS listening on udp ${where.udp}${where.tcp ? `, tcp ${where.tcp}` : ''} (Ctrl-C to stop)`);
     await untilSignal();
     await server.close();

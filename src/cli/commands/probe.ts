@@ -1,18 +1,12 @@
 /** `l2tp-wire probe HOST`: SCCRQ → SCCRP → SCCCN → StopCCN; what the peer says about itself. */
-import { parseArgs } from '../args.js';
-import { runClient, CLIENT_FLAGS } from '../client-run.js';
-import { ExitCode } from '../exit-codes.js';
-import { HELP } from '../help.js';
+import { CLIENT_FLAGS, runClient } from '../client-run.js';
 import type { Command } from './command.js';
 
 export const probeCommand: Command = {
   name: 'probe',
-  async run(argv, io) {
-    const p = parseArgs(argv, CLIENT_FLAGS);
-    if (p.flags.help) {
-      io.out(HELP);
-      return ExitCode.Ok;
-    }
-    return runClient('probe', p, io);
-  },
+  args: 'HOST[:PORT]',
+  summary: 'is there an L2TP server, and what does it say about itself? (SCCRQ → SCCRP → SCCCN → StopCCN)',
+  flags: CLIENT_FLAGS,
+  notes: 'Examples:\n  l2tp-wire probe 192.0.2.7\n  l2tp-wire probe 127.0.0.1:1701 --json\n  l2tp-wire probe [::1]:1701 --secret s3cret --trace',
+  run: (p, io) => runClient('probe', p, io),
 };

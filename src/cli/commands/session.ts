@@ -1,18 +1,12 @@
 /** `l2tp-wire session HOST`: a tunnel and one incoming call (ICRQ → ICRP → ICCN), then teardown. */
-import { parseArgs } from '../args.js';
-import { runClient, CLIENT_FLAGS } from '../client-run.js';
-import { ExitCode } from '../exit-codes.js';
-import { HELP } from '../help.js';
+import { CLIENT_FLAGS, runClient } from '../client-run.js';
 import type { Command } from './command.js';
 
 export const sessionCommand: Command = {
   name: 'session',
-  async run(argv, io) {
-    const p = parseArgs(argv, CLIENT_FLAGS);
-    if (p.flags.help) {
-      io.out(HELP);
-      return ExitCode.Ok;
-    }
-    return runClient('session', p, io);
-  },
+  args: 'HOST[:PORT]',
+  summary: 'open a tunnel and one incoming call (ICRQ → ICRP → ICCN), then hang up (CDN) and close (StopCCN)',
+  flags: CLIENT_FLAGS,
+  notes: 'Examples:\n  l2tp-wire session 127.0.0.1:1701 --json\n  l2tp-wire session 127.0.0.1 --port 1702 --tcp',
+  run: (p, io) => runClient('session', p, io),
 };
