@@ -5,6 +5,7 @@ import { intFlag, stringFlag, UsageError, type FlagTable, type Parsed } from './
 import { formatEndpoint, parseEndpoint } from './address.js';
 import { writeCapture } from './capture.js';
 import { ExitCode } from './exit-codes.js';
+import { diagnoseError, diagnoseRefusal, type ClientContext } from './failure.js';
 import type { Io } from './io.js';
 import { renderLadder } from './ladder.js';
 import { recordTransport, type RecordingTransport } from './recording.js';
@@ -34,27 +35,6 @@ function target(p: Parsed, command: string): { host: string; port: number } {
   return { host: e.host, port: e.port ?? flag };
 }
 
-function exitFor(e: L2tpError): number {
-  switch (e.code) {
-    case 'TIMEOUT':
-    case 'ABORTED':
-      return ExitCode.Timeout;
-    case 'TRANSPORT':
-      return ExitCode.Transport;
-    case 'AUTH_FAILED':
-      return ExitCode.Auth;
-    default:
-      return ExitCode.Refused;
-  }
-}
-
-/** Result 4 of a StopCCN is "requester is not authorized" (RFC 2661 §4.4.2): an auth failure. */
-function refusalCode(success: boolean, error: L2tpError | undefined, result: { result: number } | undefined): number {
-  if (success) return ExitCode.Ok;
-  if (error?.code === 'AUTH_FAILED' || result?.result === 4) return ExitCode.Auth;
-  return ExitCode.Refused;
-}
-
 /** Run `probe` or `session` with parsed arguments. */
 export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io): Promise<number> {
   const { host, port } = target(p, command);
@@ -67,26 +47,27 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   const started = Date.now();
   let transport: RecordingTransport | undefined;
   let outcome: Outcome;
+  const ctx: ClientContext = { where: formatEndpoint(host, port), host, secretGiven: secret !== undefined, timeout, tcp: p.flags.tcp === true };
   try {
     const inner: Transport = p.flags.tcp ? await tcpTransport({ host, port, timeout }) : await udpTransport({ host, port });
     transport = recordTransport(inner);
     const opts = { hostName, secret, hideAvps: p.flags.hidden === true, timeout };
-    if (command === 'probe') {
-      const r = await probe(transport, opts);
-      outcome = { code: refusalCode(r.success, r.error, r.result), result: r };
-    } else {
-      const r = await establishSession(transport, opts);
-      if (r.success) await r.tunnel!.close();
-      outcome = { code: refusalCode(r.success, r.error, r.result), result: r };
+    const r = command === 'probe' ? await probe(transport, opts) : await establishSession(transport, opts);
+    if ('tunnel' in r && r.success) await r.tunnel!.close();
+    outcome = { code: ExitCode.Ok, result: r };
+    if (!r.success) {
+      const d = diagnoseRefusal(r.error, r.result, ctx, transport.records);
+      outcome = { code: d.code, result: r, diagnosis: d };
     }
   } catch (e) {
     if (!(e instanceof L2tpError)) throw e;
-    outcome = { code: exitFor(e), error: e };
+    const d = diagnoseError(e, ctx, transport?.records ?? []);
+    outcome = { code: d.code, error: e, diagnosis: d };
   } finally {
     await transport?.close();
   }
   if (p.flags.trace && transport) io.err(renderLadder(transport.records, 'us', host));
   if (typeof p.flags.pcap === 'string' && transport) writeCapture(p.flags.pcap, transport, host, port);
-  report(command, formatEndpoint(host, port), host, port, started, outcome, json, io);
+  report(command, ctx.where, host, port, started, outcome, json, io);
   return outcome.code;
 }

@@ -7,6 +7,7 @@
 import { parseArgs, UsageError } from './args.js';
 import { COMMANDS } from './commands/index.js';
 import { ExitCode } from './exit-codes.js';
+import { CliFailure } from './failure.js';
 import { commandHelp, globalHelp } from './help.js';
 import { processIo, type Io } from './io.js';
 
@@ -43,6 +44,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (e instanceof UsageError) {
       io.err(`l2tp-wire: ${e.message} (see ${hint})`);
       return ExitCode.Usage;
+    }
+    if (e instanceof CliFailure) {
+      io.err(`l2tp-wire: ${name}: ${e.message}`);
+      return e.exitCode;
     }
     io.err(`l2tp-wire: internal error (a bug: please report it with this text): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return ExitCode.Internal;

@@ -1,6 +1,7 @@
 /** The outcome of `probe` / `session`: human lines on stdout, or one JSON object with `--json`. */
 import type { L2tpError, ProbeResult, SessionEstablishment } from '../index.js';
 import { ExitCode } from './exit-codes.js';
+import type { Diagnosis } from './failure.js';
 import type { Io } from './io.js';
 
 /** What a client command ended with. */
@@ -8,6 +9,8 @@ export interface Outcome {
   code: number;
   result?: ProbeResult | SessionEstablishment;
   error?: L2tpError;
+  /** Set unless ok: the exit code's reason and what to do. */
+  diagnosis?: Diagnosis;
 }
 
 export function report(command: string, where: string, host: string, port: number, started: number, o: Outcome, json: boolean, io: Io): void {
@@ -22,18 +25,24 @@ export function report(command: string, where: string, host: string, port: numbe
       }
     }
     if (error) body.error = { code: error.code, message: error.message };
+    if (o.diagnosis) {
+      body.failure = o.diagnosis.headline;
+      if (o.diagnosis.endedBy) body.endedBy = o.diagnosis.endedBy;
+      body.hint = o.diagnosis.hint;
+    }
     io.out(JSON.stringify(body, (_k, v: unknown) => (v instanceof Uint8Array ? Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') : v)));
     return;
   }
+  const d = o.diagnosis;
   if (!r) {
-    io.err(`l2tp-wire: ${command} ${where}: ${error?.code ?? 'ERROR'}: ${error?.message ?? 'failed'}`);
+    io.err(`l2tp-wire: ${command} ${where}: ${d?.headline ?? 'failed'} (${error?.code ?? 'ERROR'}): ${d?.hint ?? error?.message ?? ''}`);
     return;
   }
   const lines: string[] = [];
   const row = (k: string, v: unknown) => {
     if (v !== undefined) lines.push(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   };
-  lines.push(`${command} ${where}: ${o.code === ExitCode.Ok ? 'ok' : 'refused'}`);
+  lines.push(`${command} ${where}: ${o.code === ExitCode.Ok ? 'ok' : (d?.headline ?? 'failed')}`);
   if (command === 'probe') {
     const pr = r as unknown as ProbeResult;
     row('peer host name', pr.peerHostname);
@@ -55,8 +64,9 @@ export function report(command: string, where: string, host: string, port: numbe
     row('session ids', s.localSessionId === undefined ? undefined : `${s.localSessionId} (ours) / ${s.peerSessionId} (peer)`);
     row('setup', Number.isFinite(s.latencyMs) ? `${s.latencyMs.toFixed(1)} ms` : undefined);
   }
-  const result = r.result as { result: number; error?: number; message?: string } | undefined;
-  if (result) row('peer result', result);
-  if (error && o.code !== ExitCode.Ok) row('error', `${error.code}: ${error.message}`);
+  // Say whose words these are: a server's "no secret configured here" means there, not here.
+  if (d?.peerSaid !== undefined) row('server said', d.peerSaid);
+  else if (error && o.code !== ExitCode.Ok) row(d?.endedBy === 'us' ? 'we ended it' : 'error', `${error.code}: ${error.message}`);
   io.out(lines.join('\n'));
+  if (d) io.err(`l2tp-wire: ${command} ${where}: ${d.hint}`);
 }

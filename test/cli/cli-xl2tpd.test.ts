@@ -59,11 +59,16 @@ describe.runIf(enabled)('l2tp-wire CLI → xl2tpd LNS', () => {
     for (const k of ['localTunnelId', 'peerTunnelId', 'localSessionId', 'peerSessionId']) expect(j[k]).toBeGreaterThan(0);
   });
 
-  it('challenge = yes: the right secret authenticates (exit 0), none is refused (exit 5)', async () => {
+  it('challenge = yes: the right secret authenticates (exit 0); none here and a wrong one are told apart (exit 5)', async () => {
     const ok = await run(['probe', '127.0.0.1', '--port', String(auth.port), '--secret', TEST_SECRET, '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ challenged: true, authenticated: true });
-    const none = await run(['probe', '127.0.0.1', '--port', String(auth.port), '--json']);
+    const none = await run(['probe', `127.0.0.1:${auth.port}`]);
     expect(none.code).toBe(5);
+    expect(none.stdout.split('\n')[0]).toBe(`probe 127.0.0.1:${auth.port}: authentication failed (we ended it)`);
+    expect(none.stderr).toContain('none is configured here: pass --secret S');
+    const wrong = await run(['probe', `127.0.0.1:${auth.port}`, '--secret', 'not-the-secret']);
+    expect(wrong.code).toBe(5);
+    expect(wrong.stderr).toContain("wrong secret: the server's Challenge Response does not match --secret");
   });
 });

@@ -4,6 +4,7 @@ import { createLns } from '../../node.js';
 import { intFlag, stringFlag, UsageError, type FlagTable } from '../args.js';
 import { formatEndpoint } from '../address.js';
 import { ExitCode } from '../exit-codes.js';
+import { bindFailure } from '../failure.js';
 import { untilSignal } from '../io.js';
 import type { Command } from './command.js';
 
@@ -40,6 +41,8 @@ export const lnsCommand: Command = {
       hideAvps: p.flags.hidden === true,
       tcp: tcpPort === undefined ? false : { port: tcpPort },
       echo: p.flags.echo === true,
+    }).catch((e: unknown) => {
+      throw bindFailure(e, `udp ${formatEndpoint(host, port)}`, /TCP listener/.test(String(e)) ? '--tcp-port' : '--port', '--host') ?? e;
     });
     const a = server.address();
     const where = { udp: formatEndpoint(a.address, a.port), tcp: a.tcp ? formatEndpoint(a.tcp.address, a.tcp.port) : undefined };

@@ -3,6 +3,7 @@ import { createRelay } from '../../node.js';
 import { stringFlag, UsageError, type FlagTable } from '../args.js';
 import { formatEndpoint, parseEndpoint } from '../address.js';
 import { ExitCode } from '../exit-codes.js';
+import { bindFailure } from '../failure.js';
 import { untilSignal } from '../io.js';
 import type { Command } from './command.js';
 
@@ -26,7 +27,9 @@ export const relayCommand: Command = {
     const l = parseEndpoint(stringFlag(p, 'listen')!, '--listen', 0);
     const target = { host: t.host, port: t.port ?? 1701 };
     const listen = { host: l.host, port: l.port ?? 1701 };
-    const r = await createRelay({ listen, target });
+    const r = await createRelay({ listen, target }).catch((e: unknown) => {
+      throw bindFailure(e, `tcp ${formatEndpoint(listen.host, listen.port)}`, '--listen HOST:PORT', '--listen HOST:PORT') ?? e;
+    });
     const a = r.address();
     const from = formatEndpoint(a.address, a.port);
     const to = formatEndpoint(target.host, target.port);
