@@ -1,24 +1,29 @@
-/** `--pcap FILE`: write the recorded exchange as a pcap file. */
+/**
+ * `--pcap FILE`: the recorded exchange as a pcap file — each message with the timestamp (µs) and
+ * the local and remote address and port it had when it passed, in the order it passed.
+ */
 import { writeFileSync } from 'node:fs';
 import { writePcap } from './pcap.js';
-import type { RecordingTransport } from './recording.js';
+import type { Recorded } from './recording.js';
 
-export function writeCapture(file: string, t: RecordingTransport, host: string, port: number): void {
-  const local = t.local;
-  const remote = t.remote ?? { address: host, port };
-  const v6 = remote.address.includes(':');
-  const here = local?.address ?? (v6 ? '::1' : '127.0.0.1');
+/** Write `records` to `file`; `fallback` names the peer when a transport never reported it. */
+export function writeCapture(file: string, records: readonly Recorded[], fallback: { host: string; port: number }): void {
   writeFileSync(
     file,
     writePcap(
-      t.records.map((r) => ({
-        payload: r.bytes,
-        time: r.wallClock / 1000,
-        src: r.direction === 'sent' ? here : remote.address,
-        dst: r.direction === 'sent' ? remote.address : here,
-        srcPort: r.direction === 'sent' ? (local?.port ?? 1701) : remote.port,
-        dstPort: r.direction === 'sent' ? remote.port : (local?.port ?? 1701),
-      })),
+      records.map((r) => {
+        const remote = r.remote ?? { address: fallback.host, port: fallback.port };
+        const local = r.local ?? { address: remote.address.includes(':') ? '::1' : '127.0.0.1', port: 0 };
+        const sent = r.direction === 'sent';
+        return {
+          payload: r.bytes,
+          timeMicros: r.wallMicros,
+          src: sent ? local.address : remote.address,
+          dst: sent ? remote.address : local.address,
+          srcPort: sent ? local.port : remote.port,
+          dstPort: sent ? remote.port : local.port,
+        };
+      }),
     ),
   );
 }

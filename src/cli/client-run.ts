@@ -7,7 +7,8 @@ import { writeCapture } from './capture.js';
 import { ExitCode } from './exit-codes.js';
 import { diagnoseError, diagnoseRefusal, type ClientContext } from './failure.js';
 import type { Io } from './io.js';
-import { renderLadder } from './ladder.js';
+import { ladderLine } from './ladder.js';
+import { Progress, StatusLine } from './progress.js';
 import { recordTransport, type RecordingTransport } from './recording.js';
 import { report, type Outcome } from './report.js';
 
@@ -35,6 +36,19 @@ function target(p: Parsed, command: string): { host: string; port: number } {
   return { host: e.host, port: e.port ?? flag };
 }
 
+/** Retransmissions of one message before giving up (RFC 2661 §5.8 recommends 5); shown in progress. */
+const RETRANSMISSIONS = 5;
+
+/**
+ * Resolves after the event loop has polled for input once more: two `setImmediate` hops (the
+ * first lands in this iteration's check phase, the second after the next poll phase). A datagram
+ * already waiting in the socket is then read — and recorded — before the send that follows, as
+ * it was on the wire.
+ */
+function afterPendingInput(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** Run `probe` or `session` with parsed arguments. */
 export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io): Promise<number> {
   const { host, port } = target(p, command);
@@ -47,11 +61,25 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   const started = Date.now();
   let transport: RecordingTransport | undefined;
   let outcome: Outcome;
+  const trace = p.flags.trace === true;
+  // Live progress only on a terminal: piped or redirected output gets nothing extra.
+  const status = io.errTty ? new StatusLine(io.errTty) : undefined;
+  const progress = new Progress(RETRANSMISSIONS);
+  const say = (line: string) => (status ? status.log(line) : io.err(line));
   const ctx: ClientContext = { where: formatEndpoint(host, port), host, secretGiven: secret !== undefined, timeout, tcp: p.flags.tcp === true };
   try {
     const inner: Transport = p.flags.tcp ? await tcpTransport({ host, port, timeout }) : await udpTransport({ host, port });
-    transport = recordTransport(inner);
-    const opts = { hostName, secret, hideAvps: p.flags.hidden === true, timeout };
+    transport = recordTransport(inner, {
+      beforeSend: afterPendingInput,
+      onRecord: (r) => {
+        if (trace) say(ladderLine(r, 'us', ctx.where));
+        if (status) {
+          progress.update(r);
+          status.show(progress.status === undefined ? undefined : `${command} ${ctx.where}: ${progress.status}`);
+        }
+      },
+    });
+    const opts = { hostName, secret, hideAvps: p.flags.hidden === true, timeout, sequencer: { maxRetransmissions: RETRANSMISSIONS } };
     const r = command === 'probe' ? await probe(transport, opts) : await establishSession(transport, opts);
     if ('tunnel' in r && r.success) await r.tunnel!.close();
     outcome = { code: ExitCode.Ok, result: r };
@@ -64,10 +92,11 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
     const d = diagnoseError(e, ctx, transport?.records ?? []);
     outcome = { code: d.code, error: e, diagnosis: d };
   } finally {
+    status?.clear();
     await transport?.close();
   }
-  if (p.flags.trace && transport) io.err(renderLadder(transport.records, 'us', host));
-  if (typeof p.flags.pcap === 'string' && transport) writeCapture(p.flags.pcap, transport, host, port);
+  const pcap = stringFlag(p, 'pcap');
+  if (pcap !== undefined && transport) writeCapture(pcap, transport.records, { host, port });
   report(command, ctx.where, host, port, started, outcome, json, io);
   return outcome.code;
 }

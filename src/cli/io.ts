@@ -4,12 +4,15 @@
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Set when stderr is a terminal: live status lines are drawn there, and only then. */
+  errTty?: { write(text: string): void };
 }
 
 /** The process's stdout and stderr. */
 export const processIo: Io = {
   out: (l) => process.stdout.write(`${l}\n`),
   err: (l) => process.stderr.write(`${l}\n`),
+  ...(process.stderr.isTTY ? { errTty: { write: (t: string) => process.stderr.write(t) } } : {}),
 };
 
 /** Resolves on the first SIGINT or SIGTERM. */

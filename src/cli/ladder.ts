@@ -24,15 +24,16 @@ export function describeMessage(bytes: Uint8Array): string {
   }
 }
 
+/** One ladder line: `+12.3 ms  us ── SCCRQ tid=0 ns=0 nr=0 ───▶ 127.0.0.1` (streamed by `--trace`). */
+export function ladderLine(r: Recorded, left = 'LAC', right = 'LNS', width = 44): string {
+  const t = `+${r.at.toFixed(1)} ms`.padStart(11);
+  const label = ` ${describeMessage(r.bytes)} `;
+  const pad = Math.max(2, width - label.length);
+  const arrow = r.direction === 'sent' ? `──${label}${'─'.repeat(pad - 2)}▶` : `◀${'─'.repeat(pad - 2)}${label}──`;
+  return `${t}  ${left} ${arrow} ${right}`;
+}
+
 /** The ladder, one line per message; `left`/`right` name the local and remote ends. */
 export function renderLadder(records: readonly Recorded[], left = 'LAC', right = 'LNS', width = 44): string {
-  return records
-    .map((r) => {
-      const t = `+${r.at.toFixed(1)} ms`.padStart(11);
-      const label = ` ${describeMessage(r.bytes)} `;
-      const pad = Math.max(2, width - label.length);
-      const arrow = r.direction === 'sent' ? `──${label}${'─'.repeat(pad - 2)}▶` : `◀${'─'.repeat(pad - 2)}${label}──`;
-      return `${t}  ${left} ${arrow} ${right}`;
-    })
-    .join('\n');
+  return records.map((r) => ladderLine(r, left, right, width)).join('\n');
 }

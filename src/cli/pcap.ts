@@ -27,6 +27,8 @@ export interface PcapPacket {
   dstPort?: number;
   /** Seconds since the epoch (fractional); default 1.7e9 + index ms. */
   time?: number;
+  /** Microseconds since the epoch (exact; wins over `time`). */
+  timeMicros?: number;
 }
 
 function ipv4(text: string): number[] | undefined {
@@ -102,10 +104,9 @@ export function writePcap(packets: readonly PcapPacket[]): Uint8Array {
   framed.forEach(({ p, src, dst, ipHeader }, i) => {
     const udpLen = 8 + p.payload.length;
     const len = ipHeader + udpLen;
-    const t = p.time ?? 1_700_000_000 + i / 1000;
-    const sec = Math.floor(t);
-    dv.setUint32(o, sec, true);
-    dv.setUint32(o + 4, Math.min(999_999, Math.round((t - sec) * 1e6)), true);
+    const us = p.timeMicros ?? Math.round((p.time ?? 1_700_000_000 + i / 1000) * 1e6);
+    dv.setUint32(o, Math.floor(us / 1e6), true);
+    dv.setUint32(o + 4, us % 1e6, true);
     dv.setUint32(o + 8, len, true);
     dv.setUint32(o + 12, len, true);
     o += 16;

@@ -1,16 +1,21 @@
 /**
- * A `Transport` wrapper that records every message sent and received with a timestamp, for the
- * CLI's `--trace` ladder and `--pcap` capture (and the demo). Isomorphic.
+ * A `Transport` wrapper that records every message sent and received at the moment it passes
+ * (not afterwards), with a microsecond wall-clock timestamp and the addresses in use then — for
+ * the CLI's `--trace` (streamed through `onRecord`), `--pcap` and live progress. Isomorphic.
  */
-import type { Transport, TransportAddress, TransportKind } from '../client/transport.js';
+import type { Transport, TransportAddress, TransportKind } from '../index.js';
 
 /** One recorded message. */
 export interface Recorded {
   readonly direction: 'sent' | 'received';
-  /** Milliseconds since the recording started. */
+  /** Milliseconds since the recording started (monotonic clock). */
   readonly at: number;
-  /** Wall-clock time (ms since the epoch), for pcap timestamps. */
-  readonly wallClock: number;
+  /** Wall-clock time in microseconds since the epoch, for pcap timestamps. */
+  readonly wallMicros: number;
+  /** Our address and port when it passed (the ephemeral port the socket really had). */
+  readonly local: TransportAddress | undefined;
+  /** The peer's address and port when it passed. */
+  readonly remote: TransportAddress | undefined;
   /** A copy of the message. */
   readonly bytes: Uint8Array;
 }
@@ -20,12 +25,41 @@ export interface RecordingTransport extends Transport {
   readonly records: readonly Recorded[];
 }
 
-/** Wrap `inner` so every message through it is recorded (at most `limit`, default 10 000). */
-export function recordTransport(inner: Transport, clock: () => number = () => performance.now(), limit = 10_000): RecordingTransport {
+/** Options of {@link recordTransport}. */
+export interface RecordOptions {
+  /** Monotonic clock in ms. Default `performance.now()`. */
+  clock?: () => number;
+  /** Wall clock in µs since the epoch. Default `performance.timeOrigin + performance.now()`, in µs. */
+  wallMicros?: () => number;
+  /** Keep at most this many records (default 10 000); `onRecord` still sees every message. */
+  limit?: number;
+  /** Called with each record as it is made (the trace streams from here). */
+  onRecord?: (r: Recorded) => void;
+  /**
+   * Awaited before each send (sends keep their order). A received datagram is only seen when
+   * the event loop polls; letting it poll first means one that reached us before our send is
+   * recorded before it too, as on the wire. Default: none.
+   */
+  beforeSend?: () => Promise<void>;
+}
+
+/** Wrap `inner` so every message through it is recorded as it passes. */
+export function recordTransport(inner: Transport, options: RecordOptions = {}): RecordingTransport {
+  const clock = options.clock ?? (() => performance.now());
+  const wall = options.wallMicros ?? (() => Math.round((performance.timeOrigin + performance.now()) * 1000));
+  const limit = options.limit ?? 10_000;
   const records: Recorded[] = [];
   const start = clock();
+  // Addresses as last seen while open: after close a transport may no longer know them.
+  let local = inner.local;
+  let remote = inner.remote;
+  let queue: Promise<void> = Promise.resolve();
   const note = (direction: Recorded['direction'], bytes: Uint8Array) => {
-    if (records.length < limit) records.push({ direction, at: clock() - start, wallClock: Date.now(), bytes: bytes.slice() });
+    local = inner.local ?? local;
+    remote = inner.remote ?? remote;
+    const r: Recorded = { direction, at: clock() - start, wallMicros: wall(), local, remote, bytes: bytes.slice() };
+    if (records.length < limit) records.push(r);
+    options.onRecord?.(r);
   };
   return {
     records,
@@ -42,8 +76,20 @@ export function recordTransport(inner: Transport, clock: () => number = () => pe
       return inner.closed;
     },
     send(message: Uint8Array): Promise<void> {
-      note('sent', message);
-      return inner.send(message);
+      // Noted right before the send: a connected datagram socket writes it synchronously inside send().
+      const before = options.beforeSend;
+      if (before === undefined) {
+        note('sent', message);
+        return inner.send(message);
+      }
+      // Copy now: the caller's bytes may be a pooled view, reused once send() returns.
+      const copy = message.slice();
+      const sent = queue.then(before).then(() => {
+        note('sent', copy);
+        return inner.send(copy);
+      });
+      queue = sent.catch(() => undefined);
+      return sent;
     },
     onMessage(handler: (message: Uint8Array) => void): void {
       inner.onMessage((m) => {

@@ -2,7 +2,7 @@
  * The built CLI (dist/cli.js, made by `npm run build` before the suite) against our LNS on
  * loopback: output, JSON fields, exit codes, --trace and --pcap (decoded by tshark).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createSocket, type Socket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { createLns, type Lns } from '../../src/node.js';
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'l2tp-cli-'));
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 function run(args: string[], timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -185,9 +186,39 @@ describe('l2tp-wire CLI', () => {
     const r = await run(['probe', '127.0.0.1', '--port', String(udp), '--trace']);
     expect(r.code).toBe(0);
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^\s*\+\d+\.\d ms {2}us ── SCCRQ tid=0 ns=0 nr=0 ─+▶ 127\.0\.0\.1$/);
-    expect(lines[1]).toMatch(/us ◀─+ SCCRP tid=\d+ ns=0 nr=1 ── 127\.0\.0\.1$/);
+    expect(lines[0]).toMatch(new RegExp(`^\\s*\\+\\d+\\.\\d ms {2}us ── SCCRQ tid=0 ns=0 nr=0 ─+▶ 127\\.0\\.0\\.1:${udp}$`));
+    expect(lines[1]).toMatch(new RegExp(`us ◀─+ SCCRP tid=\\d+ ns=0 nr=1 ── 127\\.0\\.0\\.1:${udp}$`));
     expect(r.stderr).toContain('StopCCN');
+  });
+
+  it('--trace streams each message as it happens (the first line arrives while the probe still waits)', async () => {
+    const child = spawn(process.execPath, [CLI, 'probe', `127.0.0.1:${silentPort}`, '--trace', '--timeout', '2500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const first = await new Promise<string>((done) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('\n')) done(stderr.split('\n')[0]!);
+      });
+    });
+    // Still running: the line was not printed after giving up, as it used to be.
+    expect(child.exitCode).toBeNull();
+    expect(first).toMatch(/us ── SCCRQ tid=0 ns=0 nr=0 ─+▶ 127\.0\.0\.1:\d+$/);
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(3);
+    // Not a terminal: no progress line, only the ladder (SCCRQ and its retransmission) and the verdict.
+    expect(stderr).not.toContain('waiting for');
+    expect(stderr.match(/SCCRQ/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.skipIf(!hasScript)(`on a terminal, a long wait shows live progress "waiting for SCCRP… retransmit 1/5"${hasScript ? '' : ' (skipped: util-linux script is not installed)'}`, async () => {
+    // script(1) runs the CLI on a pseudo-terminal, so stderr is a TTY.
+    const out = await new Promise<string>((done) => {
+      execFile('script', ['-qec', `${process.execPath} ${CLI} probe 127.0.0.1:${silentPort} --timeout 2500`, '/dev/null'], { timeout: 20_000 }, (_e, stdout) => done(stdout));
+    });
+    expect(out).toContain(`probe 127.0.0.1:${silentPort}: waiting for SCCRP…`);
+    expect(out).toContain(`probe 127.0.0.1:${silentPort}: waiting for SCCRP… retransmit 1/5`);
+    // The status line is erased in place (carriage return + erase line) before the verdict.
+    expect(out).toMatch(/\r\x1b\[Kl2tp-wire: probe 127\.0\.0\.1:\d+: no answer \(TIMEOUT\)/);
   });
 
   it('--pcap writes a capture tshark decodes as the same L2TP exchange', async () => {

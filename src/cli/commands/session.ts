@@ -5,7 +5,7 @@ import type { Command } from './command.js';
 export const sessionCommand: Command = {
   name: 'session',
   args: 'HOST[:PORT]',
-  summary: 'open a tunnel and one incoming call (ICRQ → ICRP → ICCN), then hang up (CDN) and close (StopCCN)',
+  summary: 'open a tunnel and one incoming call (ICRQ → ICRP → ICCN), then tear down (StopCCN)',
   flags: CLIENT_FLAGS,
   notes: 'Examples:\n  l2tp-wire session 127.0.0.1:1701 --json\n  l2tp-wire session 127.0.0.1 --port 1702 --tcp',
   run: (p, io) => runClient('session', p, io),
