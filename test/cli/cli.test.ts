@@ -221,6 +221,44 @@ describe('l2tp-wire CLI', () => {
     expect(out).toMatch(/\r\x1b\[Kl2tp-wire: probe 127\.0\.0\.1:\d+: no answer \(TIMEOUT\)/);
   });
 
+  it.each([true, false])('lns prints its peers\' tunnels and sessions as they go up and down (--json: %s)', async (json) => {
+    const child = spawn(process.execPath, [CLI, 'lns', '--port', '0', '--hostname', 'cli-events', ...(json ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    let partial = '';
+    let want: { n: number; done: () => void } | undefined;
+    child.stdout!.on('data', (d: Buffer) => {
+      const parts = (partial + d.toString()).split('\n');
+      partial = parts.pop()!;
+      lines.push(...parts);
+      if (want && lines.length >= want.n) want.done();
+    });
+    const until = (n: number) => new Promise<void>((done) => ((want = { n, done }), lines.length >= n && done()));
+    await until(1);
+    const port = json ? Number((JSON.parse(lines[0]!) as { listening: { udp: string } }).listening.udp.split(':')[1]) : Number(/udp 127\.0\.0\.1:(\d+)/.exec(lines[0]!)![1]);
+    const r = await run(['session', `127.0.0.1:${port}`, '--json']);
+    expect(r.code).toBe(0);
+    const ids = JSON.parse(r.stdout) as { peerTunnelId: number; peerSessionId: number; localSessionId: number };
+    await until(5);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(0);
+    const events = lines.slice(1, 5);
+    if (json) {
+      const e = events.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(e.map((x) => x.event)).toEqual(['tunnel-up', 'session-up', 'session-down', 'tunnel-down']);
+      expect(e[0]).toMatchObject({ tunnel: ids.peerTunnelId, hostName: 'l2tp-wire', transport: 'udp' });
+      expect(e[0]!.peer).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(e[1]).toMatchObject({ tunnel: ids.peerTunnelId, session: ids.peerSessionId, peerSession: ids.localSessionId, kind: 'incoming' });
+      expect(e[3]).toMatchObject({ tunnel: ids.peerTunnelId, by: 'peer', result: { result: 1 } });
+      for (const x of e) expect(Number.isNaN(Date.parse(x.time as string))).toBe(false);
+    } else {
+      expect(events[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} tunnel ${ids.peerTunnelId} up: peer 127\\.0\\.0\\.1:\\d+, host name "l2tp-wire", over udp$`));
+      expect(events[1]).toContain(`session ${ids.peerSessionId} on tunnel ${ids.peerTunnelId} up: incoming call, peer session ${ids.localSessionId}`);
+      expect(events[2]).toContain(`session ${ids.peerSessionId} on tunnel ${ids.peerTunnelId} down`);
+      expect(events[3]).toMatch(new RegExp(`tunnel ${ids.peerTunnelId} down: .*ended by the peer, StopCCN result 1 \\(general request to clear\\)$`));
+    }
+  });
+
   it('--pcap writes a capture tshark decodes as the same L2TP exchange', async () => {
     const file = join(dir, 'probe.pcap');
     const r = await run(['probe', '127.0.0.1', '--port', String(udp), '--pcap', file]);

@@ -4,6 +4,7 @@ import { createLns } from '../../node.js';
 import { intFlag, stringFlag, UsageError, type FlagTable } from '../args.js';
 import { formatEndpoint } from '../address.js';
 import { ExitCode } from '../exit-codes.js';
+import { eventJson, formatEvent, watchLns } from '../events.js';
 import { bindFailure } from '../failure.js';
 import { untilSignal } from '../io.js';
 import type { Command } from './command.js';
@@ -16,13 +17,13 @@ const FLAGS: FlagTable = [
   { name: 'hidden', help: 'send hideable AVPs hidden (needs --secret)' },
   { name: 'hostname', value: 'NAME', default: 'l2tp-wire-lns', help: 'our Host Name AVP' },
   { name: 'echo', help: 'send every PPP frame received on a session straight back' },
-  { name: 'json', help: 'JSON lines on stdout instead of text' },
+  { name: 'json', help: 'JSON lines on stdout instead of text (the listening address, then one per event)' },
 ];
 
 export const lnsCommand: Command = {
   name: 'lns',
   args: '',
-  summary: 'run the embedded LNS (server) until Ctrl-C',
+  summary: 'run the embedded LNS (server) until Ctrl-C, printing tunnels and sessions as they go up and down',
   flags: FLAGS,
   notes: 'Examples:\n  l2tp-wire lns --port 1701 --secret s3cret\n  l2tp-wire lns --host :: --port 0 --tcp-port 0 --echo --json',
   async run(p, io) {
@@ -46,9 +47,13 @@ export const lnsCommand: Command = {
     });
     const a = server.address();
     const where = { udp: formatEndpoint(a.address, a.port), tcp: a.tcp ? formatEndpoint(a.tcp.address, a.tcp.port) : undefined };
-    io.out(p.flags.json ? JSON.stringify({ listening: where }) : `LNS listening on udp ${where.udp}${where.tcp ? `, tcp ${where.tcp}` : ''} (Ctrl-C to stop)`);
+    const json = p.flags.json === true;
+    io.out(json ? JSON.stringify({ listening: where }) : `LNS listening on udp ${where.udp}${where.tcp ? `, tcp ${where.tcp}` : ''} (Ctrl-C to stop)`);
+    // Every peer's tunnel and session going up and down, as it happens: one line each.
+    const stop = watchLns(server, (e) => io.out(json ? eventJson(e) : formatEvent(e)));
     await untilSignal();
     await server.close();
+    stop();
     return ExitCode.Ok;
   },
 };
