@@ -82,6 +82,37 @@ function ladder(log: Record[], t0: number): string {
   return lines.join('\n');
 }
 
+/**
+ * What the ladder's abbreviations mean, one line each (RFC 2661 section in brackets). Printed
+ * under the ladder for the ones that appear in it, in order of first appearance.
+ */
+const GLOSSARY: ReadonlyArray<readonly [term: string, meaning: string]> = [
+  ['LAC', 'L2TP Access Concentrator: the side that places calls and opens tunnels, here our client (§1.2)'],
+  ['LNS', 'L2TP Network Server: the side that answers and terminates the PPP sessions (§1.2)'],
+  ['SCCRQ', 'Start-Control-Connection-Request: "let us open a tunnel", with our Tunnel ID (§6.1)'],
+  ['SCCRP', 'Start-Control-Connection-Reply: the LNS agrees and gives its Tunnel ID (§6.2)'],
+  ['SCCCN', 'Start-Control-Connection-Connected: we confirm; the tunnel is up (§6.3)'],
+  ['ICRQ', 'Incoming-Call-Request: "a call came in, give me a session", with our Session ID (§6.6)'],
+  ['ICRP', 'Incoming-Call-Reply: the LNS agrees and gives its Session ID (§6.7)'],
+  ['ICCN', 'Incoming-Call-Connected: we confirm; the session is up and may carry PPP (§6.8)'],
+  ['DATA', 'a data message: one PPP frame of a session, not sequenced or retransmitted (§5.3)'],
+  ['HELLO', 'a keepalive on a quiet tunnel; its acknowledgement proves the peer is alive (§6.5)'],
+  ['ZLB', 'Zero-Length Body: a bare header that only acknowledges (its nr) when nothing else is due (§5.8)'],
+  ['CDN', 'Call-Disconnect-Notify: hang up one session, with a result code (§6.12)'],
+  ['StopCCN', 'Stop-Control-Connection-Notification: close the tunnel and all its sessions (§6.4)'],
+  ['ns/nr', 'sequence number of this control message / the next one expected from the peer (§5.8)'],
+  ['challenge', 'shared-secret check: each side proves it knows the tunnel secret with an MD5 response (§5.1.1)'],
+  ['PPP', 'Point-to-Point Protocol (RFC 1661): the link L2TP carries inside a session'],
+];
+
+/** The glossary lines for the terms that occur in `text`. */
+function glossary(text: string): string {
+  const w = Math.max(...GLOSSARY.map(([t]) => t.length));
+  return GLOSSARY.filter(([t]) => (t === 'ns/nr' ? /\bns=/.test(text) : new RegExp(`(^|[^A-Za-z])${t}([^A-Za-z]|$)`, 'm').test(text)))
+    .map(([t, m]) => `  ${t.padEnd(w)}  ${m}`)
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const clock = () => performance.now();
   const lns = await createLns({ hostName: 'demo-lns', host: '127.0.0.1', port: 0, secret: SECRET, echo: true });
@@ -110,7 +141,9 @@ async function main(): Promise<void> {
   await lns.close();
 
   console.log(`l2tp-wire demo: LAC (our client) ⇄ embedded LNS on ${address}:${port} over UDP, tunnel secret set\n`);
-  console.log(ladder(log, log[0]?.at ?? 0));
+  const drawn = ladder(log, log[0]?.at ?? 0);
+  console.log(drawn);
+  console.log(`\nWhat the abbreviations mean (RFC 2661 sections):\n${glossary(drawn)}`);
   console.log(`\nSCCRQ → SCCRP round trip ${tunnel.rtt.toFixed(2)} ms; PPP frame echoed (${echoed.value.length} bytes).`);
   console.log(`LNS saw: ${lnsEvents.join('; ')}.`);
   console.log(`LNS stats: ${stats.tunnelsOpened} tunnel, ${stats.sessionsOpened} session, ${stats.messagesIn} messages in, ${stats.framesIn} frame in / ${stats.framesOut} out, ${stats.established} tunnels up, ${stats.lingering} lingering (a closed tunnel keeps acking a retransmitted StopCCN for a while, RFC 2661 §5.7) until lns.close().`);

@@ -32,5 +32,9 @@ describe('npm run demo', () => {
     expect(out).toMatch(/^\s+\+\d+\.\d ms {2}LAC ── SCCRQ ns=0 nr=0 ─+▶ LNS/m);
     expect(out).toMatch(/LAC ◀─+ SCCRP ns=0 nr=1 ── LNS/);
     expect(out).toContain('0 tunnels up');
+    // Every abbreviation in the ladder is explained in one line.
+    for (const term of ['LAC', 'LNS', ...order.slice(0, 7), 'HELLO', 'ZLB', 'CDN', 'StopCCN', 'ns/nr']) expect(out).toMatch(new RegExp(`^ {2}${term} +\\S.*\\(§\\d`, 'm'));
+    expect(out).toMatch(/^ {2}SCCRQ +Start-Control-Connection-Request/m);
+    expect(out).toMatch(/^ {2}ZLB +Zero-Length Body/m);
   }, 30_000);
 });
