@@ -1,11 +1,12 @@
 /** What `probe` and `session` share: options, the transport, --trace, --pcap and the report. */
+import { writeFileSync } from 'node:fs';
 import { L2tpError, establishSession, probe, type Transport } from '../index.js';
 import { tcpTransport, udpTransport } from '../node.js';
 import { intFlag, stringFlag, UsageError, type FlagTable, type Parsed } from './args.js';
 import { formatEndpoint, parseEndpoint } from './address.js';
 import { writeCapture } from './capture.js';
 import { ExitCode } from './exit-codes.js';
-import { diagnoseError, diagnoseRefusal, type ClientContext } from './failure.js';
+import { diagnoseError, diagnoseRefusal, errnoOf, type ClientContext } from './failure.js';
 import type { Io } from './io.js';
 import { ladderLine } from './ladder.js';
 import { Progress, StatusLine } from './progress.js';
@@ -58,6 +59,15 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   const hostName = stringFlag(p, 'hostname')!;
   if (hostName.length === 0 || hostName.length > 1017) throw new UsageError('--hostname must be 1 to 1017 bytes');
   const json = p.flags.json === true;
+  const pcap = stringFlag(p, 'pcap');
+  // Find out now, not after the exchange, that the capture cannot be written.
+  if (pcap !== undefined) {
+    try {
+      writeFileSync(pcap, new Uint8Array(0));
+    } catch (e) {
+      throw new UsageError(`--pcap ${JSON.stringify(pcap)} cannot be written (${errnoOf(e) ?? (e as Error).message}): give a path in a directory you can write`);
+    }
+  }
   const started = Date.now();
   let transport: RecordingTransport | undefined;
   let outcome: Outcome;
@@ -95,8 +105,8 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
     status?.clear();
     await transport?.close();
   }
-  const pcap = stringFlag(p, 'pcap');
-  if (pcap !== undefined && transport) writeCapture(pcap, transport.records, { host, port });
+  // Also when nothing was sent (no route, no name): a valid, empty capture rather than none.
+  if (pcap !== undefined) writeCapture(pcap, transport?.records ?? [], { host, port });
   report(command, ctx.where, host, port, started, outcome, json, io);
   return outcome.code;
 }

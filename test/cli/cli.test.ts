@@ -71,6 +71,7 @@ describe('l2tp-wire CLI', () => {
     [['frobnicate'], 'unknown command'],
     [['probe', '127.0.0.1', '--hidden'], '--hidden needs --secret'],
     [['relay'], 'relay needs --target'],
+    [['probe', '127.0.0.1', '--pcap', '/nonexistent-dir/x.pcap'], '--pcap "/nonexistent-dir/x.pcap" cannot be written (ENOENT)'],
   ])('bad input %j → one-line error, exit 2', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);
