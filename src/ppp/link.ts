@@ -421,22 +421,24 @@ export class PppLink {
   }
 
   private receive(bytes: Uint8Array): void {
+    try {
+      this.dispatch(bytes);
+    } catch (e) {
+      // RFC 1661: malformed packets are silently discarded; counted for diagnosis.
+      if (!(e instanceof PppError)) throw e;
+      this.malformed++;
+    }
+  }
+
+  private dispatch(bytes: Uint8Array): void {
     let protocol: number;
     let info: Uint8Array;
     let packet: ControlPacket | undefined;
-    try {
-      const f = parsePppFrame(bytes);
-      protocol = f.protocol;
-      info = f.information;
-      // Control protocols have the 0x8000 bit set (RFC 1661 §2: 8xxx-bxxx NCPs, cxxx link-layer).
-      if (protocol & 0x8000) packet = parseControlPacket(info);
-    } catch (e) {
-      if (e instanceof PppError) {
-        this.malformed++;
-        return;
-      }
-      throw e;
-    }
+    const f = parsePppFrame(bytes);
+    protocol = f.protocol;
+    info = f.information;
+    // Control protocols have the 0x8000 bit set (RFC 1661 §2: 8xxx-bxxx NCPs, cxxx link-layer).
+    if (protocol & 0x8000) packet = parseControlPacket(info);
     const now = this.now;
     if (protocol === PppProtocol.LCP) return this.lcp.receive(packet!, now);
     // §3.4–3.5: nothing but LCP before LCP is open; nothing but LCP and auth before Network.
