@@ -23,10 +23,10 @@ export interface HashFunction {
  * SHA-1 as a {@link HashFunction}.
  * @example
  * ```ts
- * hmac(SHA1, key, message);
+ * hmac(SHA1_HASH, key, message);
  * ```
  */
-export const SHA1: HashFunction = { create: () => new Sha1(), blockLength: 64, digestLength: 20 };
+export const SHA1_HASH: HashFunction = { create: () => new Sha1(), blockLength: 64, digestLength: 20 };
 
 /**
  * HMAC(key, data) = H((K ^ opad) | H((K ^ ipad) | data)) (RFC 2104 §2); a key longer than the

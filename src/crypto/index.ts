@@ -6,5 +6,5 @@
 export type { Hasher } from './block-hash.js';
 export { Md4, md4 } from './md4.js';
 export { Sha1, sha1 } from './sha1.js';
-export { hmac, SHA1, type HashFunction } from './hmac.js';
+export { hmac, SHA1_HASH, type HashFunction } from './hmac.js';
 export { desEncryptBlock } from './des.js';

@@ -5,7 +5,13 @@
  * {@link Automaton} only looks cells up. LCP and every NCP run the same automaton (§4).
  */
 
-/** The ten states of §4.2, numbered as in the table. */
+/**
+ * The ten states of RFC 1661 §4.2, numbered as in the table (0 Initial … 9 Opened).
+ * @example
+ * ```ts
+ * AUTOMATON_STATES.indexOf('opened'); // 9
+ * ```
+ */
 export const AUTOMATON_STATES = [
   'initial', 'starting', 'closed', 'stopped', 'closing', 'stopping', 'req-sent', 'ack-rcvd', 'ack-sent', 'opened',
 ] as const;

@@ -63,7 +63,13 @@ export interface PppFrameOptions {
   readonly compressProtocol?: boolean;
 }
 
-/** Header bytes {@link encodePppFrame} writes before the information. */
+/**
+ * Header bytes {@link encodePppFrame} writes before the information.
+ * @example
+ * ```ts
+ * pppHeaderLength(PppProtocol.IPv4, { addressControl: false, compressProtocol: true }); // 1
+ * ```
+ */
 export function pppHeaderLength(protocol: number, options: PppFrameOptions = {}): number {
   return (options.addressControl === false ? 0 : 2) + (options.compressProtocol && protocol < 0x100 ? 1 : 2);
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Md4, md4 } from '../../src/crypto/md4.js';
 import { Sha1, sha1 } from '../../src/crypto/sha1.js';
-import { hmac, SHA1, type HashFunction } from '../../src/crypto/hmac.js';
+import { hmac, SHA1_HASH as SHA1, type HashFunction } from '../../src/crypto/hmac.js';
 import { Md5 } from '../../src/wire/md5.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));

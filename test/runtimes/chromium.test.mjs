@@ -179,6 +179,30 @@ async function inPage({ base, sccrpHex, hiddenIcrqHex, secret }) {
 
   r.md5abc = hex(L.md5(new TextEncoder().encode('abc')));
 
+  // The PPP layer's crypto (RFC 1320 §A.5, FIPS 180, FIPS 81, RFC 2202, RFC 2759 §9.2) and one
+  // CHAP-MD5 and one MS-CHAPv2 login between our PPP client and server, all inside the page.
+  const ascii = (s) => new TextEncoder().encode(s);
+  const unhex = (s) => Uint8Array.from(s.match(/../g), (x) => parseInt(x, 16));
+  r.crypto = {
+    md4abc: hex(L.md4(ascii('abc'))),
+    sha1abc: hex(L.sha1(ascii('abc'))),
+    desNow: hex(L.desEncryptBlock(unhex('0123456789abcdef'), ascii('Now is t'))),
+    hmacSha1Jefe: hex(L.hmac(L.SHA1_HASH, ascii('Jefe'), ascii('what do ya want for nothing?'))),
+    ntResponse: hex(L.generateNtResponse(unhex('5b5d7c7d7b3f2f3e3c2c602132262628'), unhex('21402324255e262a28295f2b3a337c7e'), 'User', 'clientPass')),
+    authResponse: L.generateAuthenticatorResponse('clientPass', unhex('82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df'), unhex('21402324255e262a28295f2b3a337c7e'), unhex('5b5d7c7d7b3f2f3e3c2c602132262628'), 'User'),
+  };
+  const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+  r.ppp = {};
+  for (const method of ['chap-md5', 'mschapv2']) {
+    const client = new L.PppClient({ random, username: 'alice', password: 'pw' });
+    const server = new L.PppServer({ random, authProtocols: [method], authenticate: (_m, _u, p) => p.verify('pw'), peerAddress: '10.1.2.3', dns: ['10.1.2.53'] });
+    const queue = [];
+    const take = (from, actions) => { for (const a of actions) { if (a.type === 'send') queue.push([from === client ? server : client, a.frame.slice()]); if (a.type === 'up' && from === client) r.ppp[method] = a.info; } };
+    take(server, server.handle({ type: 'open' }, 0));
+    take(client, client.handle({ type: 'open' }, 0));
+    for (let i = 0; i < 200 && queue.length > 0; i++) { const [to, frame] = queue.shift(); take(to, to.handle({ type: 'received', frame }, 0)); }
+  }
+
   // Sequencer round: our SCCRQ goes out as Ns 0; xl2tpd's SCCRP (Ns 0, Nr 1) acknowledges it
   // and is delivered; the ack for it is due after the ack delay.
   const seq = new L.Sequencer();
@@ -298,6 +322,25 @@ describe('headless Chromium runs the built ESM bundle', { timeout: 120_000 }, ()
     const rv = Buffer.from(Array.from({ length: 16 }, (_, i) => i * 17));
     assert.equal(result.hide.hidden, hideByRfc(14, Buffer.from([0x12, 0x34]), SECRET, rv).toString('hex'));
     assert.equal(result.hide.back, '1234');
+  });
+
+  it('PPP crypto: MD4, SHA-1, DES, HMAC-SHA1 and MS-CHAPv2 give the published answers in the browser', () => {
+    assert.deepEqual(result.crypto, {
+      md4abc: 'a448017aaf21d8525fc10ae87aa6729d',
+      sha1abc: 'a9993e364706816aba3e25717850c26c9cd0d89d',
+      desNow: '3fa40e8a984d4815',
+      hmacSha1Jefe: 'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79',
+      ntResponse: '82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df',
+      authResponse: 'S=407A5589115FD0D6209F510FE9C04566932CDA56',
+    });
+  });
+
+  it('a PPP client logs in to a PPP server with CHAP-MD5 and MS-CHAPv2 in the browser', () => {
+    for (const m of ['chap-md5', 'mschapv2']) {
+      assert.equal(result.ppp[m]?.authProtocol, m);
+      assert.equal(result.ppp[m]?.ipAddress, '10.1.2.3');
+      assert.deepEqual(result.ppp[m]?.dns, ['10.1.2.53']);
+    }
   });
 
   it('md5("abc") is the RFC 1321 §A.5 answer', (t) => {

@@ -24,9 +24,18 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'node_modules', '.bin');
 
-/** The core suite: codec, Sequencer, FSMs, the in-memory transport and stream framing. */
-const CORE_DIRS = ['test/wire', 'test/reliable', 'test/fsm'];
-const CORE_FILES = ['test/transports/memory.test.ts', 'test/transports/stream-framer.test.ts', 'test/runtimes/runtime.test.ts'];
+/** The core suite: codec, Sequencer, FSMs, crypto, PPP (not its tshark check), the in-memory transport and stream framing. */
+const CORE_DIRS = ['test/wire', 'test/reliable', 'test/fsm', 'test/crypto'];
+const CORE_FILES = [
+  'test/ppp/automaton.test.ts',
+  'test/ppp/frame.test.ts',
+  'test/ppp/lcp.test.ts',
+  'test/ppp/link.test.ts',
+  'test/ppp/mschapv2.test.ts',
+  'test/transports/memory.test.ts',
+  'test/transports/stream-framer.test.ts',
+  'test/runtimes/runtime.test.ts',
+];
 
 /** Core files a runtime cannot run, and why (printed with every run). */
 const EXCLUDED = {
