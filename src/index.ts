@@ -165,3 +165,13 @@ export {
   type PppClientOptions,
   type PppServerOptions,
 } from './ppp/index.js';
+export {
+  connectPpp,
+  servePpp,
+  PppConnection,
+  type PppPort,
+  type PppDriverOptions,
+  type PppPhaseTiming,
+  type PppOutcome,
+} from './client/ppp.js';
+export { login, type LoginOptions, type LoginReport } from './client/login.js';

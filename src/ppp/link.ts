@@ -114,7 +114,7 @@ export interface PppCommonOptions {
   readonly pfc?: boolean;
   readonly acfc?: boolean;
   /** Restart timer and counters (RFC 1661 §4.6); also used to retransmit PAP/CHAP. */
-  readonly timers?: CpTimers;
+  readonly negotiation?: CpTimers;
   /** Send an LCP Echo-Request every this many ms once up (0: never). Default 0. */
   readonly echoInterval?: number;
   /** Unanswered Echo-Requests before the link is declared dead. Default 3. */
@@ -195,7 +195,7 @@ export class PppLink {
   protected constructor(private readonly role: Role) {
     const o = role.o;
     if (typeof o?.random !== 'function') throw new TypeError('options.random must be a function (length) => Uint8Array');
-    const t = o.timers ?? {};
+    const t = o.negotiation ?? {};
     this.timers = { restartInterval: t.restartInterval ?? 3000, maxConfigure: t.maxConfigure ?? 10, maxTerminate: t.maxTerminate ?? 2, maxFailure: t.maxFailure ?? 5 };
     const host = { send: (p: number, pkt: Uint8Array) => this.send(p, pkt), layer: (p: number, w: 'up' | 'down' | 'started' | 'finished') => this.layer(p, w) };
     const methods = o.authProtocols ?? AUTH_METHODS;

@@ -76,7 +76,7 @@ describe('LCP (RFC 1661 §5, §6)', () => {
     expect(nak!.slice(13)).not.toBe(own);
   });
   it('Max-Failure: after that many Naks the option is rejected instead (§4.6)', () => {
-    const p = new Peer({ timers: { maxFailure: 2 } });
+    const p = new Peer({ negotiation: { maxFailure: 2 } });
     p.feed(null);
     const bad = 'ff03c021 01 0a 0008 0104 0020'; // MRU 32: too small, nak'd with 1500
     expect(p.feed(bad).sent).toEqual(['c021 3 10 010405dc']);

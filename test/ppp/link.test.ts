@@ -155,7 +155,7 @@ describe('LCP echo and terminate', () => {
     expect(find(p.server, 'down')!.reason).toBe('peer-terminated');
   });
   it('a silent peer: LCP gives up after Max-Configure requests (TO-)', () => {
-    const c = new PppClient({ random: seededRandom(3), username: 'a', password: 'b', timers: { restartInterval: 100, maxConfigure: 4 } });
+    const c = new PppClient({ random: seededRandom(3), username: 'a', password: 'b', negotiation: { restartInterval: 100, maxConfigure: 4 } });
     const sent: number[] = [];
     let now = 0;
     const downs: string[] = [];
