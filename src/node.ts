@@ -34,3 +34,4 @@ export {
   type DownReason,
 } from './server/index.js';
 export { createRelay, type Relay, type RelayOptions, type RelayStats } from './server/relay.js';
+export { servePppOnLns, type LnsPppOptions } from './server/lns-ppp.js';

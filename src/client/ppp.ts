@@ -61,7 +61,14 @@ export interface PppPhaseTiming {
  */
 export type PppOutcome =
   | { readonly ok: true; readonly info: PppLinkInfo; readonly auth: AuthResult | null; readonly phases: readonly PppPhaseTiming[]; readonly connection: PppConnection }
-  | { readonly ok: false; readonly reason: string; readonly auth: AuthResult | null; readonly phases: readonly PppPhaseTiming[] };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly auth: AuthResult | null;
+      readonly phases: readonly PppPhaseTiming[];
+      /** Resolves once LCP has finished terminating (hang the session up after this, not before). */
+      readonly closed: Promise<string>;
+    };
 
 /**
  * A PPP link that is up: echo, network packets, close.
@@ -192,7 +199,7 @@ class PppDriver {
         // A refused login is the answer: report it now, while LCP terminates in the background.
         if (!a.result.ok && !this.settled) {
           this.settled = true;
-          this.resolveOutcome({ ok: false, reason: `auth-failed: ${a.result.message}`, auth: a.result, phases: this.phases });
+          this.resolveOutcome({ ok: false, reason: `auth-failed: ${a.result.message}`, auth: a.result, phases: this.phases, closed: this.down });
         }
         return;
       case 'up':
@@ -211,7 +218,7 @@ class PppDriver {
       case 'down':
         if (!this.settled) {
           this.settled = true;
-          this.resolveOutcome({ ok: false, reason: a.reason, auth: this.auth, phases: this.phases });
+          this.resolveOutcome({ ok: false, reason: a.reason, auth: this.auth, phases: this.phases, closed: this.down });
         }
         for (const c of this.cleanup.splice(0)) c();
         if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
