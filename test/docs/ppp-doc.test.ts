@@ -16,6 +16,6 @@ describe('docs/ppp.md', () => {
     expect(cells('RCR+')).toEqual(['–', '–', 'sta/2', 'irc,scr,sca/8', '4', '5', 'sca/8', 'sca,tlu/9', 'sca/8', 'tld,scr,sca/8']);
     expect(cells('RTR')).toEqual(['–', '–', 'sta/2', 'sta/3', 'sta/4', 'sta/5', 'sta/6', 'sta/6', 'sta/6', 'tld,zrc,sta/5']);
     expect(cells('TO-')).toEqual(['–', '–', '–', '–', 'tlf/2', 'tlf/3', 'tlf/3p', 'tlf/3p', 'tlf/3p', '–']);
-    expect(AUTOMATON_TRANSITIONS.length).toBe(112);
+    expect(AUTOMATON_TRANSITIONS.length).toBe(120);
   });
 });

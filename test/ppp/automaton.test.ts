@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Automaton, AUTOMATON_STATES, AUTOMATON_TRANSITIONS, automatonTransition } from '../../src/ppp/automaton.js';
 
 describe('RFC 1661 §4.1 state transition table', () => {
-  it('has the RFC\'s shape: 16 events × 10 states, 112 defined cells', () => {
+  it('has the RFC\'s shape: 16 events × 10 states, 120 defined cells', () => {
     // Counted from the RFC's table: Up 2, Down 8, Open 10, Close 10, TO± 5 each, RCR± RCA RCN 8 each,
     // RTR RTA RUC RXJ± RXR 8 each.
     expect(AUTOMATON_TRANSITIONS).toHaveLength(2 + 8 + 10 + 10 + 5 + 5 + 8 * 10);

@@ -23,7 +23,7 @@ function mermaid(): string {
     edges.set(key, [...(edges.get(key) ?? []), label]);
   }
   const lines = ['```mermaid', 'stateDiagram-v2', '    [*] --> initial'];
-  for (const [k, labels] of edges) lines.push(`    ${k}: ${labels.join('; ')}`);
+  for (const [k, labels] of edges) lines.push(`    ${k}: ${labels.join(' · ')}`);
   lines.push('```');
   return lines.join('\n');
 }
