@@ -32,6 +32,7 @@ const CORE_FILES = [
   'test/ppp/lcp.test.ts',
   'test/ppp/link.test.ts',
   'test/ppp/mschapv2.test.ts',
+  'test/ppp/robustness.test.ts',
   'test/transports/memory.test.ts',
   'test/transports/stream-framer.test.ts',
   'test/runtimes/runtime.test.ts',
