@@ -164,6 +164,7 @@ export {
   type PppCommonOptions,
   type PppClientOptions,
   type PppServerOptions,
+  type PppRole,
 } from './ppp/index.js';
 export {
   connectPpp,

@@ -42,4 +42,5 @@ export {
   type PppCommonOptions,
   type PppClientOptions,
   type PppServerOptions,
+  type PppRole,
 } from './link.js';

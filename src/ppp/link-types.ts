@@ -148,3 +148,13 @@ export interface PppServerOptions extends PppCommonOptions {
   /** DNS servers to hand out (RFC 1877), primary first; at most two. */
   readonly dns?: readonly string[];
 }
+
+/**
+ * Which end of the link, with its options: what {@link PppClient} and {@link PppServer} hand to
+ * the shared `PppLink` constructor.
+ * @example
+ * ```ts
+ * const role: PppRole = { kind: 'client', options: { random, username: 'alice', password: 's3cret' } };
+ * ```
+ */
+export type PppRole = { readonly kind: 'client'; readonly options: PppClientOptions } | { readonly kind: 'server'; readonly options: PppServerOptions };

@@ -9,7 +9,7 @@ import { AUTH_METHODS } from './auth-method.js';
 import type { AuthResult, AuthSide } from './auth-types.js';
 import { ChapAuthenticator, ChapPeer } from './chap.js';
 import { ControlProtocol, type CpTimers } from './control-protocol.js';
-import type { PppAction, PppClientOptions, PppEvent, PppLinkInfo, PppPhase, PppServerOptions } from './link-types.js';
+import type { PppAction, PppClientOptions, PppEvent, PppLinkInfo, PppPhase, PppRole, PppServerOptions } from './link-types.js';
 import { PppError } from './errors.js';
 import { encodePppFrame, parsePppFrame } from './frame.js';
 import { interfaceIdToString, Ipv6cpNegotiator } from './ipv6cp.js';
@@ -19,9 +19,8 @@ import { CpCode, PppProtocol } from './numbers.js';
 import { be32, encodeControlPacket, parseControlPacket, u16, u32, type ControlPacket } from './packet.js';
 import { PapAuthenticator, PapPeer } from './pap.js';
 
-export type { PppPhase, PppLinkInfo, PppEvent, PppAction, PppCommonOptions, PppClientOptions, PppServerOptions } from './link-types.js';
+export type { PppPhase, PppLinkInfo, PppEvent, PppAction, PppCommonOptions, PppClientOptions, PppServerOptions, PppRole } from './link-types.js';
 
-type Role = { kind: 'client'; o: PppClientOptions } | { kind: 'server'; o: PppServerOptions };
 
 /**
  * One PPP link, either role. Use {@link PppClient} or {@link PppServer}.
@@ -53,8 +52,8 @@ export class PppLink {
   /** Frames that failed to parse and were dropped (RFC 1661: silently discarded). */
   malformed = 0;
 
-  protected constructor(private readonly role: Role) {
-    const o = role.o;
+  protected constructor(private readonly role: PppRole) {
+    const o = role.options;
     if (typeof o?.random !== 'function') throw new TypeError('options.random must be a function (length) => Uint8Array');
     const t = o.negotiation ?? {};
     this.timers = { restartInterval: t.restartInterval ?? 3000, maxConfigure: t.maxConfigure ?? 10, maxTerminate: t.maxTerminate ?? 2, maxFailure: t.maxFailure ?? 5 };
@@ -72,20 +71,20 @@ export class PppLink {
     this.lcp = new ControlProtocol(PppProtocol.LCP, this.lcpOpts, host, this.timers);
     this.lcp.extraCodes = (p) => this.lcpExtra(p);
     if (role.kind === 'server') {
-      if (methods.length > 0 && typeof role.o.authenticate !== 'function') throw new TypeError('options.authenticate is required when authProtocols is not empty');
-      const pa = role.o.peerAddress;
+      if (methods.length > 0 && typeof role.options.authenticate !== 'function') throw new TypeError('options.authenticate is required when authProtocols is not empty');
+      const pa = role.options.peerAddress;
       if (typeof pa === 'string') ipv4FromString(pa);
       else if (typeof pa !== 'function') throw new TypeError('options.peerAddress must be an IPv4 address or a function of the user name');
-      const dns = (role.o.dns ?? []).map(ipv4FromString);
+      const dns = (role.options.dns ?? []).map(ipv4FromString);
       this.ipcpOpts = new IpcpNegotiator({
-        local: ipv4FromString(role.o.localAddress ?? '10.0.0.1'),
+        local: ipv4FromString(role.options.localAddress ?? '10.0.0.1'),
         assign: () => ipv4FromString(typeof pa === 'string' ? pa : pa(this.authResult?.user ?? '')),
         dns,
         requestDns: false,
       });
     } else {
-      if (typeof role.o.username !== 'string' || typeof role.o.password !== 'string') throw new TypeError('options.username and options.password must be strings');
-      this.ipcpOpts = new IpcpNegotiator({ local: 0, requestDns: role.o.requestDns ?? true });
+      if (typeof role.options.username !== 'string' || typeof role.options.password !== 'string') throw new TypeError('options.username and options.password must be strings');
+      this.ipcpOpts = new IpcpNegotiator({ local: 0, requestDns: role.options.requestDns ?? true });
     }
     this.ipcp = new ControlProtocol(PppProtocol.IPCP, this.ipcpOpts, host, this.timers);
     if (o.ipv6 !== false) {
@@ -230,19 +229,19 @@ export class PppLink {
     const at = { restartInterval: this.timers.restartInterval, maxTries: this.timers.maxConfigure };
     const role = this.role;
     if (role.kind === 'server') {
-      const required = role.o.authProtocols ?? AUTH_METHODS;
+      const required = role.options.authProtocols ?? AUTH_METHODS;
       if (required.length > 0 && !l.authWeRequire) {
         this.downReason = 'auth-refused: the client would not authenticate with any method we allow';
         this.lcp.close(this.now, this.downReason);
         return;
       }
       const m = l.authWeRequire;
-      if (m === 'pap') this.auth = new PapAuthenticator(role.o.authenticate!, hostAuth, at);
-      else if (m) this.auth = new ChapAuthenticator(m, role.o.authenticate!, hostAuth, at, role.o.random, role.o.name ?? 'l2tp-wire');
+      if (m === 'pap') this.auth = new PapAuthenticator(role.options.authenticate!, hostAuth, at);
+      else if (m) this.auth = new ChapAuthenticator(m, role.options.authenticate!, hostAuth, at, role.options.random, role.options.name ?? 'l2tp-wire');
     } else {
       const m = l.authPeerRequires;
-      if (m === 'pap') this.auth = new PapPeer(role.o.username, role.o.password, hostAuth, at);
-      else if (m) this.auth = new ChapPeer(m, role.o.username, role.o.password, hostAuth, at, role.o.random);
+      if (m === 'pap') this.auth = new PapPeer(role.options.username, role.options.password, hostAuth, at);
+      else if (m) this.auth = new ChapPeer(m, role.options.username, role.options.password, hostAuth, at, role.options.random);
     }
     if (this.auth) this.auth.start(this.now);
     else this.network();
@@ -262,7 +261,7 @@ export class PppLink {
       cp.open(this.now);
       cp.up(this.now);
     }
-    const interval = this.role.o.echoInterval ?? 0;
+    const interval = this.role.options.echoInterval ?? 0;
     if (interval > 0) this.nextEcho = this.now + interval;
   }
 
@@ -376,7 +375,7 @@ export class PppLink {
     for (const cp of this.ncps()) cp.tick(now);
     this.auth?.tick(now);
     if (this.nextEcho !== undefined && now >= this.nextEcho) {
-      const o = this.role.o;
+      const o = this.role.options;
       if (this.echoes.size >= (o.echoFailures ?? 3)) {
         this.downReason = `echo timeout: ${this.echoes.size} Echo-Requests unanswered`;
         this.nextEcho = undefined;
@@ -399,7 +398,7 @@ export class PppLink {
  */
 export class PppClient extends PppLink {
   constructor(options: PppClientOptions) {
-    super({ kind: 'client', o: options });
+    super({ kind: 'client', options });
   }
 }
 
@@ -413,6 +412,6 @@ export class PppClient extends PppLink {
  */
 export class PppServer extends PppLink {
   constructor(options: PppServerOptions) {
-    super({ kind: 'server', o: options });
+    super({ kind: 'server', options });
   }
 }
