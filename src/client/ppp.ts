@@ -138,6 +138,8 @@ class PppDriver {
   private auth: AuthResult | null = null;
   private readonly echoes = new Map<number, (rtt: number) => void>();
   private readonly cleanup: (() => void)[] = [];
+  /** The login time limit, cleared once the outcome is known (nothing keeps a process alive after). */
+  private limit: unknown;
 
   constructor(
     readonly port: PppPort,
@@ -157,14 +159,16 @@ class PppDriver {
     this.feed({ type: 'open' });
     this.cleanup.push(port.onFrame((frame) => this.feed({ type: 'received', frame })));
     void port.closed.then(() => this.feed({ type: 'lower-down' }));
-    const limit = timers.setTimeout(() => {
+    this.limit = timers.setTimeout(() => {
+      this.limit = undefined;
       if (!this.settled) this.feed({ type: 'close', reason: `timeout: the link was not up after ${timeout} ms (phase ${this.link.phase})` });
     }, timeout);
-    this.cleanup.push(() => timers.clearTimeout(limit));
     if (signal) {
       const onAbort = () => {
         if (!this.settled) {
           this.settled = true;
+          if (this.limit !== undefined) timers.clearTimeout(this.limit);
+          this.limit = undefined;
           this.rejectOutcome(new L2tpError('ABORTED', 'PPP login aborted', undefined, { cause: signal.reason }));
         }
         this.feed({ type: 'close', reason: 'aborted' });
@@ -185,6 +189,14 @@ class PppDriver {
     this.arm();
   }
 
+  private settle(o: PppOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.limit !== undefined) this.timers.clearTimeout(this.limit);
+    this.limit = undefined;
+    this.resolveOutcome(o);
+  }
+
   private act(a: PppAction, now: number): void {
     switch (a.type) {
       case 'send':
@@ -197,16 +209,10 @@ class PppDriver {
       case 'authenticated':
         this.auth = a.result;
         // A refused login is the answer: report it now, while LCP terminates in the background.
-        if (!a.result.ok && !this.settled) {
-          this.settled = true;
-          this.resolveOutcome({ ok: false, reason: `auth-failed: ${a.result.message}`, auth: a.result, phases: this.phases, closed: this.down });
-        }
+        if (!a.result.ok) this.settle({ ok: false, reason: `auth-failed: ${a.result.message}`, auth: a.result, phases: this.phases, closed: this.down });
         return;
       case 'up':
-        if (!this.settled) {
-          this.settled = true;
-          this.resolveOutcome({ ok: true, info: a.info, auth: this.auth, phases: this.phases, connection: new PppConnection(this, a.info) });
-        }
+        if (!this.settled) this.settle({ ok: true, info: a.info, auth: this.auth, phases: this.phases, connection: new PppConnection(this, a.info) });
         return;
       case 'echo-reply':
         this.echoes.get(a.identifier)?.(a.rtt);
@@ -216,10 +222,7 @@ class PppDriver {
         for (const l of this.packetListeners) l(a.protocol, a.information);
         return;
       case 'down':
-        if (!this.settled) {
-          this.settled = true;
-          this.resolveOutcome({ ok: false, reason: a.reason, auth: this.auth, phases: this.phases, closed: this.down });
-        }
+        this.settle({ ok: false, reason: a.reason, auth: this.auth, phases: this.phases, closed: this.down });
         for (const c of this.cleanup.splice(0)) c();
         if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
         this.timer = undefined;
