@@ -4,7 +4,7 @@
  * MS-CHAPv2 login between our client and server in memory (no I/O): logins/s = hz.
  */
 import { createRequire } from 'node:module';
-import { bench, describe } from 'vitest';
+import { afterAll, bench, describe } from 'vitest';
 
 const load = createRequire(import.meta.url);
 const { parsePppFrame, encodePppFrame, parseControlPacket, parseOptions, PppClient, PppServer, md4, sha1, generateNtResponse }: typeof import('../../src/index.js') =
@@ -56,4 +56,24 @@ describe('whole logins in memory (logins/s = hz)', () => {
   bench('md4 + sha1 of 64 bytes', () => {
     sink += md4(payload)[0]! + sha1(payload)[0]!;
   });
+});
+
+// A whole login() over loopback UDP to the embedded LNS serving PPP: tunnel, session, LCP,
+// CHAP-MD5, IPCP, IPV6CP, one echo, teardown (logins/s = hz; mean = one login's wall time).
+const { login, AddressPool }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
+const { createLns, servePppOnLns, udpTransport }: typeof import('../../src/node.js') = load('../../dist/node.cjs');
+const lns = await createLns({ hostName: 'bench-lns', host: '127.0.0.1', port: 0 });
+servePppOnLns(lns, { authProtocols: ['chap-md5'], authenticate: (_m, _u, p) => p.verify('wonderland'), addressPool: new AddressPool('10.0.0.2', 1000), dns: ['10.0.0.53'] });
+const lnsPort = lns.address().port;
+afterAll(() => lns.close());
+
+describe('login() over loopback UDP (logins/s = hz)', () => {
+  bench(
+    'login(): tunnel + session + CHAP-MD5 + IPCP/IPV6CP + echo + teardown',
+    async () => {
+      const r = await login(await udpTransport({ host: '127.0.0.1', port: lnsPort }), { username: 'alice', password: 'wonderland' });
+      if (!r.ok) throw new Error(`login failed: ${r.stage} ${r.reason}`);
+    },
+    { iterations: 30, time: 0 },
+  );
 });
