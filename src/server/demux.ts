@@ -3,6 +3,8 @@
  * §7.2): a look at the first header bytes, and the key of a half-open tunnel.
  * @internal
  */
+import type { TunnelSecret } from '../wire/challenge.js';
+import { parseControl } from '../wire/control.js';
 
 /** The header fields routing needs. */
 export interface RoutingHeader {
@@ -52,4 +54,20 @@ export function serialAtOrAfter(a: number, b: number): boolean {
  */
 export function sccrqKey(path: string, assignedTunnelId: number): string {
   return `${path}#${assignedTunnelId}`;
+}
+
+/**
+ * Parse a control message with Tunnel ID 0 (an SCCRQ, its retransmission, or a StopCCN sent
+ * before the LAC learnt our Tunnel ID) far enough to key it: its type and the LAC's Assigned
+ * Tunnel ID (§4.4.3). `undefined` when it does not parse, is not L2TPv2, or carries no
+ * Assigned Tunnel ID — there is then no one to answer.
+ */
+export function readTunnelZero(bytes: Uint8Array, secret: TunnelSecret | undefined): { type: number; assigned: number } | undefined {
+  try {
+    const m = parseControl(bytes, { secret, requireAvps: false });
+    if (m.isZlb || m.version !== 2 || m.assignedTunnelId === undefined) return undefined;
+    return { type: m.type, assigned: m.assignedTunnelId };
+  } catch {
+    return undefined;
+  }
 }
