@@ -18,6 +18,9 @@ export class LnsEmitter {
     'tunnel-down': new Set(),
     'session-up': new Set(),
     'session-down': new Set(),
+    'tunnel-refused': new Set(),
+    'half-open-evicted': new Set(),
+    'connection-closed': new Set(),
   };
 
   on<E extends keyof LnsEvents>(event: E, listener: (...args: LnsEvents[E]) => void): () => void {

@@ -4,8 +4,9 @@
  * arrives into `(message, via)` for the router and carry replies back to wherever `via` says.
  * @internal
  */
-import type { Transport } from '../client/transport.js';
+import type { Transport, TransportAddress } from '../client/transport.js';
 import { tcpListener, type TcpListener } from '../transports/node-tcp.js';
+import type { TcpLimitReason } from '../transports/tcp-limits.js';
 import { udpListener, type DatagramPeer, type UdpListener } from '../transports/node-udp.js';
 import { L2tpError } from '../wire/errors.js';
 import type { TcpConn, Via } from './lns-handles.js';
@@ -24,16 +25,17 @@ export interface FrontHandlers {
   connectionClosed(conn: TcpConn): void;
   /** A send failed (counted). */
   sendError(): void;
+  /** The TCP listener closed (or refused) a connection by one of its limits. */
+  limit(reason: TcpLimitReason, remote: TransportAddress): void;
 }
 
 /** Bind the UDP socket, and the TCP listener when asked; nothing is left open on failure. */
 export async function openFronts(r: Resolved): Promise<{ udp: UdpListener; tcp: TcpListener | undefined }> {
-  const udp = await udpListener({ host: r.host, port: r.port, signal: r.o.signal });
+  const udp = await udpListener({ host: r.host, port: r.port, recvBufferSize: r.recvBufferSize, signal: r.o.signal });
   let tcp: TcpListener | undefined;
   if (r.tcpPort !== undefined) {
     try {
-      // Each tunnel needs at most one connection: more would only be idle sockets held open.
-      tcp = await tcpListener({ host: r.host, port: r.tcpPort, maxConnections: r.maxTunnels, signal: r.o.signal });
+      tcp = await tcpListener({ host: r.host, port: r.tcpPort, ...r.tcp, signal: r.o.signal });
     } catch (e) {
       await udp.close();
       throw e;
@@ -56,7 +58,13 @@ export class LnsFronts {
     if (tcp !== undefined) {
       tcp.onConnection((t) => this.onConnection(t));
       tcp.onError(() => {});
+      tcp.onLimit((reason, remote) => h.limit(reason, remote));
     }
+  }
+
+  /** TCP connections open now. */
+  get connections(): number {
+    return this.tcp?.connections ?? 0;
   }
 
   address(): LnsAddress {
@@ -67,7 +75,7 @@ export class LnsFronts {
   }
 
   private onConnection(t: Transport): void {
-    const conn: TcpConn = { transport: t, key: `t|${this.nextConn++}`, tunnels: new Set(), dead: false };
+    const conn: TcpConn = { transport: t, key: `t|${this.nextConn++}`, tunnels: new Set(), dead: false, due: undefined, alive: true };
     if (!this.h.accepted(conn)) {
       void t.close();
       return;

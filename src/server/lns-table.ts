@@ -4,6 +4,7 @@
  * the gauges `stats` reports.
  * @internal
  */
+import { HalfOpenSet } from './lns-admission.js';
 import type { TunnelEntry } from './lns-handles.js';
 
 /** @internal */
@@ -11,9 +12,14 @@ export class TunnelTable {
   private readonly byId = new Map<number, TunnelEntry>();
   /** Tunnels by where their SCCRQ came from and the LAC's Assigned Tunnel ID (see `sccrqKey`). */
   private readonly bySccrq = new Map<string, TunnelEntry>();
-  halfOpen = 0;
+  /** Half-open tunnels, oldest first, counted per source (see `lns-admission.ts`). */
+  readonly halfOpenSet = new HalfOpenSet();
   established = 0;
   sessions = 0;
+
+  get halfOpen(): number {
+    return this.halfOpenSet.size;
+  }
 
   get size(): number {
     return this.byId.size;
@@ -44,14 +50,14 @@ export class TunnelTable {
     this.byId.set(t.id, t);
     this.bySccrq.set(t.key, t);
     if (t.via.kind === 'tcp') t.via.conn.tunnels.add(t);
-    this.halfOpen++;
+    this.halfOpenSet.add(t);
   }
 
   /** The tunnel is no longer half-open (established, or going away). */
   leaveHalfOpen(t: TunnelEntry): void {
     if (!t.halfOpen) return;
     t.halfOpen = false;
-    this.halfOpen--;
+    this.halfOpenSet.delete(t);
   }
 
   /** The tunnel reached `established`. */

@@ -23,9 +23,11 @@ import { MessageType } from '../wire/message-catalog.js';
 import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
+import { admit, sourceOf } from './lns-admission.js';
 import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
 import { LnsEmitter, report } from './lns-events.js';
 import { LnsFronts, openFronts } from './lns-front.js';
+import { IdleConnections, LnsReporter } from './lns-guard.js';
 import { SessionEntry, TunnelEntry, sameVia, viaKey, type LnsCore, type TcpConn, type Via } from './lns-handles.js';
 import { resolveLnsOptions, type Resolved } from './lns-options.js';
 import { zeroCounters } from './lns-stats.js';
@@ -78,16 +80,23 @@ export async function createLns(options: LnsOptions): Promise<Lns> {
 /** The LNS proper: routing, the tunnels' FSMs, events. @internal */
 class EmbeddedLns implements Lns, LnsCore {
   private readonly table = new TunnelTable();
-  private readonly timer = new LnsTimer<TunnelEntry>(
+  /** Tunnels' FSM deadlines and idle TCP connections' closing times: one timer for both. */
+  private readonly timer = new LnsTimer<TunnelEntry | TcpConn>(
     () => performance.now(),
     (due) => {
-      for (const t of due) this.feed(t, { type: 'tick' });
+      for (const o of due) {
+        if (o instanceof TunnelEntry) this.feed(o, { type: 'tick' });
+        else this.idle.over(o);
+      }
     },
   );
+  private readonly c = zeroCounters();
+  private readonly events = new LnsEmitter();
+  private readonly report = new LnsReporter(this.c, this.events);
+  /** TCP connections carrying no tunnel, each with an idle deadline. */
+  private readonly idle: IdleConnections;
   private readonly fronts: LnsFronts;
   private readonly sessionQueues = new Set<AsyncQueue<LnsSession>>();
-  private readonly events = new LnsEmitter();
-  private readonly c = zeroCounters();
   private closing: Promise<void> | undefined;
   /** Woken when a StopCCN sent by `close()` is acked or its tunnel goes. */
   private ackWaiter: (() => void) | undefined;
@@ -99,11 +108,13 @@ class EmbeddedLns implements Lns, LnsCore {
     fronts: (h: ConstructorParameters<typeof LnsFronts>[2]) => LnsFronts,
   ) {
     this.queueFrames = r.o.onFrame === undefined && r.o.echo !== true;
+    this.idle = new IdleConnections(this.timer, r.idleTimeout, () => this.table.size + this.idle.size, this.report);
     this.fronts = fronts({
       message: (m, via) => this.onMessage(m, via),
       accepted: () => this.closing === undefined,
       connectionClosed: (conn) => this.onConnectionClosed(conn),
       sendError: () => this.c.sendErrors++,
+      limit: (reason, remote) => this.report.connection(reason, remote),
     });
   }
 
@@ -125,6 +136,7 @@ class EmbeddedLns implements Lns, LnsCore {
       sessions: t.sessions,
       deadlines: this.timer.entries,
       timers: this.timer.armed,
+      connections: this.fronts.connections,
     };
   }
 
@@ -197,6 +209,8 @@ class EmbeddedLns implements Lns, LnsCore {
   // Receiving and routing
 
   private onConnectionClosed(conn: TcpConn): void {
+    this.idle.closed(conn);
+    if (this.table.size === 0 && this.idle.size === 0) this.timer.clear();
     // The connection was the only way to the peer: its tunnels cannot be reached any more.
     for (const tun of [...conn.tunnels]) if (tun.via.kind === 'tcp' && tun.via.conn === conn) this.discard(tun, new L2tpError('TRANSPORT', 'the TCP connection closed'));
   }
@@ -222,9 +236,16 @@ class EmbeddedLns implements Lns, LnsCore {
         this.ackWaiter?.();
       }
       this.feed(t, { type: 'received', bytes });
-      return;
+    } else {
+      this.onTunnelZero(bytes, via, h.control);
     }
-    this.onTunnelZero(bytes, via, h.control);
+    if (via.kind === 'tcp') this.idle.watch(via.conn);
+  }
+
+  /** Free a half-open tunnel without a word: the oldest, to admit a newer SCCRQ. */
+  private evict(t: TunnelEntry): void {
+    this.report.halfOpen('oldest', t, this.timer.now());
+    this.forget(t);
   }
 
   /** A message with Tunnel ID 0: an SCCRQ (or its retransmission), or a stray. */
@@ -251,22 +272,15 @@ class EmbeddedLns implements Lns, LnsCore {
       this.c.unknownTunnel++;
       return;
     }
-    if (this.closing !== undefined) {
-      this.c.sccrqWhileClosing++;
-      return;
-    }
-    if (this.table.halfOpen >= this.r.maxHalfOpen) {
-      this.c.sccrqOverHalfOpen++;
-      return;
-    }
-    if (this.table.size >= this.r.maxTunnels) {
-      this.c.sccrqOverTunnels++;
-      return;
-    }
+    if (this.closing !== undefined) return this.report.refused('closing', via);
+    const source = sourceOf(via);
+    const a = admit(this.table.halfOpenSet, this.table.size, source, this.r);
+    if (!a.admit) return this.report.refused(a.reason, via);
+    if (a.evict !== undefined) this.evict(a.evict);
     // Our Tunnel IDs are unique across the LNS: they are the routing key.
     const id = randomId16(this.fsmOptions.random, (n) => this.table.has(n));
     const fsm = new TunnelFsm({ ...this.fsmOptions, localTunnelId: id, dataWithLength: via.kind === 'tcp' });
-    const t = new TunnelEntry(this, fsm, via, key);
+    const t = new TunnelEntry(this, fsm, via, key, source, this.timer.now());
     this.table.add(t);
     this.feed(t, { type: 'received', bytes });
   }
@@ -274,9 +288,11 @@ class EmbeddedLns implements Lns, LnsCore {
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */
   private rebind(t: TunnelEntry, via: Via): void {
     this.c.rebinds++;
-    if (t.via.kind === 'tcp') t.via.conn.tunnels.delete(t);
+    const was = t.via;
+    if (was.kind === 'tcp') was.conn.tunnels.delete(t);
     if (via.kind === 'tcp') via.conn.tunnels.add(t);
     t.via = via;
+    if (was.kind === 'tcp') this.idle.watch(was.conn);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -341,6 +357,7 @@ class EmbeddedLns implements Lns, LnsCore {
           break;
         case 'stopped':
           if (this.table.down(t)) this.emit('tunnel-down', t, why(a));
+          else if (t.halfOpen && a.error?.code === 'TIMEOUT') this.report.halfOpen('expired', t, this.timer.now());
           break;
         case 'closed':
           this.forget(t);
@@ -386,8 +403,9 @@ class EmbeddedLns implements Lns, LnsCore {
     for (const s of t.live.values()) s.end();
     this.table.remove(t);
     this.timer.drop(t);
+    if (t.via.kind === 'tcp') this.idle.watch(t.via.conn);
     // Nothing left to time: drop the stale entries and the timer with them.
-    if (this.table.size === 0) this.timer.clear();
+    if (this.table.size === 0 && this.idle.size === 0) this.timer.clear();
     this.ackWaiter?.();
   }
 

@@ -254,6 +254,11 @@ export interface UdpListenerOptions {
   host?: string;
   /** Port to bind. Default 1701; 0 picks an ephemeral port (see {@link UdpListener.address}). */
   port?: number;
+  /**
+   * Socket receive buffer in bytes (`SO_RCVBUF`): room for a burst of datagrams while the
+   * process is busy. The kernel may cap it (Linux: `net.core.rmem_max`). Default: the system's.
+   */
+  recvBufferSize?: number;
   /** Abort the bind: rejects with `L2tpError('ABORTED')`. */
   signal?: AbortSignal;
 }
@@ -272,6 +277,8 @@ export interface UdpListener {
   send(message: Uint8Array, address: string, port: number): Promise<void>;
   /** The bound address (with the real port when 0 was asked for). */
   address(): DatagramPeer;
+  /** The receive buffer the kernel granted, in bytes (Linux reports twice what it keeps for data). */
+  readonly recvBufferSize: number;
   /** Close the socket; resolves when done. Idempotent. */
   close(): Promise<void>;
 }
@@ -287,13 +294,14 @@ export interface UdpListener {
  * ```
  */
 export async function udpListener(options: UdpListenerOptions = {}): Promise<UdpListener> {
-  const { host = '127.0.0.1', port = L2TP_PORT, signal } = options;
+  const { host = '127.0.0.1', port = L2TP_PORT, recvBufferSize, signal } = options;
   const family = typeof host === 'string' ? isIP(host) : 0;
   if (!family) throw new TypeError(`udpListener: host must be an IPv4 or IPv6 address, got ${String(host)}`);
   assertInt(port, 0, 0xffff, 'udpListener: port');
+  if (recvBufferSize !== undefined) assertInt(recvBufferSize, 1, 2 ** 31 - 1, 'udpListener: recvBufferSize (bytes)');
   const what = `UDP listener on ${host}:${port}`;
   if (signal?.aborted) throw abortedError(what, signal.reason);
-  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', ...(recvBufferSize !== undefined ? { recvBufferSize } : {}) });
   try {
     await step(socket, signal, () => abortedError(what, signal!.reason), (done) => socket.bind({ port, address: host }, done));
   } catch (e) {
@@ -331,6 +339,13 @@ export async function udpListener(options: UdpListenerOptions = {}): Promise<Udp
     },
     address() {
       return { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+    },
+    get recvBufferSize() {
+      try {
+        return socket.getRecvBufferSize();
+      } catch {
+        return 0; // closed
+      }
     },
     close() {
       closing ??= closeSocket(socket).then(() => events.close());
