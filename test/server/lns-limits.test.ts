@@ -39,18 +39,47 @@ describe('half-open admission (pure)', () => {
   const tunnel = (source: string) => ({ source }) as TunnelEntry;
   const limits = { maxTunnels: 10, maxHalfOpen: 3, maxHalfOpenPerSource: 2 };
 
-  it('admits under the caps, evicts the oldest half-open one when full, refuses over the per-source quota', () => {
+  it('admits under the caps, evicts the oldest of the source holding the most when full, refuses over the per-source quota', () => {
     const set = new HalfOpenSet();
+    const b1 = tunnel('b');
     const a1 = tunnel('a');
-    expect(admit(set, 0, 'a', limits)).toEqual({ admit: true, evict: undefined });
+    expect(admit(set, 0, 'b', limits)).toEqual({ admit: true, evict: undefined });
+    set.add(b1);
     set.add(a1);
     set.add(tunnel('a'));
-    expect(admit(set, 2, 'a', limits)).toEqual({ admit: false, reason: 'source-quota' });
-    set.add(tunnel('b'));
-    // Full (3 half-open): a newcomer from c evicts a1, the oldest.
+    expect(admit(set, 3, 'a', limits)).toEqual({ admit: false, reason: 'source-quota' });
+    // Full (3 half-open): a newcomer from c evicts a1 — a holds the most — not b1, the oldest.
     expect(admit(set, 3, 'c', limits)).toEqual({ admit: true, evict: a1 });
     set.delete(a1);
     expect([set.size, set.count('a'), set.count('b'), set.count('c')]).toEqual([2, 1, 1, 0]);
+    // A tie: the source that got there first (b), its oldest.
+    expect(admit(set, 2, 'c', { ...limits, maxHalfOpen: 2 })).toEqual({ admit: true, evict: b1 });
+  });
+
+  it('the victim is always a tunnel of a source holding the most, across random adds and deletes', () => {
+    const set = new HalfOpenSet();
+    const held: TunnelEntry[] = [];
+    let seed = 12;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let i = 0; i < 5000; i++) {
+      if (held.length > 0 && rnd(3) === 0) set.delete(held.splice(rnd(held.length), 1)[0]!);
+      else {
+        const t = tunnel(`s${rnd(7)}`);
+        held.push(t);
+        set.add(t);
+      }
+      const counts = new Map<string, number>();
+      for (const t of held) counts.set(t.source, (counts.get(t.source) ?? 0) + 1);
+      const most = Math.max(0, ...counts.values());
+      const v = set.victim();
+      expect(set.size).toBe(held.length);
+      if (held.length === 0) expect(v).toBeUndefined();
+      else {
+        expect(counts.get(v!.source)).toBe(most);
+        // …and that source's oldest.
+        expect(held.find((t) => t.source === v!.source)).toBe(v);
+      }
+    }
   });
 
   it('a table full of established tunnels refuses (never pushes them out); a full one with half-open ones evicts', () => {
@@ -94,7 +123,7 @@ describe('createLns under an SCCRQ flood', () => {
       expect(s.halfOpenEvicted).toBeGreaterThan(0);
       const evicted = events(log, 'half-open-evicted');
       expect(evicted.length).toBe(s.halfOpenEvicted);
-      // Fair: the flood's tunnels are the ones evicted, and none is a probe's (they come up in a round trip).
+      // Fair: the flood's tunnels are the ones evicted, never a probe's.
       expect(new Set(evicted.map((e) => (e.remote as { address: string }).address)).has('127.0.0.1')).toBe(false);
       expect(evicted[0]).toMatchObject({ reason: 'oldest', transport: 'udp' });
     } finally {
