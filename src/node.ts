@@ -32,5 +32,11 @@ export {
   type LnsSession,
   type LnsEvents,
   type DownReason,
+  type RefusalReason,
+  type TunnelRefused,
+  type HalfOpenEvicted,
+  type ConnectionClosed,
+  type ConnectionCloseReason,
 } from './server/index.js';
+export type { TcpLimits, TcpLimitReason } from './transports/tcp-limits.js';
 export { createRelay, type Relay, type RelayOptions, type RelayStats } from './server/relay.js';

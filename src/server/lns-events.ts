@@ -4,7 +4,8 @@
  * rejection, the way an `EventEmitter` surfaces it).
  * @internal
  */
-import type { LnsEvents } from './lns-types.js';
+import type { TunnelAction } from '../fsm/index.js';
+import type { DownReason, LnsEvents } from './lns-types.js';
 
 /** Rethrow a user callback's exception outside the LNS. @internal */
 export function report(e: unknown): void {
@@ -40,4 +41,12 @@ export class LnsEmitter {
       }
     }
   }
+}
+
+/** The `why` of a `tunnel-down`/`session-down` event, from the FSM's action. @internal */
+export function why(a: Extract<TunnelAction, { type: 'stopped' | 'session-down' }>): DownReason {
+  const d: { -readonly [K in keyof DownReason]: DownReason[K] } = { by: a.by };
+  if (a.result !== undefined) d.result = a.result;
+  if (a.error !== undefined) d.error = a.error;
+  return d;
 }

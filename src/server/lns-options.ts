@@ -83,3 +83,18 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
   if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('createLns: random must be a function (n) => Uint8Array');
   return { host, port, tcpPort, maxTunnels, maxHalfOpen, maxHalfOpenPerSource, tcp, idleTimeout, recvBufferSize, closeTimeout, o };
 }
+
+/** The options of every tunnel's responder FSM, from the LNS's. */
+export function tunnelOptions(r: Resolved) {
+  return {
+    hostName: r.o.hostName,
+    random: r.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n))),
+    secret: r.o.secret,
+    hideAvps: r.o.hideAvps,
+    vendorName: r.o.vendorName ?? 'l2tp-wire',
+    firmwareRevision: r.o.firmwareRevision,
+    helloInterval: r.o.helloInterval,
+    maxSessions: r.o.limits?.maxSessionsPerTunnel,
+    sequencer: r.o.sequencer,
+  };
+}

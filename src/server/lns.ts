@@ -25,11 +25,11 @@ import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import { admit, sourceOf } from './lns-admission.js';
 import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
-import { LnsEmitter, report } from './lns-events.js';
+import { LnsEmitter, report, why } from './lns-events.js';
 import { LnsFronts, openFronts } from './lns-front.js';
 import { IdleConnections, LnsReporter } from './lns-guard.js';
 import { SessionEntry, TunnelEntry, sameVia, viaKey, type LnsCore, type TcpConn, type Via } from './lns-handles.js';
-import { resolveLnsOptions, type Resolved } from './lns-options.js';
+import { resolveLnsOptions, tunnelOptions, type Resolved } from './lns-options.js';
 import { zeroCounters } from './lns-stats.js';
 import { TunnelTable } from './lns-table.js';
 import { LnsTimer } from './lns-timer.js';
@@ -38,7 +38,6 @@ import type { DownReason, Lns, LnsAddress, LnsEvents, LnsOptions, LnsSession, Ln
 /** Sessions a `sessions()` iterator holds before dropping the oldest. */
 const SESSION_QUEUE = 1024;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Start an embedded LNS (RFC 2661 responder) on UDP, and TCP when asked.
@@ -59,19 +58,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export async function createLns(options: LnsOptions): Promise<Lns> {
   const r = resolveLnsOptions(options);
-  const random = r.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
-  // Check the per-tunnel options once, now, so misuse surfaces here and not at the first SCCRQ.
-  const fsmOptions = {
-    hostName: r.o.hostName,
-    random,
-    secret: r.o.secret,
-    hideAvps: r.o.hideAvps,
-    vendorName: r.o.vendorName ?? 'l2tp-wire',
-    firmwareRevision: r.o.firmwareRevision,
-    helloInterval: r.o.helloInterval,
-    maxSessions: r.o.limits?.maxSessionsPerTunnel,
-    sequencer: r.o.sequencer,
-  };
+  const fsmOptions = tunnelOptions(r);
   new TunnelFsm({ ...fsmOptions, localTunnelId: 1 });
   const { udp, tcp } = await openFronts(r);
   return new EmbeddedLns(r, fsmOptions, (h) => new LnsFronts(udp, tcp, h));
@@ -428,11 +415,4 @@ class EmbeddedLns implements Lns, LnsCore {
   private emit<E extends keyof LnsEvents>(event: E, ...args: LnsEvents[E]): void {
     this.events.emit(event, ...args);
   }
-}
-
-function why(a: Extract<TunnelAction, { type: 'stopped' | 'session-down' }>): DownReason {
-  const d: Mutable<DownReason> = { by: a.by };
-  if (a.result !== undefined) d.result = a.result;
-  if (a.error !== undefined) d.error = a.error;
-  return d;
 }

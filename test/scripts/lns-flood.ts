@@ -83,9 +83,13 @@ const mem = () => {
   const m = process.memoryUsage();
   return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
 };
-// Warm up (code paths compiled, pools allocated), then the baseline.
-for (let i = 0; i < 3; i++) await legit(-1 - i);
+// Warm up as a server that has served some LACs (code paths compiled, pools allocated): 200
+// probes, the same SCCRQ → SCCRP path a flood takes, then the baseline.
+for (let i = 0; i < 200; i++) await legit(-1 - i);
+// …and wait until their tunnels, lingering after the StopCCN (§5.7, 31 s), are gone.
+while (lns.stats.tunnels > 0) await sleep(500);
 await sleep(1000);
+const rawBefore = process.memoryUsage().rss;
 const before = rss();
 const memBefore = mem();
 let peak = before;
@@ -116,6 +120,7 @@ while (performance.now() - floodEnd < COOL_S * 1000) {
   if (Number.isNaN(expiredAt) && lns.stats.halfOpen === 0) expiredAt = (performance.now() - floodEnd) / 1000;
 }
 clearInterval(sampler);
+const rawAfter = process.memoryUsage().rss;
 const after = rss();
 const memAfter = mem();
 const s = lns.stats;
@@ -124,11 +129,15 @@ console.log(
     {
       flood: { sent: flood.sent, seconds: flood.seconds, perSecond: flood.sent && flood.seconds ? Math.round(flood.sent / flood.seconds) : undefined, sources: 16 },
       legitimate: { succeeded: ok, of: 10, probes: results },
-      rssMB: { before: mb(before), peak: mb(peak), after40s: mb(after), afterVsBefore: `${(((after - before) / before) * 100).toFixed(1)}%` },
+      rssMB: {
+        withoutGc: { before: mb(rawBefore), after40s: mb(rawAfter), change: `${(((rawAfter - rawBefore) / rawBefore) * 100).toFixed(1)}%` },
+        afterGc: { before: mb(before), after40s: mb(after), change: `${(((after - before) / before) * 100).toFixed(1)}%` },
+        peak: mb(peak),
+      },
       memoryMB: { before: memBefore, after: memAfter },
       halfOpenAllExpiredSecondsAfterFlood: expiredAt,
       statsAtEndOfProbes: { halfOpen: during.halfOpen, halfOpenEvicted: during.halfOpenEvicted, sccrqOverSourceQuota: during.sccrqOverSourceQuota, messagesIn: during.messagesIn },
-      statsAfter: { tunnels: s.tunnels, halfOpen: s.halfOpen, halfOpenEvicted: s.halfOpenEvicted, halfOpenExpired: s.halfOpenExpired, sccrqOverSourceQuota: s.sccrqOverSourceQuota, tunnelsOpened: s.tunnelsOpened, messagesIn: s.messagesIn, sendErrors: s.sendErrors, timers: s.timers },
+      statsAfter: { tunnels: s.tunnels, halfOpen: s.halfOpen, halfOpenEvicted: s.halfOpenEvicted, halfOpenExpired: s.halfOpenExpired, sccrqOverSourceQuota: s.sccrqOverSourceQuota, tunnelsOpened: s.tunnelsOpened - 200, messagesIn: s.messagesIn, sendErrors: s.sendErrors, timers: s.timers },
       recvBufferSize: 'default 4 MiB asked',
     },
     null,
