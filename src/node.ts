@@ -38,5 +38,5 @@ export {
   type ConnectionClosed,
   type ConnectionCloseReason,
 } from './server/index.js';
-export type { TcpLimits, TcpLimitReason } from './transports/tcp-limits.js';
+export type { TcpLimits, TcpLimitReason } from './transports/node-tcp-limits.js';
 export { createRelay, type Relay, type RelayOptions, type RelayStats } from './server/relay.js';

@@ -6,7 +6,7 @@
  */
 import type { Transport, TransportAddress } from '../client/transport.js';
 import { tcpListener, type TcpListener } from '../transports/node-tcp.js';
-import type { TcpLimitReason } from '../transports/tcp-limits.js';
+import type { TcpLimitReason } from '../transports/node-tcp-limits.js';
 import { udpListener, type DatagramPeer, type UdpListener } from '../transports/node-udp.js';
 import { L2tpError } from '../wire/errors.js';
 import type { TcpConn, Via } from './lns-handles.js';

@@ -3,7 +3,7 @@
  * naming the option and the range it must be in).
  * @internal
  */
-import { checkTcpLimits, type TcpLimits } from '../transports/tcp-limits.js';
+import { checkTcpLimits, type TcpLimits } from '../transports/node-tcp-limits.js';
 import { assertInt } from '../wire/bytes.js';
 import type { LnsOptions } from './lns-types.js';
 

@@ -8,7 +8,7 @@ import type { CallInfo, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.
 import type { SequencerOptions } from '../reliable/options.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { L2tpError } from '../wire/errors.js';
-import type { TcpLimitReason } from '../transports/tcp-limits.js';
+import type { TcpLimitReason } from '../transports/node-tcp-limits.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 
 /**

@@ -16,7 +16,7 @@ import type { Transport, TransportAddress } from '../client/transport.js';
 import { tcpListener, type TcpListener } from '../transports/node-tcp.js';
 import { L2TP_PORT, udpTransport } from '../transports/node-udp.js';
 import { toStreamMessage } from '../transports/stream-framer.js';
-import type { TcpLimitReason } from '../transports/tcp-limits.js';
+import type { TcpLimitReason } from '../transports/node-tcp-limits.js';
 import { assertInt } from '../wire/bytes.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';

@@ -12,7 +12,7 @@ import { L2tpError } from '../wire/errors.js';
 import { TransportEvents } from './events.js';
 import { L2TP_PORT, plainBytes } from './node-udp.js';
 import { StreamFramer, toStreamMessage } from './stream-framer.js';
-import { ConnectionLimits, checkTcpLimits, type Limited, type TcpLimitReason, type TcpLimits } from './tcp-limits.js';
+import { ConnectionLimits, checkTcpLimits, type Limited, type TcpLimitReason, type TcpLimits } from './node-tcp-limits.js';
 import { abortedError, transportError } from './transport-errors.js';
 
 /**

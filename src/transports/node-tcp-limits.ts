@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The bounds of a TCP listener (L2TP over TCP is not in any RFC; see `stream-framer.ts`): what
  * keeps strangers that connect and say nothing, or half a message, from holding the listener.
@@ -9,7 +10,7 @@
  * - a bound on the bytes of incomplete messages buffered across every connection (a Length
  *   field can announce 64 KiB with four bytes).
  *
- * Isomorphic bookkeeping (timers only): the Node listener wires it to its sockets.
+ * Bookkeeping and timers only: the Node listener (`node-tcp.ts`) wires it to its sockets.
  * @module
  */
 import { assertInt } from '../wire/bytes.js';
