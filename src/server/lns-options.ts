@@ -17,10 +17,10 @@ export const LNS_DEFAULTS = {
   maxHalfOpenPerSource: 32,
   maxConnections: 1024,
   maxConnectionsPerSource: 64,
-  handshakeTimeout: 10_000,
-  idleTimeout: 60_000,
+  tcpHandshakeTimeout: 10_000,
+  tcpIdleTimeout: 60_000,
   maxBufferedBytes: 4 * 1024 * 1024,
-  recvBufferSize: 4 * 1024 * 1024,
+  recvBufferSize: 1024 * 1024,
 } as const;
 
 /** Validated options. */
@@ -69,12 +69,12 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
     {
       maxConnections,
       maxConnectionsPerSource: int(l.maxConnectionsPerSource, Math.min(d.maxConnectionsPerSource, maxConnections), 1, 0xffff, 'limits.maxConnectionsPerSource'),
-      handshakeTimeout: int(l.handshakeTimeout, d.handshakeTimeout, 1, MAX_MS, 'limits.handshakeTimeout (ms)'),
+      handshakeTimeout: int(l.tcpHandshakeTimeout, d.tcpHandshakeTimeout, 1, MAX_MS, 'limits.tcpHandshakeTimeout (ms)'),
       maxBufferedBytes: int(l.maxBufferedBytes, d.maxBufferedBytes, 0xffff, 2 ** 40, 'limits.maxBufferedBytes (at least 65535, one full message)'),
     },
     'createLns: limits',
   );
-  const idleTimeout = int(l.idleTimeout, d.idleTimeout, 0, MAX_MS, 'limits.idleTimeout (ms, 0 = never)');
+  const idleTimeout = int(l.tcpIdleTimeout, d.tcpIdleTimeout, 0, MAX_MS, 'limits.tcpIdleTimeout (ms, 0 = never)');
   const recvBufferSize = int(o.recvBufferSize, d.recvBufferSize, 4096, 2 ** 30, 'recvBufferSize (bytes)');
   const closeTimeout = int(o.closeTimeout, 1000, 0, MAX_MS, 'closeTimeout (ms)');
   if (o.helloInterval !== undefined) int(o.helloInterval, 0, 0, MAX_MS, 'helloInterval (ms, 0 = off)');

@@ -46,12 +46,12 @@ export interface LnsLimits {
   /** TCP: most connections open at once from one source address; further ones are closed. Default 64. */
   maxConnectionsPerSource?: number;
   /** TCP: close a connection that has not sent one complete message within this many ms. Default 10 000. */
-  handshakeTimeout?: number;
+  tcpHandshakeTimeout?: number;
   /**
    * TCP: close a connection that carries no tunnel after this many ms without a message
    * (tunnels keep theirs alive with HELLO, §6.5). Default 60 000.
    */
-  idleTimeout?: number;
+  tcpIdleTimeout?: number;
   /**
    * TCP: most bytes of incomplete messages buffered across all connections (a Length field
    * announces up to 64 KiB); the connection whose bytes go over is closed. Default 4 MiB.
@@ -82,7 +82,7 @@ export interface LnsOptions {
   limits?: LnsLimits;
   /**
    * UDP socket receive buffer in bytes (`SO_RCVBUF`; the kernel may cap it, e.g. Linux at
-   * `net.core.rmem_max`): room for a burst of datagrams while the LNS is busy. Default 4 MiB.
+   * `net.core.rmem_max`): room for a burst of datagrams while the LNS is busy. Default 1 MiB.
    */
   recvBufferSize?: number;
   /** Random bytes for Tunnel/Session IDs and challenges. Default `crypto.getRandomValues`. */
@@ -152,9 +152,9 @@ export interface LnsStats {
   readonly tcpOverTotalCap: number;
   /** TCP connections closed to make room (the oldest without a complete message). */
   readonly tcpEvicted: number;
-  /** TCP connections closed by {@link LnsLimits.handshakeTimeout}. */
+  /** TCP connections closed by {@link LnsLimits.tcpHandshakeTimeout}. */
   readonly tcpHandshakeTimeouts: number;
-  /** TCP connections carrying no tunnel closed by {@link LnsLimits.idleTimeout}. */
+  /** TCP connections carrying no tunnel closed by {@link LnsLimits.tcpIdleTimeout}. */
   readonly tcpIdleTimeouts: number;
   /** TCP connections closed by {@link LnsLimits.maxBufferedBytes}. */
   readonly tcpBufferLimit: number;

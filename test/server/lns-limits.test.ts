@@ -162,7 +162,7 @@ describe('createLns under an SCCRQ flood', () => {
 
 describe('createLns over TCP, held by strangers', () => {
   it('connections that send c8 02 00 and stop are closed by the handshake timeout; a legitimate TCP probe meanwhile succeeds', async () => {
-    const l = await start({ tcp: true, limits: { handshakeTimeout: 1500 } });
+    const l = await start({ tcp: true, limits: { tcpHandshakeTimeout: 1500 } });
     const log = record(l);
     const port = l.address().tcp!.port;
     const held = Array.from({ length: 40 }, (_, i) => heldConnection(port, `127.0.0.${2 + (i % 8)}`));
@@ -229,8 +229,8 @@ describe('createLns over TCP, held by strangers', () => {
     b.socket.destroy();
   });
 
-  it('a connection that carries no tunnel is closed after idleTimeout without a message', async () => {
-    const l = await start({ tcp: true, limits: { idleTimeout: 300 } });
+  it('a connection that carries no tunnel is closed after tcpIdleTimeout without a message', async () => {
+    const l = await start({ tcp: true, limits: { tcpIdleTimeout: 300 } });
     const log = record(l);
     const port = l.address().tcp!.port;
     // A complete message (a ZLB to Tunnel ID 0: malformed for us) passes the handshake, opens no tunnel.
@@ -253,8 +253,8 @@ describe('createLns: every numeric option is range-checked', () => {
     ['limits.maxSessionsPerTunnel', { limits: { maxSessionsPerTunnel: NaN } }],
     ['limits.maxConnections', { limits: { maxConnections: 0 } }],
     ['limits.maxConnectionsPerSource', { limits: { maxConnectionsPerSource: -3 } }],
-    ['limits.handshakeTimeout', { limits: { handshakeTimeout: 0 } }],
-    ['limits.idleTimeout', { limits: { idleTimeout: -1 } }],
+    ['limits.tcpHandshakeTimeout', { limits: { tcpHandshakeTimeout: 0 } }],
+    ['limits.tcpIdleTimeout', { limits: { tcpIdleTimeout: -1 } }],
     ['limits.maxBufferedBytes', { limits: { maxBufferedBytes: 1000 } }],
     ['recvBufferSize', { recvBufferSize: 10 }],
     ['closeTimeout', { closeTimeout: Infinity }],
