@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../src/index.js';
 import { createLns, tcpTransport, udpTransport, type Lns, type LnsOptions } from '../../src/node.js';
 import { HalfOpenSet, admit } from '../../src/server/lns-admission.js';
+import { zlb } from '../../src/wire/builders.js';
+import { parseControl } from '../../src/wire/control.js';
 import type { TunnelEntry } from '../../src/server/lns-handles.js';
 import { closeSocket, floodSocket, heldConnection, sccrqWithTunnelId } from './hostile.js';
 
@@ -131,6 +133,29 @@ describe('createLns under an SCCRQ flood', () => {
       await Promise.all(socks.map(closeSocket));
     }
   }, 90_000);
+
+  it('issue 12 lockout: 256 SCCRQs whose SCCRPs are acked with a ZLB and never completed no longer lock the LNS out', async () => {
+    const l = await start();
+    const { port } = l.address();
+    // Eight addresses, 32 tunnels each (the per-source quota): the half-open table (256) is full.
+    const socks = await Promise.all(Array.from({ length: 8 }, (_, i) => floodSocket(`127.0.0.${i + 2}`)));
+    for (const s of socks) {
+      s.removeAllListeners('message');
+      // Ack each SCCRP with a ZLB (RFC 2661 §5.8), never send the SCCCN.
+      s.on('message', (m, from) => s.send(zlb({ tunnelId: parseControl(new Uint8Array(m), { requireAvps: false }).assignedTunnelId!, ns: 1, nr: 1 }), from.port, from.address));
+    }
+    for (let i = 0; i < 256; i++) socks[i % 8]!.send(sccrqWithTunnelId(i + 1), port, '127.0.0.1');
+    await expect.poll(() => l.stats.halfOpen).toBe(256);
+    await expect.poll(() => l.stats.messagesIn >= 512).toBe(true); // 256 SCCRQs, 256 ZLBs (and acks of any retransmitted SCCRP)
+    // A legitimate LAC still gets in: the oldest tunnel of an address holding the most makes room.
+    for (let i = 0; i < 3; i++) {
+      const r = await probe(await udpTransport({ host: '127.0.0.1', port, localAddress: '127.0.0.1' }), { hostName: `legit-${i}`, timeout: 5000 });
+      expect(r.success).toBe(true);
+    }
+    // One eviction made room for the first; once up it left the half-open table, a slot free for the next.
+    expect(l.stats).toMatchObject({ tunnelsOpened: 3, halfOpenEvicted: 1, halfOpen: 255 });
+    await Promise.all(socks.map(closeSocket));
+  });
 
   it('one address over its quota is refused (tunnel-refused, source-quota) while others are admitted', async () => {
     const l = await start({ limits: { maxHalfOpenPerSource: 4 } });
