@@ -32,6 +32,12 @@ export {
   type LnsSession,
   type LnsEvents,
   type DownReason,
+  type RefusalReason,
+  type TunnelRefused,
+  type HalfOpenEvicted,
+  type ConnectionClosed,
+  type ConnectionCloseReason,
 } from './server/index.js';
+export type { TcpLimits, TcpLimitReason } from './transports/node-tcp-limits.js';
 export { createRelay, type Relay, type RelayOptions, type RelayStats } from './server/relay.js';
 export { servePppOnLns, type LnsPppOptions } from './server/lns-ppp.js';

@@ -3,6 +3,9 @@
  * §7.2): a look at the first header bytes, and the key of a half-open tunnel.
  * @internal
  */
+import type { TunnelSecret } from '../wire/challenge.js';
+import { parseControl } from '../wire/control.js';
+import { MessageType } from '../wire/message-catalog.js';
 
 /** The header fields routing needs. */
 export interface RoutingHeader {
@@ -52,4 +55,34 @@ export function serialAtOrAfter(a: number, b: number): boolean {
  */
 export function sccrqKey(path: string, assignedTunnelId: number): string {
   return `${path}#${assignedTunnelId}`;
+}
+
+/**
+ * Parse a control message with Tunnel ID 0 (an SCCRQ, its retransmission, or a StopCCN sent
+ * before the LAC learnt our Tunnel ID) far enough to key it: its type and the LAC's Assigned
+ * Tunnel ID (§4.4.3). `undefined` when it does not parse, is not L2TPv2, or carries no
+ * Assigned Tunnel ID — there is then no one to answer.
+ */
+export function readTunnelZero(bytes: Uint8Array, secret: TunnelSecret | undefined): { type: number; assigned: number } | undefined {
+  try {
+    const m = parseControl(bytes, { secret, requireAvps: false });
+    if (m.isZlb || m.version !== 2 || m.assignedTunnelId === undefined) return undefined;
+    return { type: m.type, assigned: m.assignedTunnelId };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `bytes` is an SCCRP (RFC 2661 §6.2) whose header names `tunnelId` — the Assigned
+ * Tunnel ID of the SCCRQ it answers (§3.1: the header carries the recipient's Tunnel ID).
+ */
+export function isSccrpFor(bytes: Uint8Array, tunnelId: number): boolean {
+  const h = peekHeader(bytes);
+  if (h === undefined || !h.control || h.zlb || h.tunnelId !== tunnelId || bytes.length < 20) return false;
+  // The first AVP must be Message Type (§4.4.1: vendor 0, attribute 0, never hidden), its value
+  // at bytes 18–19 after the 12-byte control header; read it without unhiding anything else.
+  const notHidden = (bytes[12]! & 0x40) === 0;
+  const isMessageType = bytes[14] === 0 && bytes[15] === 0 && bytes[16] === 0 && bytes[17] === 0;
+  return notHidden && isMessageType && ((bytes[18]! << 8) | bytes[19]!) === MessageType.SCCRP;
 }

@@ -3,4 +3,4 @@
  * @module
  */
 export { createLns } from './lns.js';
-export type { Lns, LnsOptions, LnsLimits, LnsStats, LnsAddress, LnsTunnel, LnsSession, LnsEvents, DownReason } from './lns-types.js';
+export type { Lns, LnsOptions, LnsLimits, LnsStats, LnsAddress, LnsTunnel, LnsSession, LnsEvents, DownReason, RefusalReason, TunnelRefused, HalfOpenEvicted, ConnectionClosed, ConnectionCloseReason } from './lns-types.js';

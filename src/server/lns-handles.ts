@@ -24,7 +24,7 @@ export interface LnsCore {
 }
 
 /** One accepted TCP connection: a path that may carry several tunnels. */
-export interface TcpConn {
+export interface TcpConn extends DeadlineOwner {
   readonly transport: Transport;
   readonly key: string;
   readonly tunnels: Set<TunnelEntry>;
@@ -61,6 +61,10 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
     readonly fsm: TunnelFsm,
     public via: Via,
     readonly key: string,
+    /** The source address of its SCCRQ (what per-source quotas count). */
+    readonly source: string,
+    /** When its SCCRQ was admitted (the LNS clock). */
+    readonly born: number,
   ) {}
 
   get id(): number {

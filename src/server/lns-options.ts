@@ -1,9 +1,27 @@
 /**
- * {@link createLns} options: validation and defaults (misuse is a `TypeError`/`RangeError`).
+ * {@link createLns} options: validation and defaults (misuse is a `TypeError`/`RangeError`
+ * naming the option and the range it must be in).
  * @internal
  */
+import { checkTcpLimits, type TcpLimits } from '../transports/node-tcp-limits.js';
 import { assertInt } from '../wire/bytes.js';
 import type { LnsOptions } from './lns-types.js';
+
+/** Largest `setTimeout` delay Node accepts (ms). */
+const MAX_MS = 2 ** 31 - 1;
+
+/** Defaults of the limits (docs/lns.md explains each). */
+export const LNS_DEFAULTS = {
+  maxTunnels: 4096,
+  maxHalfOpen: 256,
+  maxHalfOpenPerSource: 32,
+  maxConnections: 1024,
+  maxConnectionsPerSource: 64,
+  tcpHandshakeTimeout: 10_000,
+  tcpIdleTimeout: 60_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  recvBufferSize: 1024 * 1024,
+} as const;
 
 /** Validated options. */
 export interface Resolved {
@@ -12,32 +30,71 @@ export interface Resolved {
   readonly tcpPort: number | undefined;
   readonly maxTunnels: number;
   readonly maxHalfOpen: number;
+  readonly maxHalfOpenPerSource: number;
+  /** TCP listener limits. */
+  readonly tcp: Required<TcpLimits>;
+  /** Close a TCP connection carrying no tunnel after this long without a message (0 = never). */
+  readonly idleTimeout: number;
+  readonly recvBufferSize: number;
   readonly closeTimeout: number;
   readonly o: LnsOptions;
+}
+
+function int(v: unknown, dflt: number, min: number, max: number, what: string): number {
+  const x = v ?? dflt;
+  assertInt(x, min, max, `createLns: ${what}`);
+  return x;
 }
 
 export function resolveLnsOptions(o: LnsOptions): Resolved {
   if (o === null || typeof o !== 'object') throw new TypeError('createLns(options): options must be an object with at least hostName');
   if (typeof o.hostName !== 'string' || o.hostName === '') throw new TypeError('createLns: hostName must be a non-empty string (RFC 2661 §4.4.3 Host Name)');
   const host = o.host ?? '127.0.0.1';
-  const port = o.port ?? 1701;
-  assertInt(port, 0, 0xffff, 'createLns: port');
+  const port = int(o.port, 1701, 0, 0xffff, 'port');
   let tcpPort: number | undefined;
   if (o.tcp === true) tcpPort = port;
   else if (o.tcp !== undefined && o.tcp !== false) {
     if (typeof o.tcp !== 'object' || o.tcp === null) throw new TypeError('createLns: tcp must be a boolean or { port }');
-    tcpPort = o.tcp.port ?? port;
-    assertInt(tcpPort, 0, 0xffff, 'createLns: tcp.port');
+    tcpPort = int(o.tcp.port, port, 0, 0xffff, 'tcp.port');
   }
   const l = o.limits ?? {};
-  const maxTunnels = l.maxTunnels ?? 4096;
-  assertInt(maxTunnels, 1, 0xffff, 'createLns: limits.maxTunnels');
-  const maxHalfOpen = l.maxHalfOpen ?? 256;
-  assertInt(maxHalfOpen, 1, 0xffff, 'createLns: limits.maxHalfOpen');
-  const closeTimeout = o.closeTimeout ?? 1000;
-  assertInt(closeTimeout, 0, 2 ** 31 - 1, 'createLns: closeTimeout (ms)');
+  if (l === null || typeof l !== 'object') throw new TypeError('createLns: limits must be an object (see LnsLimits)');
+  const d = LNS_DEFAULTS;
+  const maxTunnels = int(l.maxTunnels, d.maxTunnels, 1, 0xffff, 'limits.maxTunnels');
+  const maxHalfOpen = int(l.maxHalfOpen, d.maxHalfOpen, 1, 0xffff, 'limits.maxHalfOpen');
+  const maxHalfOpenPerSource = int(l.maxHalfOpenPerSource, Math.min(d.maxHalfOpenPerSource, maxHalfOpen), 1, 0xffff, 'limits.maxHalfOpenPerSource');
+  int(l.maxSessionsPerTunnel, 1024, 0, 0xfffe, 'limits.maxSessionsPerTunnel');
+  const maxConnections = int(l.maxConnections, d.maxConnections, 1, 0xffff, 'limits.maxConnections');
+  const tcp = checkTcpLimits(
+    {
+      maxConnections,
+      maxConnectionsPerSource: int(l.maxConnectionsPerSource, Math.min(d.maxConnectionsPerSource, maxConnections), 1, 0xffff, 'limits.maxConnectionsPerSource'),
+      handshakeTimeout: int(l.tcpHandshakeTimeout, d.tcpHandshakeTimeout, 1, MAX_MS, 'limits.tcpHandshakeTimeout (ms)'),
+      maxBufferedBytes: int(l.maxBufferedBytes, d.maxBufferedBytes, 0xffff, 2 ** 40, 'limits.maxBufferedBytes (at least 65535, one full message)'),
+    },
+    'createLns: limits',
+  );
+  const idleTimeout = int(l.tcpIdleTimeout, d.tcpIdleTimeout, 0, MAX_MS, 'limits.tcpIdleTimeout (ms, 0 = never)');
+  const recvBufferSize = int(o.recvBufferSize, d.recvBufferSize, 4096, 2 ** 30, 'recvBufferSize (bytes)');
+  const closeTimeout = int(o.closeTimeout, 1000, 0, MAX_MS, 'closeTimeout (ms)');
+  if (o.helloInterval !== undefined) int(o.helloInterval, 0, 0, MAX_MS, 'helloInterval (ms, 0 = off)');
+  if (o.firmwareRevision !== undefined) int(o.firmwareRevision, 0, 0, 0xffff, 'firmwareRevision');
   if (o.onFrame !== undefined && typeof o.onFrame !== 'function') throw new TypeError('createLns: onFrame must be a function (session, frame) => void');
   if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('createLns: random must be a function (n) => Uint8Array');
-  return { host, port, tcpPort, maxTunnels, maxHalfOpen, closeTimeout, o };
+  return { host, port, tcpPort, maxTunnels, maxHalfOpen, maxHalfOpenPerSource, tcp, idleTimeout, recvBufferSize, closeTimeout, o };
 }
 
+/** The options of every tunnel's responder FSM, from the LNS's. */
+export function tunnelOptions(r: Resolved) {
+  return {
+    hostName: r.o.hostName,
+    random: r.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n))),
+    secret: r.o.secret,
+    hideAvps: r.o.hideAvps,
+    vendorName: r.o.vendorName ?? 'l2tp-wire',
+    firmwareRevision: r.o.firmwareRevision,
+    helloInterval: r.o.helloInterval,
+    maxSessions: r.o.limits?.maxSessionsPerTunnel,
+    sequencer: r.o.sequencer,
+  };
+}

@@ -8,24 +8,55 @@ import type { CallInfo, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.
 import type { SequencerOptions } from '../reliable/options.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { L2tpError } from '../wire/errors.js';
+import type { TcpLimitReason } from '../transports/node-tcp-limits.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 
-/** Caps that keep the LNS's memory bounded whatever peers send. */
+/**
+ * Caps that keep the LNS's memory bounded whatever peers send, and keep a flood from locking out
+ * legitimate LACs. Each is range-checked by {@link createLns}; docs/lns.md says what each
+ * defends against and what it costs a legitimate LAC.
+ */
 export interface LnsLimits {
   /**
    * Most tunnels held at once (half-open, established, or lingering after a StopCCN, RFC 2661
-   * §5.7). A further SCCRQ is dropped and counted in {@link LnsStats.sccrqOverTunnels}.
-   * Default 4096.
+   * §5.7). When full, a new SCCRQ evicts the oldest half-open tunnel; with none to evict it is
+   * refused (`tunnel-refused`, {@link LnsStats.sccrqOverTunnels}). Default 4096.
    */
   maxTunnels?: number;
   /**
-   * Most half-open tunnels at once (SCCRQ answered, SCCCN not yet received): what an SCCRQ
-   * flood fills. A further SCCRQ is dropped and counted in {@link LnsStats.sccrqOverHalfOpen}.
-   * A half-open tunnel lives at most one retransmission cycle of its SCCRP (§5.8). Default 256.
+   * Most half-open tunnels at once (SCCRP sent, SCCCN not yet received): what an SCCRQ flood
+   * fills. When full, a new SCCRQ evicts the oldest half-open tunnel, which is freed without a
+   * word (`half-open-evicted`, {@link LnsStats.halfOpenEvicted}): a legitimate LAC answers within
+   * a round trip, a flood's tunnels never do. Default 256.
    */
   maxHalfOpen?: number;
+  /**
+   * Most half-open tunnels one source address may hold; a further SCCRQ from it is refused
+   * (`tunnel-refused`, {@link LnsStats.sccrqOverSourceQuota}). Default 32.
+   */
+  maxHalfOpenPerSource?: number;
   /** Most sessions per tunnel; a further ICRQ/OCRQ gets CDN result 4 (§4.4.2). Default 1024. */
   maxSessionsPerTunnel?: number;
+  /**
+   * TCP: most connections open at once (separate from `maxTunnels`). When full, the oldest
+   * connection that has not yet sent a complete message is closed to make room; with none, the
+   * new one is closed. Default 1024.
+   */
+  maxConnections?: number;
+  /** TCP: most connections open at once from one source address; further ones are closed. Default 64. */
+  maxConnectionsPerSource?: number;
+  /** TCP: close a connection that has not sent one complete message within this many ms. Default 10 000. */
+  tcpHandshakeTimeout?: number;
+  /**
+   * TCP: close a connection that carries no tunnel after this many ms without a message
+   * (tunnels keep theirs alive with HELLO, §6.5). Default 60 000.
+   */
+  tcpIdleTimeout?: number;
+  /**
+   * TCP: most bytes of incomplete messages buffered across all connections (a Length field
+   * announces up to 64 KiB); the connection whose bytes go over is closed. Default 4 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** Options of {@link createLns}. Times in milliseconds. */
@@ -43,11 +74,17 @@ export interface LnsOptions {
   /**
    * Also accept L2TP over TCP (not in any RFC: messages framed by their Length field, see
    * `StreamFramer`). `true` listens on `port` (a separate free port when `port` is 0). At most
-   * `limits.maxTunnels` connections are accepted at once; a tunnel whose connection closes is
-   * dropped at once (its peer cannot be reached any more).
+   * `limits.maxConnections` connections are accepted at once (see {@link LnsLimits} for the
+   * other TCP bounds); a tunnel whose connection closes is dropped at once (its peer cannot be
+   * reached any more).
    */
   tcp?: boolean | { port?: number };
   limits?: LnsLimits;
+  /**
+   * UDP socket receive buffer in bytes (`SO_RCVBUF`; the kernel may cap it, e.g. Linux at
+   * `net.core.rmem_max`): room for a burst of datagrams while the LNS is busy. Default 1 MiB.
+   */
+  recvBufferSize?: number;
   /** Random bytes for Tunnel/Session IDs and challenges. Default `crypto.getRandomValues`. */
   random?: RandomBytes;
   /** HELLO after this long without a message from a peer (§6.5). Default 60 000; 0 turns it off. */
@@ -99,12 +136,30 @@ export interface LnsStats {
   readonly messagesIn: number;
   readonly framesIn: number;
   readonly framesOut: number;
-  /** SCCRQs dropped because {@link LnsLimits.maxHalfOpen} half-open tunnels were held. */
-  readonly sccrqOverHalfOpen: number;
-  /** SCCRQs dropped because {@link LnsLimits.maxTunnels} tunnels were held. */
+  /** SCCRQs refused: their source held {@link LnsLimits.maxHalfOpenPerSource} half-open tunnels. */
+  readonly sccrqOverSourceQuota: number;
+  /** SCCRQs refused: {@link LnsLimits.maxTunnels} tunnels held and none half-open to evict. */
   readonly sccrqOverTunnels: number;
-  /** SCCRQs dropped because the LNS is closing. */
+  /** SCCRQs refused because the LNS is closing. */
   readonly sccrqWhileClosing: number;
+  /** Half-open tunnels evicted (oldest first) to admit a new SCCRQ. */
+  readonly halfOpenEvicted: number;
+  /** Half-open tunnels that timed out (no SCCCN, or no ack of the SCCRP). */
+  readonly halfOpenExpired: number;
+  /** TCP connections closed: their source held {@link LnsLimits.maxConnectionsPerSource}. */
+  readonly tcpOverSourceCap: number;
+  /** TCP connections closed: {@link LnsLimits.maxConnections} held, none evictable. */
+  readonly tcpOverTotalCap: number;
+  /** TCP connections closed to make room (the oldest without a complete message). */
+  readonly tcpEvicted: number;
+  /** TCP connections closed by {@link LnsLimits.tcpHandshakeTimeout}. */
+  readonly tcpHandshakeTimeouts: number;
+  /** TCP connections carrying no tunnel closed by {@link LnsLimits.tcpIdleTimeout}. */
+  readonly tcpIdleTimeouts: number;
+  /** TCP connections closed by {@link LnsLimits.maxBufferedBytes}. */
+  readonly tcpBufferLimit: number;
+  /** TCP connections open now. */
+  readonly connections: number;
   /** Messages for a Tunnel ID we do not hold (dropped silently, as xl2tpd does). */
   readonly unknownTunnel: number;
   /** Messages that are not L2TPv2 or do not parse, for no tunnel of ours (dropped). */
@@ -175,6 +230,37 @@ export interface LnsSession {
   close(result?: ResultCodeValue): void;
 }
 
+/** Why an SCCRQ was refused (dropped without an answer). */
+export type RefusalReason = 'source-quota' | 'max-tunnels' | 'closing';
+
+/** Argument of the `tunnel-refused` event (plain data: survives `JSON.stringify`). */
+export interface TunnelRefused {
+  readonly reason: RefusalReason;
+  readonly transport: 'udp' | 'tcp';
+  readonly remote: TransportAddress;
+}
+
+/** Argument of the `half-open-evicted` event (plain data: survives `JSON.stringify`). */
+export interface HalfOpenEvicted {
+  /** `oldest`: evicted to admit a new SCCRQ; `expired`: its handshake timed out. */
+  readonly reason: 'oldest' | 'expired';
+  /** Our Tunnel ID of the evicted tunnel. */
+  readonly tunnelId: number;
+  readonly transport: 'udp' | 'tcp';
+  readonly remote: TransportAddress;
+  /** Milliseconds since its SCCRQ was admitted. */
+  readonly age: number;
+}
+
+/** Why the LNS (or a relay) closed a TCP connection. */
+export type ConnectionCloseReason = TcpLimitReason | 'idle-timeout';
+
+/** Argument of the `connection-closed` event (plain data: survives `JSON.stringify`). */
+export interface ConnectionClosed {
+  readonly reason: ConnectionCloseReason;
+  readonly remote: TransportAddress;
+}
+
 /** Events of an {@link Lns} and their arguments. */
 export interface LnsEvents {
   /** A control connection reached `established` (SCCCN received, §7.2.1). */
@@ -188,6 +274,12 @@ export interface LnsEvents {
   'session-up': [session: LnsSession];
   /** A call ended: CDN either way, or its tunnel went down. */
   'session-down': [session: LnsSession, why: DownReason];
+  /** An SCCRQ was dropped unanswered by a limit (also counted in `stats`). */
+  'tunnel-refused': [info: TunnelRefused];
+  /** A half-open tunnel was freed without a word: evicted for a newer SCCRQ, or timed out. */
+  'half-open-evicted': [info: HalfOpenEvicted];
+  /** The LNS closed a TCP connection by one of its limits (not when the peer closed it). */
+  'connection-closed': [info: ConnectionClosed];
 }
 
 /** A running embedded LNS. */

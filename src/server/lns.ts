@@ -16,32 +16,28 @@
  * counted in `stats.rebinds`.
  * @module
  */
-import type { Transport } from '../client/transport.js';
 import { TunnelFsm, type TunnelAction, type TunnelEvent } from '../fsm/index.js';
 import { randomId16 } from '../fsm/checks.js';
-import { tcpListener, type TcpListener } from '../transports/node-tcp.js';
-import { udpListener, type DatagramPeer, type UdpListener } from '../transports/node-udp.js';
-import { parseControl, type ControlMessage } from '../wire/control.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
-import { DeadlineQueue } from './deadline-queue.js';
-import { peekHeader, sccrqKey, serialAtOrAfter } from './demux.js';
+import { admit, sourceOf } from './lns-admission.js';
+import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
+import { LnsEmitter, report, why } from './lns-events.js';
+import { LnsFronts, openFronts } from './lns-front.js';
+import { IdleConnections, LnsReporter } from './lns-guard.js';
 import { SessionEntry, TunnelEntry, sameVia, viaKey, type LnsCore, type TcpConn, type Via } from './lns-handles.js';
-import { resolveLnsOptions, type Resolved } from './lns-options.js';
+import { resolveLnsOptions, tunnelOptions, type Resolved } from './lns-options.js';
+import { zeroCounters } from './lns-stats.js';
+import { TunnelTable } from './lns-table.js';
+import { LnsTimer } from './lns-timer.js';
 import type { DownReason, Lns, LnsAddress, LnsEvents, LnsOptions, LnsSession, LnsStats, LnsTunnel } from './lns-types.js';
 
 /** Sessions a `sessions()` iterator holds before dropping the oldest. */
 const SESSION_QUEUE = 1024;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Rethrow a user callback's exception outside the LNS, as an `EventEmitter` would surface it. */
-function report(e: unknown): void {
-  void Promise.reject(e);
-}
 
 /**
  * Start an embedded LNS (RFC 2661 responder) on UDP, and TCP when asked.
@@ -62,71 +58,32 @@ function report(e: unknown): void {
  */
 export async function createLns(options: LnsOptions): Promise<Lns> {
   const r = resolveLnsOptions(options);
-  const random = r.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
-  // Check the per-tunnel options once, now, so misuse surfaces here and not at the first SCCRQ.
-  const fsmOptions = {
-    hostName: r.o.hostName,
-    random,
-    secret: r.o.secret,
-    hideAvps: r.o.hideAvps,
-    vendorName: r.o.vendorName ?? 'l2tp-wire',
-    firmwareRevision: r.o.firmwareRevision,
-    helloInterval: r.o.helloInterval,
-    maxSessions: r.o.limits?.maxSessionsPerTunnel,
-    sequencer: r.o.sequencer,
-  };
+  const fsmOptions = tunnelOptions(r);
   new TunnelFsm({ ...fsmOptions, localTunnelId: 1 });
-  const udp = await udpListener({ host: r.host, port: r.port, signal: r.o.signal });
-  let tcp: TcpListener | undefined;
-  if (r.tcpPort !== undefined) {
-    try {
-      // Each tunnel needs at most one connection: more would only be idle sockets held open.
-      tcp = await tcpListener({ host: r.host, port: r.tcpPort, maxConnections: r.maxTunnels, signal: r.o.signal });
-    } catch (e) {
-      await udp.close();
-      throw e;
-    }
-  }
-  return new EmbeddedLns(r, fsmOptions, udp, tcp);
+  const { udp, tcp } = await openFronts(r);
+  return new EmbeddedLns(r, fsmOptions, (h) => new LnsFronts(udp, tcp, h));
 }
 
-type Counters = { -readonly [K in Exclude<keyof LnsStats, 'tunnels' | 'halfOpen' | 'established' | 'lingering' | 'sessions' | 'deadlines' | 'timers'>]: number };
-
-/** The LNS proper. @internal */
+/** The LNS proper: routing, the tunnels' FSMs, events. @internal */
 class EmbeddedLns implements Lns, LnsCore {
-  private readonly tunnelsById = new Map<number, TunnelEntry>();
-  /** Tunnels by where their SCCRQ came from and the LAC's Assigned Tunnel ID (see `sccrqKey`). */
-  private readonly bySccrq = new Map<string, TunnelEntry>();
-  private readonly deadlines = new DeadlineQueue<TunnelEntry>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerAt = Infinity;
-  private halfOpenCount = 0;
-  private establishedCount = 0;
-  private sessionCount = 0;
-  private nextConn = 1;
+  private readonly table = new TunnelTable();
+  /** Tunnels' FSM deadlines and idle TCP connections' closing times: one timer for both. */
+  private readonly timer = new LnsTimer<TunnelEntry | TcpConn>(
+    () => performance.now(),
+    (due) => {
+      for (const o of due) {
+        if (o instanceof TunnelEntry) this.feed(o, { type: 'tick' });
+        else this.idle.over(o);
+      }
+    },
+  );
+  private readonly c = zeroCounters();
+  private readonly events = new LnsEmitter();
+  private readonly report = new LnsReporter(this.c, this.events);
+  /** TCP connections carrying no tunnel, each with an idle deadline. */
+  private readonly idle: IdleConnections;
+  private readonly fronts: LnsFronts;
   private readonly sessionQueues = new Set<AsyncQueue<LnsSession>>();
-  private readonly listeners: { [E in keyof LnsEvents]: Set<(...args: LnsEvents[E]) => void> } = {
-    'tunnel-up': new Set(),
-    'tunnel-down': new Set(),
-    'session-up': new Set(),
-    'session-down': new Set(),
-  };
-  private readonly c: Counters = {
-    tunnelsOpened: 0,
-    sessionsOpened: 0,
-    messagesIn: 0,
-    framesIn: 0,
-    framesOut: 0,
-    sccrqOverHalfOpen: 0,
-    sccrqOverTunnels: 0,
-    sccrqWhileClosing: 0,
-    unknownTunnel: 0,
-    malformed: 0,
-    protocolErrors: 0,
-    rebinds: 0,
-    sendErrors: 0,
-    framesDropped: 0,
-  };
   private closing: Promise<void> | undefined;
   /** Woken when a StopCCN sent by `close()` is acked or its tunnel goes. */
   private ackWaiter: (() => void) | undefined;
@@ -135,38 +92,38 @@ class EmbeddedLns implements Lns, LnsCore {
   constructor(
     private readonly r: Resolved,
     private readonly fsmOptions: Omit<ConstructorParameters<typeof TunnelFsm>[0], 'localTunnelId'>,
-    private readonly udp: UdpListener,
-    private readonly tcp: TcpListener | undefined,
+    fronts: (h: ConstructorParameters<typeof LnsFronts>[2]) => LnsFronts,
   ) {
     this.queueFrames = r.o.onFrame === undefined && r.o.echo !== true;
-    udp.onMessage((m, from) => this.onMessage(m, { kind: 'udp', address: from.address, port: from.port }));
-    udp.onError(() => this.c.sendErrors++);
-    if (tcp !== undefined) {
-      tcp.onConnection((t) => this.onConnection(t));
-      tcp.onError(() => {});
-    }
+    this.idle = new IdleConnections(this.timer, r.idleTimeout, () => this.table.size + this.idle.size, this.report);
+    this.fronts = fronts({
+      message: (m, via) => this.onMessage(m, via),
+      accepted: () => this.closing === undefined,
+      connectionClosed: (conn) => this.onConnectionClosed(conn),
+      sendError: () => this.c.sendErrors++,
+      limit: (reason, remote) => this.report.connection(reason, remote),
+    });
   }
 
   // ------------------------------------------------------------------------------------------
   // Public API
 
   address(): LnsAddress {
-    const a: DatagramPeer = this.udp.address();
-    const out: Mutable<LnsAddress> = { address: a.address, port: a.port, family: a.family };
-    if (this.tcp !== undefined) out.tcp = this.tcp.address();
-    return out;
+    return this.fronts.address();
   }
 
   get stats(): LnsStats {
+    const t = this.table;
     return {
       ...this.c,
-      tunnels: this.tunnelsById.size,
-      halfOpen: this.halfOpenCount,
-      established: this.establishedCount,
-      lingering: this.tunnelsById.size - this.halfOpenCount - this.establishedCount,
-      sessions: this.sessionCount,
-      deadlines: this.deadlines.size,
-      timers: this.timer === undefined ? 0 : 1,
+      tunnels: t.size,
+      halfOpen: t.halfOpen,
+      established: t.established,
+      lingering: t.size - t.halfOpen - t.established,
+      sessions: t.sessions,
+      deadlines: this.timer.entries,
+      timers: this.timer.armed,
+      connections: this.fronts.connections,
     };
   }
 
@@ -175,7 +132,7 @@ class EmbeddedLns implements Lns, LnsCore {
   }
 
   tunnels(): LnsTunnel[] {
-    return [...this.tunnelsById.values()];
+    return this.table.all();
   }
 
   sessions(): AsyncIterableIterator<LnsSession> {
@@ -186,11 +143,7 @@ class EmbeddedLns implements Lns, LnsCore {
   }
 
   on<E extends keyof LnsEvents>(event: E, listener: (...args: LnsEvents[E]) => void): () => void {
-    const set = this.listeners[event] as Set<(...args: LnsEvents[E]) => void> | undefined;
-    if (set === undefined) throw new TypeError(`unknown LNS event ${String(event)}; one of ${Object.keys(this.listeners).join(', ')}`);
-    if (typeof listener !== 'function') throw new TypeError('on(event, listener): listener must be a function');
-    set.add(listener);
-    return () => void set.delete(listener);
+    return this.events.on(event, listener);
   }
 
   close(): Promise<void> {
@@ -201,7 +154,7 @@ class EmbeddedLns implements Lns, LnsCore {
   private async shutdown(): Promise<void> {
     // Error Code 0 ("no general error") must precede the message (RFC 2661 §4.4.2).
     const bye: ResultCodeValue = { result: StopCcnResult.ShuttingDown, error: 0, message: 'LNS is being shut down' };
-    for (const t of [...this.tunnelsById.values()]) {
+    for (const t of this.table.all()) {
       // Tunnels already closing (StopCCN sent or received) only linger; nobody waits on them.
       if (t.state === 'closing') continue;
       t.bye = true;
@@ -225,49 +178,40 @@ class EmbeddedLns implements Lns, LnsCore {
         };
       });
     }
-    for (const t of [...this.tunnelsById.values()]) this.discard(t, new L2tpError('TRANSPORT', 'the LNS closed'));
-    this.disarm();
-    this.deadlines.clear();
+    for (const t of this.table.all()) this.discard(t, new L2tpError('TRANSPORT', 'the LNS closed'));
+    this.timer.clear();
     for (const q of this.sessionQueues) q.end();
     this.sessionQueues.clear();
-    await Promise.allSettled([this.udp.close(), this.tcp?.close()]);
+    await this.fronts.close();
   }
 
   /** Tunnels whose StopCCN (sent by `close()`) is not acknowledged yet. */
   private pendingAcks(): number {
     let n = 0;
-    for (const t of this.tunnelsById.values()) if (t.bye && !t.stopAcked && t.fsm.state === 'closing') n++;
+    for (const t of this.table.values()) if (t.bye && !t.stopAcked && t.fsm.state === 'closing') n++;
     return n;
   }
 
   // ------------------------------------------------------------------------------------------
   // Receiving and routing
 
-  private onConnection(t: Transport): void {
-    const conn: TcpConn = { transport: t, key: `t|${this.nextConn++}`, tunnels: new Set(), dead: false };
-    if (this.closing !== undefined) {
-      void t.close();
-      return;
-    }
-    t.onMessage((m) => this.onMessage(m, { kind: 'tcp', conn }));
-    t.onError(() => {});
-    t.onClose(() => {
-      conn.dead = true;
-      // The connection was the only way to the peer: its tunnels cannot be reached any more.
-      for (const tun of [...conn.tunnels]) if (tun.via.kind === 'tcp' && tun.via.conn === conn) this.discard(tun, new L2tpError('TRANSPORT', 'the TCP connection closed'));
-    });
+  private onConnectionClosed(conn: TcpConn): void {
+    this.idle.closed(conn);
+    if (this.table.size === 0 && this.idle.size === 0) this.timer.clear();
+    // The connection was the only way to the peer: its tunnels cannot be reached any more.
+    for (const tun of [...conn.tunnels]) if (tun.via.kind === 'tcp' && tun.via.conn === conn) this.discard(tun, new L2tpError('TRANSPORT', 'the TCP connection closed'));
   }
 
   private onMessage(bytes: Uint8Array, via: Via): void {
     this.c.messagesIn++;
-    if (this.closing !== undefined && this.tunnelsById.size === 0) return;
+    if (this.closing !== undefined && this.table.size === 0) return;
     const h = peekHeader(bytes);
     if (h === undefined) {
       this.c.malformed++;
       return;
     }
     if (h.tunnelId !== 0) {
-      const t = this.tunnelsById.get(h.tunnelId);
+      const t = this.table.get(h.tunnelId);
       if (t === undefined) {
         // RFC 2661 leaves it open; xl2tpd drops these silently, and answering would help a scanner.
         this.c.unknownTunnel++;
@@ -279,9 +223,16 @@ class EmbeddedLns implements Lns, LnsCore {
         this.ackWaiter?.();
       }
       this.feed(t, { type: 'received', bytes });
-      return;
+    } else {
+      this.onTunnelZero(bytes, via, h.control);
     }
-    this.onTunnelZero(bytes, via, h.control);
+    if (via.kind === 'tcp') this.idle.watch(via.conn);
+  }
+
+  /** Free a half-open tunnel without a word: the oldest, to admit a newer SCCRQ. */
+  private evict(t: TunnelEntry): void {
+    this.report.halfOpen('oldest', t, this.timer.now());
+    this.forget(t);
   }
 
   /** A message with Tunnel ID 0: an SCCRQ (or its retransmission), or a stray. */
@@ -290,60 +241,45 @@ class EmbeddedLns implements Lns, LnsCore {
       this.c.unknownTunnel++;
       return;
     }
-    let m: ControlMessage;
-    let assigned: number | undefined;
-    try {
-      m = parseControl(bytes, { secret: this.fsmOptions.secret, requireAvps: false });
-      assigned = m.isZlb ? undefined : m.assignedTunnelId;
-    } catch {
+    const m = readTunnelZero(bytes, this.fsmOptions.secret);
+    if (m === undefined) {
+      // Does not parse, or no Assigned Tunnel ID: no one to answer (RFC 2661 §6.1 requires it).
       this.c.malformed++;
       return;
     }
-    if (assigned === undefined || m.version !== 2) {
-      // Without the LAC's Tunnel ID there is no one to answer (RFC 2661 §6.1 requires it).
-      this.c.malformed++;
-      return;
-    }
+    const { type, assigned } = m;
     const key = sccrqKey(viaKey(via), assigned);
-    const known = this.bySccrq.get(key);
+    const known = this.table.bySccrqKey(key);
     if (known !== undefined) {
       // A retransmitted SCCRQ, or a StopCCN sent before the LAC learnt our Tunnel ID.
       this.feed(known, { type: 'received', bytes });
       return;
     }
-    if (m.type !== MessageType.SCCRQ) {
+    if (type !== MessageType.SCCRQ) {
       this.c.unknownTunnel++;
       return;
     }
-    if (this.closing !== undefined) {
-      this.c.sccrqWhileClosing++;
-      return;
-    }
-    if (this.halfOpenCount >= this.r.maxHalfOpen) {
-      this.c.sccrqOverHalfOpen++;
-      return;
-    }
-    if (this.tunnelsById.size >= this.r.maxTunnels) {
-      this.c.sccrqOverTunnels++;
-      return;
-    }
+    if (this.closing !== undefined) return this.report.refused('closing', via);
+    const source = sourceOf(via);
+    const a = admit(this.table.halfOpenSet, this.table.size, source, this.r);
+    if (!a.admit) return this.report.refused(a.reason, via);
+    if (a.evict !== undefined) this.evict(a.evict);
     // Our Tunnel IDs are unique across the LNS: they are the routing key.
-    const id = randomId16(this.fsmOptions.random, (n) => this.tunnelsById.has(n));
+    const id = randomId16(this.fsmOptions.random, (n) => this.table.has(n));
     const fsm = new TunnelFsm({ ...this.fsmOptions, localTunnelId: id, dataWithLength: via.kind === 'tcp' });
-    const t = new TunnelEntry(this, fsm, via, key);
-    this.tunnelsById.set(id, t);
-    this.bySccrq.set(key, t);
-    if (via.kind === 'tcp') via.conn.tunnels.add(t);
-    this.halfOpenCount++;
+    const t = new TunnelEntry(this, fsm, via, key, source, this.timer.now());
+    this.table.add(t);
     this.feed(t, { type: 'received', bytes });
   }
 
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */
   private rebind(t: TunnelEntry, via: Via): void {
     this.c.rebinds++;
-    if (t.via.kind === 'tcp') t.via.conn.tunnels.delete(t);
+    const was = t.via;
+    if (was.kind === 'tcp') was.conn.tunnels.delete(t);
     if (via.kind === 'tcp') via.conn.tunnels.add(t);
     t.via = via;
+    if (was.kind === 'tcp') this.idle.watch(was.conn);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -352,20 +288,20 @@ class EmbeddedLns implements Lns, LnsCore {
   /** Feed one event to a tunnel's FSM and carry out what it says. @internal */
   feed(t: TunnelEntry, event: TunnelEvent): void {
     if (!t.alive) return;
-    const acts = t.fsm.handle(event, performance.now());
+    const acts = t.fsm.handle(event, this.timer.now());
     this.carry(t, acts);
-    this.schedule(t);
+    if (t.alive) this.timer.set(t, t.fsm.nextDeadline(), this.table.size);
   }
 
   /** @internal */
   sendFrame(s: SessionEntry, frame: Uint8Array): Promise<void> {
     const t = s.tunnel;
     let sent: Promise<void> = Promise.resolve();
-    const acts = t.fsm.handle({ type: 'sendFrame', sessionId: s.id, frame }, performance.now());
+    const acts = t.fsm.handle({ type: 'sendFrame', sessionId: s.id, frame }, this.timer.now());
     for (const a of acts) {
       if (a.type === 'send') {
         this.c.framesOut++;
-        sent = this.transmit(t.via, a.bytes, true);
+        sent = this.fronts.transmit(t.via, a.bytes, true);
       }
     }
     return sent;
@@ -377,20 +313,18 @@ class EmbeddedLns implements Lns, LnsCore {
       switch (a.type) {
         case 'send':
           this.noteStopccn(t, a.bytes);
-          void this.transmit(t.via, a.bytes, false);
+          void this.fronts.transmit(t.via, a.bytes, false);
           break;
         case 'established':
           t.info = a.peer;
-          t.up = true;
-          this.leaveHalfOpen(t);
-          this.establishedCount++;
+          this.table.up(t);
           this.c.tunnelsOpened++;
           this.emit('tunnel-up', t);
           break;
         case 'session-up': {
           const s = new SessionEntry(t, a.sessionId, a.peerSessionId, a.kind, a.call, this.queueFrames);
           t.live.set(a.sessionId, s);
-          this.sessionCount++;
+          this.table.sessions++;
           this.c.sessionsOpened++;
           this.emit('session-up', s);
           for (const q of this.sessionQueues) q.push(s);
@@ -400,7 +334,7 @@ class EmbeddedLns implements Lns, LnsCore {
           const s = t.live.get(a.sessionId);
           if (s === undefined) break; // a call refused or failed before it came up
           t.live.delete(a.sessionId);
-          this.sessionCount--;
+          this.table.sessions--;
           s.end();
           this.emit('session-down', s, why(a));
           break;
@@ -409,11 +343,8 @@ class EmbeddedLns implements Lns, LnsCore {
           this.onFrame(t, a.sessionId, a.payload);
           break;
         case 'stopped':
-          if (t.up) {
-            t.up = false;
-            this.establishedCount--;
-            this.emit('tunnel-down', t, why(a));
-          }
+          if (this.table.down(t)) this.emit('tunnel-down', t, why(a));
+          else if (t.halfOpen && a.error?.code === 'TIMEOUT') this.report.halfOpen('expired', t, this.timer.now());
           break;
         case 'closed':
           this.forget(t);
@@ -452,43 +383,16 @@ class EmbeddedLns implements Lns, LnsCore {
     t.stopNs = (b[8]! << 8) | b[9]!;
   }
 
-  private transmit(via: Via, bytes: Uint8Array, frame: boolean): Promise<void> {
-    const p = via.kind === 'udp' ? this.udp.send(bytes, via.address, via.port) : via.conn.dead ? Promise.reject(new L2tpError('TRANSPORT', 'TCP connection closed')) : via.conn.transport.send(bytes);
-    return p.catch((e: unknown) => {
-      this.c.sendErrors++;
-      if (frame) throw e;
-    });
-  }
-
-  private leaveHalfOpen(t: TunnelEntry): void {
-    if (!t.halfOpen) return;
-    t.halfOpen = false;
-    this.halfOpenCount--;
-  }
-
   /** The FSM said `closed`: free everything of the tunnel. */
   private forget(t: TunnelEntry): void {
     if (!t.alive) return;
     t.alive = false;
-    this.leaveHalfOpen(t);
-    if (t.up) {
-      t.up = false;
-      this.establishedCount--;
-    }
-    for (const s of t.live.values()) {
-      s.end();
-      this.sessionCount--;
-    }
-    t.live.clear();
-    this.tunnelsById.delete(t.id);
-    if (this.bySccrq.get(t.key) === t) this.bySccrq.delete(t.key);
-    if (t.via.kind === 'tcp') t.via.conn.tunnels.delete(t);
-    this.deadlines.set(t, undefined);
-    if (this.tunnelsById.size === 0) {
-      // Nothing left to time: drop the stale entries and the timer with them.
-      this.deadlines.clear();
-      this.disarm();
-    }
+    for (const s of t.live.values()) s.end();
+    this.table.remove(t);
+    this.timer.drop(t);
+    if (t.via.kind === 'tcp') this.idle.watch(t.via.conn);
+    // Nothing left to time: drop the stale entries and the timer with them.
+    if (this.table.size === 0 && this.idle.size === 0) this.timer.clear();
     this.ackWaiter?.();
   }
 
@@ -500,65 +404,15 @@ class EmbeddedLns implements Lns, LnsCore {
     if (!t.alive) return;
     for (const s of [...t.live.values()]) {
       t.live.delete(s.id);
-      this.sessionCount--;
+      this.table.sessions--;
       s.end();
       this.emit('session-down', s, { by: 'local', error });
     }
-    if (t.up) {
-      t.up = false;
-      this.establishedCount--;
-      this.emit('tunnel-down', t, { by: 'local', error });
-    }
+    if (this.table.down(t)) this.emit('tunnel-down', t, { by: 'local', error });
     this.forget(t);
   }
 
-  // ------------------------------------------------------------------------------------------
-  // The one timer
-
-  private schedule(t: TunnelEntry): void {
-    if (!t.alive) return;
-    this.deadlines.set(t, t.fsm.nextDeadline());
-    this.deadlines.compact(this.tunnelsById.size);
-    this.arm();
-  }
-
-  private arm(): void {
-    const at = this.deadlines.peek();
-    if (at === undefined) return this.disarm();
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    this.disarm();
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, Math.ceil(at - performance.now())));
-  }
-
-  private disarm(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
-    const due = this.deadlines.popDue(performance.now());
-    for (const t of due) this.feed(t, { type: 'tick' });
-    this.arm();
-  }
-
   private emit<E extends keyof LnsEvents>(event: E, ...args: LnsEvents[E]): void {
-    for (const l of this.listeners[event] as Set<(...a: LnsEvents[E]) => void>) {
-      try {
-        l(...args);
-      } catch (e) {
-        report(e);
-      }
-    }
+    this.events.emit(event, ...args);
   }
-}
-
-function why(a: Extract<TunnelAction, { type: 'stopped' | 'session-down' }>): DownReason {
-  const d: Mutable<DownReason> = { by: a.by };
-  if (a.result !== undefined) d.result = a.result;
-  if (a.error !== undefined) d.error = a.error;
-  return d;
 }

@@ -12,6 +12,7 @@ import { L2tpError } from '../wire/errors.js';
 import { TransportEvents } from './events.js';
 import { L2TP_PORT, plainBytes } from './node-udp.js';
 import { StreamFramer, toStreamMessage } from './stream-framer.js';
+import { ConnectionLimits, checkTcpLimits, type Limited, type TcpLimitReason, type TcpLimits } from './node-tcp-limits.js';
 import { abortedError, transportError } from './transport-errors.js';
 
 /**
@@ -99,6 +100,14 @@ export function tcpTransport(options: TcpTransportOptions): Promise<Transport> {
   });
 }
 
+/** What a listener's limits need to hear from one connection. @internal */
+interface ConnectionHooks {
+  /** The first complete message arrived. */
+  greeted(): void;
+  /** The framer now holds this many bytes; false: over the bound, the connection is cut. */
+  reserve(bytes: number): boolean;
+}
+
 /** A connected `net.Socket` as a stream {@link Transport}. @internal */
 class NodeTcpTransport implements Transport {
   readonly kind = 'stream' as const;
@@ -110,17 +119,26 @@ class NodeTcpTransport implements Transport {
   private fatal: Error | undefined;
   private closing: Promise<void> | undefined;
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  private greeted = false;
+  private reserved = 0;
 
   constructor(
     private readonly socket: net.Socket,
     private readonly what: string,
     onSocketClose?: () => void,
+    private readonly hooks?: ConnectionHooks,
   ) {
     this.remote = socket.remoteAddress !== undefined ? { address: socket.remoteAddress, port: socket.remotePort ?? 0 } : undefined;
     this.local = socket.localAddress !== undefined ? { address: socket.localAddress, port: socket.localPort ?? 0 } : undefined;
     // Control messages are small and latency-bound (an SCCRQ, a ZLB ack): no Nagle delay.
     socket.setNoDelay(true);
-    this.framer = new StreamFramer((m) => this.events.message(m));
+    this.framer = new StreamFramer((m) => {
+      if (!this.greeted) {
+        this.greeted = true;
+        this.hooks?.greeted();
+      }
+      this.events.message(m);
+    });
     // Reading starts only once a receiver exists: until then the bytes wait in the kernel
     // (TCP flow control), so nothing is lost and nothing piles up here.
     this.events = new TransportEvents(Infinity, () => socket.on('data', (chunk: Uint8Array) => this.onData(chunk)));
@@ -151,7 +169,19 @@ class NodeTcpTransport implements Transport {
       // Framing is lost (StreamFramer): the stream cannot be resynchronised.
       this.fail(e as Error);
       this.socket.destroy();
+      return;
     }
+    const r = this.framer.reserved;
+    if (r !== this.reserved && this.hooks !== undefined) {
+      this.reserved = r;
+      if (!this.hooks.reserve(r)) this.cut(new L2tpError('TRANSPORT', `${this.what}: too many bytes of incomplete messages buffered across connections`));
+    }
+  }
+
+  /** End the connection at once with this error (a listener limit). @internal */
+  cut(e: Error): void {
+    this.fail(e);
+    this.socket.destroy();
   }
 
   private fail(e: Error): void {
@@ -193,14 +223,12 @@ class NodeTcpTransport implements Transport {
   }
 }
 
-/** Options for {@link tcpListener}. */
-export interface TcpListenerOptions {
+/** Options for {@link tcpListener}. The {@link TcpLimits} are off unless given. */
+export interface TcpListenerOptions extends TcpLimits {
   /** Address to listen on. Default `127.0.0.1`. */
   host?: string;
   /** Port. Default 1701; 0 picks an ephemeral port (see {@link TcpListener.address}). */
   port?: number;
-  /** Refuse connections beyond this many open at once (Node's `server.maxConnections`). */
-  maxConnections?: number;
   /** Abort the listen: rejects with `L2tpError('ABORTED')`. */
   signal?: AbortSignal;
 }
@@ -214,6 +242,10 @@ export interface TcpListener {
   onConnection(handler: (transport: Transport) => void): void;
   /** Server errors, as `L2tpError('TRANSPORT')`. */
   onError(handler: (error: Error) => void): void;
+  /** A connection was closed (or refused) by one of the {@link TcpLimits}. */
+  onLimit(handler: (reason: TcpLimitReason, remote: TransportAddress) => void): void;
+  /** Bytes of incomplete messages buffered across connections now. */
+  readonly buffered: number;
   /** The bound address (with the real port when 0 was asked for). */
   address(): TransportAddress;
   /** Connections currently open. */
@@ -221,6 +253,9 @@ export interface TcpListener {
   /** Stop listening and close every accepted connection; resolves when all are closed. */
   close(): Promise<void>;
 }
+
+/** An accepted connection as the listener's limits see it. */
+type Accepted = Limited;
 
 /**
  * Listen for L2TP-over-TCP connections (IPv4 or IPv6, from `host`, which must be an address).
@@ -233,23 +268,53 @@ export interface TcpListener {
  * ```
  */
 export function tcpListener(options: TcpListenerOptions = {}): Promise<TcpListener> {
-  const { host = '127.0.0.1', port = L2TP_PORT, maxConnections, signal } = options;
+  const { host = '127.0.0.1', port = L2TP_PORT, signal } = options ?? {};
+  let limits: ConnectionLimits<Accepted>;
   try {
     if (typeof host !== 'string' || !net.isIP(host)) throw new TypeError(`tcpListener: host must be an IPv4 or IPv6 address, got ${String(host)}`);
     assertInt(port, 0, 0xffff, 'tcpListener: port');
-    if (maxConnections !== undefined) assertInt(maxConnections, 1, 2 ** 31 - 1, 'tcpListener: maxConnections');
+    limits = new ConnectionLimits(checkTcpLimits(options, 'tcpListener'));
   } catch (e) {
     return Promise.reject(e);
   }
   const what = `TCP listener on ${host}:${port}`;
   if (signal?.aborted) return Promise.reject(abortedError(what, signal.reason));
   const server = net.createServer();
-  if (maxConnections !== undefined) server.maxConnections = maxConnections;
   const live = new Set<NodeTcpTransport>();
   const events = new TransportEvents<NodeTcpTransport>(64);
+  let limitHandler: ((reason: TcpLimitReason, remote: TransportAddress) => void) | undefined;
+  const onLimit = (reason: TcpLimitReason, remote: TransportAddress) => {
+    try {
+      limitHandler?.(reason, remote);
+    } catch (e) {
+      void Promise.reject(e); // a handler's exception must not break the listener
+    }
+  };
   server.on('connection', (socket) => {
-    const t: NodeTcpTransport = new NodeTcpTransport(socket, `TCP from ${socket.remoteAddress}:${socket.remotePort}`, () => live.delete(t));
+    const remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const refused = limits.refuse(remote.address);
+    if (refused !== undefined) {
+      socket.destroy();
+      return onLimit(refused, remote);
+    }
+    const a: Accepted = {
+      source: remote.address,
+      cut(reason) {
+        t.cut(new L2tpError('TRANSPORT', `TCP from ${remote.address}:${remote.port}: closed by the listener (${reason})`));
+        onLimit(reason, remote);
+      },
+    };
+    const t: NodeTcpTransport = new NodeTcpTransport(
+      socket,
+      `TCP from ${remote.address}:${remote.port}`,
+      () => {
+        live.delete(t);
+        limits.drop(a);
+      },
+      { greeted: () => limits.greeted(a), reserve: (n) => limits.reserve(a, n) || (onLimit('buffer-limit', remote), false) },
+    );
     live.add(t);
+    limits.add(a);
     const before = events.dropped;
     events.message(t);
     if (events.dropped !== before) void t.close(); // backlog full: nobody will ever read it
@@ -261,6 +326,13 @@ export function tcpListener(options: TcpListenerOptions = {}): Promise<TcpListen
     },
     onError(handler) {
       events.setErrorHandler(handler);
+    },
+    onLimit(handler) {
+      if (typeof handler !== 'function') throw new TypeError('onLimit(handler): handler must be a function');
+      limitHandler = handler;
+    },
+    get buffered() {
+      return limits.buffered;
     },
     address() {
       const a = server.address() as net.AddressInfo | null;

@@ -44,6 +44,13 @@ export interface UdpTransportOptions {
    * other ports are dropped; ICMP errors are then not seen.
    */
   followReplyPort?: boolean;
+  /**
+   * With `followReplyPort`: whether a datagram from *another* port of the peer's address may fix
+   * the peer port (one from the port we send to always may). Default: any may. A relay passes
+   * "an SCCRP addressed to the tunnel whose SCCRQ we forwarded", so a stray datagram from that
+   * address cannot take the pair over before the real SCCRP arrives.
+   */
+  acceptReplyPort?: (message: Uint8Array) => boolean;
   /** Abort the setup (resolve, bind, connect): rejects with `L2tpError('ABORTED')`. */
   signal?: AbortSignal;
 }
@@ -84,12 +91,13 @@ export async function udpTransport(options: UdpTransportOptions): Promise<Transp
     await closeSocket(socket);
     throw e instanceof L2tpError ? e : transportError(what, e);
   }
-  return new NodeUdpTransport(socket, { address: peer.address, port: o.port }, !o.followReplyPort, what);
+  return new NodeUdpTransport(socket, { address: peer.address, port: o.port }, !o.followReplyPort, what, o.acceptReplyPort);
 }
 
 function checkOptions(options: UdpTransportOptions) {
   if (options === null || typeof options !== 'object') throw new TypeError('udpTransport(options): options must be an object');
-  const { host, port = L2TP_PORT, localPort = 0, localAddress, family, followReplyPort = false, signal } = options;
+  const { host, port = L2TP_PORT, localPort = 0, localAddress, family, followReplyPort = false, acceptReplyPort, signal } = options;
+  if (acceptReplyPort !== undefined && typeof acceptReplyPort !== 'function') throw new TypeError('udpTransport: acceptReplyPort must be a function (message) => boolean');
   if (typeof host !== 'string' || host === '') throw new TypeError('udpTransport: host must be a non-empty string');
   assertInt(port, 1, 0xffff, 'udpTransport: port');
   assertInt(localPort, 0, 0xffff, 'udpTransport: localPort');
@@ -97,7 +105,7 @@ function checkOptions(options: UdpTransportOptions) {
     throw new TypeError(`udpTransport: localAddress must be an IPv4 or IPv6 address, got ${String(localAddress)}`);
   }
   if (family !== undefined && family !== 4 && family !== 6) throw new RangeError(`udpTransport: family must be 4 or 6, got ${String(family)}`);
-  return { host, port, localPort, localAddress, family, followReplyPort: Boolean(followReplyPort), signal };
+  return { host, port, localPort, localAddress, family, followReplyPort: Boolean(followReplyPort), acceptReplyPort, signal };
 }
 
 /** Resolve a name (or take an address as is) to one address and its family. */
@@ -171,6 +179,7 @@ class NodeUdpTransport implements Transport {
     peer: TransportAddress,
     private readonly connected: boolean,
     private readonly what: string,
+    private readonly acceptReplyPort?: (message: Uint8Array) => boolean,
   ) {
     this.peer = { address: peer.address, port: peer.port };
     this.portFixed = connected;
@@ -180,6 +189,7 @@ class NodeUdpTransport implements Transport {
         // after the first datagram only the port it came from.
         if (rinfo.address !== this.peer.address) return;
         if (!this.portFixed) {
+          if (rinfo.port !== this.peer.port && this.acceptReplyPort !== undefined && !this.acceptReplyPort(plainBytes(buf))) return;
           this.peer.port = rinfo.port;
           this.portFixed = true;
         } else if (rinfo.port !== this.peer.port) return;
@@ -254,6 +264,11 @@ export interface UdpListenerOptions {
   host?: string;
   /** Port to bind. Default 1701; 0 picks an ephemeral port (see {@link UdpListener.address}). */
   port?: number;
+  /**
+   * Socket receive buffer in bytes (`SO_RCVBUF`): room for a burst of datagrams while the
+   * process is busy. The kernel may cap it (Linux: `net.core.rmem_max`). Default: the system's.
+   */
+  recvBufferSize?: number;
   /** Abort the bind: rejects with `L2tpError('ABORTED')`. */
   signal?: AbortSignal;
 }
@@ -272,6 +287,8 @@ export interface UdpListener {
   send(message: Uint8Array, address: string, port: number): Promise<void>;
   /** The bound address (with the real port when 0 was asked for). */
   address(): DatagramPeer;
+  /** The receive buffer the kernel granted, in bytes (Linux reports twice what it keeps for data). */
+  readonly recvBufferSize: number;
   /** Close the socket; resolves when done. Idempotent. */
   close(): Promise<void>;
 }
@@ -287,13 +304,14 @@ export interface UdpListener {
  * ```
  */
 export async function udpListener(options: UdpListenerOptions = {}): Promise<UdpListener> {
-  const { host = '127.0.0.1', port = L2TP_PORT, signal } = options;
+  const { host = '127.0.0.1', port = L2TP_PORT, recvBufferSize, signal } = options;
   const family = typeof host === 'string' ? isIP(host) : 0;
   if (!family) throw new TypeError(`udpListener: host must be an IPv4 or IPv6 address, got ${String(host)}`);
   assertInt(port, 0, 0xffff, 'udpListener: port');
+  if (recvBufferSize !== undefined) assertInt(recvBufferSize, 1, 2 ** 31 - 1, 'udpListener: recvBufferSize (bytes)');
   const what = `UDP listener on ${host}:${port}`;
   if (signal?.aborted) throw abortedError(what, signal.reason);
-  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', ...(recvBufferSize !== undefined ? { recvBufferSize } : {}) });
   try {
     await step(socket, signal, () => abortedError(what, signal!.reason), (done) => socket.bind({ port, address: host }, done));
   } catch (e) {
@@ -331,6 +349,13 @@ export async function udpListener(options: UdpListenerOptions = {}): Promise<Udp
     },
     address() {
       return { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' };
+    },
+    get recvBufferSize() {
+      try {
+        return socket.getRecvBufferSize();
+      } catch {
+        return 0; // closed
+      }
     },
     close() {
       closing ??= closeSocket(socket).then(() => events.close());

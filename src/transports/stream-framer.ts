@@ -115,6 +115,14 @@ export class StreamFramer {
     return this.partial ? this.filled : this.headFilled;
   }
 
+  /**
+   * Bytes of memory this framer holds for an incomplete message: the whole announced Length once
+   * its prefix is in (the buffer is allocated then), else the prefix bytes (0 … 65535).
+   */
+  get reserved(): number {
+    return this.partial ? this.partial.length : this.headFilled;
+  }
+
   /** The error that made this framer unusable, if any. */
   get error(): Error | undefined {
     return this.failure;

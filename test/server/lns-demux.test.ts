@@ -158,17 +158,20 @@ describe('createLns demultiplexing', () => {
 describe('createLns under hostile input', () => {
   const quick = { initialTimeout: 20, maxTimeout: 40, maxRetransmissions: 2, closeLinger: 50 };
 
-  it('an SCCRQ flood over the half-open cap stays bounded, and the half-open tunnels expire', async () => {
+  it('an SCCRQ flood over the half-open cap stays bounded (oldest evicted), and the half-open tunnels expire', async () => {
     const before = await baseline();
     // SCCRPs retried once after 500 ms: a half-open tunnel lives about 1 s, longer than the flood.
-    const l = await start({ limits: { maxHalfOpen: 16 }, sequencer: { initialTimeout: 500, maxTimeout: 500, maxRetransmissions: 1, closeLinger: 50 } });
+    const l = await start({ limits: { maxHalfOpen: 16, maxHalfOpenPerSource: 1000 }, sequencer: { initialTimeout: 500, maxTimeout: 500, maxRetransmissions: 1, closeLinger: 50 } });
+    const evicted: number[] = [];
+    l.on('half-open-evicted', (e) => evicted.push(e.tunnelId));
     const raw = await rawSocket();
     await paced(raw.send, Array.from({ length: 300 }, (_, i) => sccrqWithTunnelId(i + 1)));
-    expect(l.stats).toMatchObject({ tunnels: 16, halfOpen: 16, sccrqOverHalfOpen: 284, timers: 1 });
+    expect(l.stats).toMatchObject({ tunnels: 16, halfOpen: 16, halfOpenEvicted: 284, sccrqOverSourceQuota: 0, timers: 1 });
+    expect(evicted).toHaveLength(284);
     expect(l.stats.deadlines).toBeLessThanOrEqual(2 * 16 + 64);
     // Unanswered SCCRPs run out of retransmissions (RFC 2661 §5.8) and the tunnels go away.
     await expect.poll(() => l.stats.tunnels, { timeout: 3000 }).toBe(0);
-    expect(l.stats).toMatchObject({ halfOpen: 0, timers: 0, tunnelsOpened: 0 });
+    expect(l.stats).toMatchObject({ halfOpen: 0, timers: 0, tunnelsOpened: 0, halfOpenExpired: 16 });
     // Room again: a real LAC gets through.
     const lac = new RawLac(await udpTransport({ host: '127.0.0.1', port: l.address().port }));
     await lac.open();
@@ -179,12 +182,12 @@ describe('createLns under hostile input', () => {
     expect(await leakedSince(before)).toEqual({});
   });
 
-  it('caps the total number of tunnels', async () => {
+  it('caps the total number of tunnels: a full table of half-open tunnels evicts the oldest', async () => {
     const l = await start({ limits: { maxTunnels: 3, maxHalfOpen: 10 } });
     const raw = await rawSocket();
     for (let i = 1; i <= 5; i++) raw.send(sccrqWithTunnelId(i));
     await expect.poll(() => l.stats.messagesIn).toBe(5);
-    expect(l.stats).toMatchObject({ tunnels: 3, sccrqOverTunnels: 2 });
+    expect(l.stats).toMatchObject({ tunnels: 3, halfOpen: 3, halfOpenEvicted: 2, sccrqOverTunnels: 0 });
     await raw.close();
   });
 

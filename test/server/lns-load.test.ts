@@ -14,7 +14,7 @@ const SESSIONS = 5;
 describe('createLns under load', () => {
   it(`${TUNNELS} tunnels × ${SESSIONS} sessions opened, echoing a frame each, and closed concurrently; nothing left open`, async () => {
     const before = await baseline();
-    const lns = await createLns({ hostName: 'lns.load', port: 0, echo: true, limits: { maxHalfOpen: TUNNELS, maxTunnels: TUNNELS }, sequencer: { closeLinger: 200 } });
+    const lns = await createLns({ hostName: 'lns.load', port: 0, echo: true, limits: { maxHalfOpen: TUNNELS, maxHalfOpenPerSource: TUNNELS, maxTunnels: TUNNELS }, sequencer: { closeLinger: 200 } });
     const { port } = lns.address();
     let peakTimers = 0;
     let peakDeadlines = 0;
@@ -59,7 +59,7 @@ describe('createLns under load', () => {
     clearInterval(sample);
     await expect.poll(() => lns.stats.tunnels, { timeout: 10_000 }).toBe(0);
     expect(lns.stats).toMatchObject({ tunnels: 0, established: 0, halfOpen: 0, sessions: 0, timers: 0, deadlines: 0, tunnelsOpened: TUNNELS, sessionsOpened: TUNNELS * SESSIONS });
-    expect(lns.stats).toMatchObject({ unknownTunnel: 0, malformed: 0, protocolErrors: 0, sccrqOverHalfOpen: 0, sccrqOverTunnels: 0 });
+    expect(lns.stats).toMatchObject({ unknownTunnel: 0, malformed: 0, protocolErrors: 0, sccrqOverSourceQuota: 0, halfOpenEvicted: 0, sccrqOverTunnels: 0 });
     // One timer for the whole LNS, whatever the number of tunnels.
     expect(peakTimers).toBe(1);
     expect(peakDeadlines).toBeLessThanOrEqual(2 * TUNNELS + 64);

@@ -77,6 +77,8 @@ describe('createLns: our initiator against it', () => {
       await lac.close();
       await expect.poll(() => l.stats.established).toBe(0);
       await expect.poll(() => l.stats.tunnels).toBe(0);
+      // Over TCP the connection, tunnel-less now, is timed (idleTimeout) until the LAC closes it.
+      await expect.poll(() => l.stats.timers).toBe(0);
       expect(events).toEqual([`tunnel-up ${tunnel!.id}`, `session-up ${events[1]!.split(' ')[1]}`, `session-down ${events[1]!.split(' ')[1]} peer`, `tunnel-down ${tunnel!.id} peer`]);
       expect(l.stats).toMatchObject({ tunnelsOpened: 1, sessionsOpened: 1, established: 0, halfOpen: 0, timers: 0, unknownTunnel: 0, malformed: 0, protocolErrors: 0 });
       await l.close();

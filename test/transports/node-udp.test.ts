@@ -168,5 +168,16 @@ describe('udpTransport / udpListener (loopback)', () => {
     await expect(udpTransport({ host: '127.0.0.1', localAddress: 'example.org' })).rejects.toThrow(TypeError);
     await expect(udpTransport({ host: '127.0.0.1', family: 6 })).rejects.toThrow(/not an IPv6 address/);
     await expect(udpListener({ host: 'localhost' })).rejects.toThrow(TypeError);
+    await expect(udpListener({ port: 0, recvBufferSize: 0 })).rejects.toThrow(/recvBufferSize/);
+    await expect(udpTransport({ host: '127.0.0.1', followReplyPort: true, acceptReplyPort: 5 as never })).rejects.toThrow(/acceptReplyPort/);
+  });
+
+  it('udpListener asks the kernel for recvBufferSize (SO_RCVBUF) and reports what it granted', async () => {
+    const small = await udpListener({ port: 0, recvBufferSize: 64 * 1024 });
+    const big = await udpListener({ port: 0, recvBufferSize: 1024 * 1024 });
+    // The kernel may round or double it (Linux doubles, capped by net.core.rmem_max): compare.
+    expect(small.recvBufferSize).toBeGreaterThanOrEqual(64 * 1024);
+    expect(big.recvBufferSize).toBeGreaterThan(small.recvBufferSize);
+    await Promise.all([small.close(), big.close()]);
   });
 });

@@ -216,3 +216,16 @@ describe('toStreamMessage', () => {
     expect(toStreamMessage(new Uint8Array(0xfffd).fill(0).fill(2, 1, 2)).length).toBe(0xffff);
   });
 });
+
+describe('StreamFramer.reserved: the memory held for an incomplete message', () => {
+  it('is the prefix bytes until the Length is known, then the whole announced Length; 0 once delivered', () => {
+    const framer = new StreamFramer(() => {});
+    framer.push(Uint8Array.of(0xc8, 0x02));
+    expect([framer.reserved, framer.buffered]).toEqual([2, 2]);
+    // Length 0xffff (RFC 2661 §3.1): the framer allocates 65,535 bytes on these 4 bytes.
+    framer.push(Uint8Array.of(0xff, 0xff));
+    expect([framer.reserved, framer.buffered]).toEqual([STREAM_MAX_MESSAGE_LENGTH, 4]);
+    framer.push(new Uint8Array(STREAM_MAX_MESSAGE_LENGTH - 4).fill(0));
+    expect([framer.reserved, framer.buffered]).toEqual([0, 0]);
+  });
+});
