@@ -1,0 +1,204 @@
+/**
+ * The conformance observer: fed every datagram of one control connection, both ways, with its
+ * time, it reports each deviation of the peer from the RFC. Sans-I/O: no clock, no socket.
+ */
+import { assertBytes } from '../wire/bytes.js';
+import { unhideAvpValue } from '../wire/hidden.js';
+import type { TunnelSecret } from '../wire/challenge.js';
+import { retransmissionCycle } from '../reliable/options.js';
+import type { CheckOptions, CheckResult, ConformanceRule, Finding, MessageContext } from './rule-types.js';
+import { RULES } from './rules.js';
+import { scanMessage, type ScannedMessage } from './scan.js';
+import { ConnectionState } from './state.js';
+import { buildReport } from './report.js';
+import type { ConformanceReport, Deviation } from './types.js';
+
+const RANDOM_VECTOR = 36;
+
+/** Options of a {@link ConformanceObserver}. Times are in the unit of `now` (milliseconds). */
+export interface ObserverOptions {
+  /** Tunnel secret: hidden AVPs are unhidden so their values can be checked too. */
+  secret?: TunnelSecret;
+  /**
+   * How long a message of ours may go unacknowledged before it counts as never acked: a full
+   * retransmission cycle of the sender (RFC 2661 §5.8). Default `retransmissionCycle()`, 31 s.
+   */
+  ackTimeout?: number;
+  /**
+   * A first retransmission sooner than this is reported (SHOULD): RFC 2661 §5.8 recommends a 1 s
+   * initial timeout. Default 900 (10% slack for timers).
+   */
+  minRetransmitInterval?: number;
+  /** Called for each deviation as it is found. */
+  onDeviation?: (d: Deviation) => void;
+  /** Most deviations kept for the report (all are still counted). Default 1000. */
+  maxDeviations?: number;
+}
+
+/**
+ * Passive RFC 2661 (and RFC 3931 where it applies) conformance checks on one control connection.
+ * Feed it every datagram of the tunnel: `received(bytes, now)` for what the peer sent,
+ * `sent(bytes, now)` for what we sent; call `tick(now)` now and then so the timing rules (missing
+ * acks) can fire without traffic; read `deviations`, or `report()` for the report card.
+ * It never throws for any bytes, and keeps no reference to them.
+ * @example
+ * ```ts
+ * const obs = new ConformanceObserver({ onDeviation: (d) => console.log(d.rule, d.detail) });
+ * obs.received(sccrqBytes, 0);
+ * obs.sent(sccrpBytes, 3);
+ * console.log(formatReport(obs.report(5000)).join('\n'));
+ * ```
+ */
+export class ConformanceObserver {
+  /** Every deviation found so far, in order (up to `maxDeviations`). */
+  readonly deviations: Deviation[] = [];
+  private readonly state = new ConnectionState();
+  private readonly options: CheckOptions;
+  private readonly secret: TunnelSecret | undefined;
+  private readonly onDeviation: ((d: Deviation) => void) | undefined;
+  private readonly maxDeviations: number;
+  private readonly checked = new Map<string, number>();
+  private readonly broken = new Map<string, number>();
+  private dropped = 0;
+  private receivedCount = 0;
+  private sentCount = 0;
+
+  /** @throws `RangeError`/`TypeError` for an option out of range. */
+  constructor(options: ObserverOptions = {}) {
+    const ackTimeout = options.ackTimeout ?? retransmissionCycle();
+    const minRetransmitInterval = options.minRetransmitInterval ?? 900;
+    for (const [k, v] of [['ackTimeout', ackTimeout], ['minRetransmitInterval', minRetransmitInterval]] as const) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${k} must be a finite number of milliseconds ≥ 0, got ${String(v)}`);
+    }
+    const maxDeviations = options.maxDeviations ?? 1000;
+    if (!Number.isInteger(maxDeviations) || maxDeviations < 0) throw new RangeError(`maxDeviations must be an integer ≥ 0, got ${String(maxDeviations)}`);
+    if (options.onDeviation !== undefined && typeof options.onDeviation !== 'function') throw new TypeError('onDeviation must be a function');
+    // 8 s is the RFC's floor for the cap; 10% slack for timers.
+    this.options = { ackTimeout, minRetransmitInterval, capFloor: 7200 };
+    this.secret = options.secret;
+    this.onDeviation = options.onDeviation;
+    this.maxDeviations = maxDeviations;
+  }
+
+  /**
+   * A datagram from the peer, at `now`. Returns the deviations it revealed (also in `deviations`).
+   * @example
+   * ```ts
+   * for (const d of obs.received(bytes, Date.now())) console.warn(d.rule, d.detail);
+   * ```
+   */
+  received(bytes: Uint8Array, now: number): Deviation[] {
+    assertBytes(bytes);
+    assertNow(now);
+    this.receivedCount++;
+    const out = this.runTime(now);
+    const m = scanMessage(bytes);
+    const c: MessageContext = {
+      m, s: this.state, now, options: this.options,
+      values: this.values(m),
+      duplicate: this.state.duplicateOf(m),
+    };
+    for (const rule of RULES) if (rule.onMessage) this.record(rule, rule.onMessage(c), m, now, out);
+    this.state.applyReceived(m, now);
+    return out;
+  }
+
+  /**
+   * A datagram we sent to the peer, at `now`. Returns deviations that time revealed (a missing ack).
+   * @example
+   * ```ts
+   * obs.sent(zlbBytes, Date.now());
+   * ```
+   */
+  sent(bytes: Uint8Array, now: number): Deviation[] {
+    assertBytes(bytes);
+    assertNow(now);
+    this.sentCount++;
+    const out = this.runTime(now);
+    this.state.applySent(scanMessage(bytes), now);
+    return out;
+  }
+
+  /**
+   * Let time pass without traffic: the timing rules (an ack that never came) are checked at `now`.
+   * @example
+   * ```ts
+   * setInterval(() => obs.tick(Date.now()), 1000);
+   * ```
+   */
+  tick(now: number): Deviation[] {
+    assertNow(now);
+    return this.runTime(now);
+  }
+
+  /**
+   * The report card so far: every rule with how often it was checked and broken. With `now`,
+   * the timing rules are checked at `now` first.
+   * @example
+   * ```ts
+   * const r = obs.report(Date.now());
+   * console.log(r.verdict, r.counts);
+   * ```
+   */
+  report(now?: number): ConformanceReport {
+    if (now !== undefined) this.tick(now);
+    return buildReport({
+      checked: this.checked, broken: this.broken, deviations: this.deviations, dropped: this.dropped,
+      received: this.receivedCount, sent: this.sentCount, peerMessages: this.state.peerMessages,
+      peerHostName: this.state.peerHostName, peerVendorName: this.state.peerVendorName,
+    });
+  }
+
+  private runTime(now: number): Deviation[] {
+    const out: Deviation[] = [];
+    for (const rule of RULES) if (rule.onTime) this.record(rule, rule.onTime({ s: this.state, now, options: this.options }), undefined, now, out);
+    return out;
+  }
+
+  private record(rule: ConformanceRule, r: CheckResult, m: ScannedMessage | undefined, now: number, out: Deviation[]): void {
+    if (r === undefined) return;
+    this.checked.set(rule.id, (this.checked.get(rule.id) ?? 0) + Math.max(1, r.length));
+    for (const f of r) {
+      this.broken.set(rule.id, (this.broken.get(rule.id) ?? 0) + 1);
+      const d = deviation(rule, f, m, now);
+      out.push(d);
+      if (this.deviations.length < this.maxDeviations) this.deviations.push(d);
+      else this.dropped++;
+      this.onDeviation?.(d);
+    }
+  }
+
+  /** Each AVP's value: clear, or unhidden with the secret and the last Random Vector before it. */
+  private values(m: ScannedMessage): (Uint8Array | undefined)[] {
+    let rv: Uint8Array | undefined;
+    return m.avps.map((a) => {
+      if (a.vendorId === 0 && a.type === RANDOM_VECTOR && !a.hidden) rv = a.value;
+      if (!a.hidden) return a.value;
+      if (this.secret === undefined || rv === undefined) return undefined;
+      try {
+        return unhideAvpValue(a.type, a.value, this.secret, rv);
+      } catch {
+        return undefined; // a wrong secret is not the peer's deviation: the value goes unchecked
+      }
+    });
+  }
+}
+
+function deviation(rule: ConformanceRule, f: Finding, m: ScannedMessage | undefined, now: number): Deviation {
+  const d: Record<string, unknown> = { rule: rule.id, section: f.section ?? rule.section, text: rule.text, severity: rule.severity, at: now };
+  const tunnelId = f.tunnelId ?? m?.tunnelId;
+  const sessionId = f.sessionId ?? m?.sessionId;
+  const type = f.messageType ?? m?.typeName;
+  const ns = f.ns ?? (m?.isControl ? m.ns : undefined);
+  if (tunnelId !== undefined) d['tunnelId'] = tunnelId;
+  if (sessionId !== undefined) d['sessionId'] = sessionId;
+  if (type !== undefined) d['messageType'] = type;
+  if (ns !== undefined) d['ns'] = ns;
+  if (f.avp !== undefined) d['avp'] = f.avp;
+  d['detail'] = f.detail;
+  return d as unknown as Deviation;
+}
+
+function assertNow(now: number): void {
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new RangeError(`now must be a finite number (milliseconds), got ${String(now)}`);
+}

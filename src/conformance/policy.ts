@@ -1,0 +1,77 @@
+/**
+ * What an LNS does about a deviation, per conformance policy. Pure: it returns the decision, the
+ * caller (the LNS) acts on it.
+ */
+import { MessageType, messageDef } from '../wire/message-catalog.js';
+import { ResultCode } from '../wire/result-codes.js';
+import { ruleById } from './rules.js';
+import type { Deviation } from './types.js';
+
+/**
+ * - `'strict'`: refuse what xl2tpd refuses: a MUST deviation in a message tears the tunnel down
+ *   (StopCCN) or, for a session message, the call (CDN), with Result Code 2 and a General Error.
+ * - `'report'` (the default): serve as usual, report every deviation.
+ * - `'lenient'`: serve as usual, report nothing.
+ */
+export type ConformancePolicy = 'strict' | 'report' | 'lenient';
+
+/**
+ * The decision for one deviation.
+ * - `ignore`: say nothing (lenient).
+ * - `report`: emit it as an event / count it; keep serving.
+ * - `stopccn` / `cdn`: also send this message and clear the tunnel / session (strict).
+ */
+export type ConformanceDecision =
+  | { readonly action: 'ignore' }
+  | { readonly action: 'report' }
+  | {
+      readonly action: 'stopccn' | 'cdn';
+      /** Result Code AVP value: result 2 (General error, RFC 2661 §4.4.2), its Error Code and message. */
+      readonly resultCode: { readonly result: number; readonly error: number; readonly message: string };
+      /** The session to clear (header Session ID of the peer's message), for `cdn`. */
+      readonly sessionId?: number;
+    };
+
+const CONFORMANCE_POLICIES: readonly ConformancePolicy[] = ['strict', 'report', 'lenient'];
+
+/**
+ * Decide what to do about `deviation` under `policy` (RFC 2661 §4.4.2 for the codes: Result Code 2
+ * "General error, Error Code indicates the problem"; Error 8 for an AVP the recipient cannot
+ * accept with M=1, 2 for a wrong length, 3 for a value out of range or reserved bits set, 5 for
+ * a wrong Session ID). Under `strict`, only MUST deviations found in a message are refused:
+ * timing, windows and missing acks are reported (the reliable layer already acts on them), and a
+ * SHOULD never ends anything.
+ * @throws `RangeError` for a policy other than the three.
+ * @example
+ * ```ts
+ * const d = conformanceDecision(deviation, 'strict');
+ * if (d.action === 'cdn') sendCdn(d.sessionId, d.resultCode);          // the LNS acts on it
+ * else if (d.action === 'stopccn') sendStopCcn(d.resultCode);
+ * ```
+ */
+export function conformanceDecision(deviation: Deviation, policy: ConformancePolicy): ConformanceDecision {
+  if (!CONFORMANCE_POLICIES.includes(policy)) {
+    throw new RangeError(`conformance policy must be 'strict', 'report' or 'lenient', got ${String(policy)}`);
+  }
+  if (policy === 'lenient') return { action: 'ignore' };
+  const rule = ruleById(deviation.rule);
+  if (policy === 'report' || rule === undefined || rule.strict !== 'refuse' || deviation.severity !== 'MUST') return { action: 'report' };
+  const what = deviation.avp !== undefined ? `${deviation.avp}: ` : '';
+  // Keep the Error Message short enough for any AVP (1017 bytes) and readable in a peer's log.
+  const message = `${what}${deviation.detail} (${deviation.section}: ${rule.text})`.slice(0, 500);
+  const resultCode = { result: ResultCode.StopCcn.GeneralError, error: rule.errorCode, message };
+  const type = typeNumber(deviation.messageType);
+  const session = type !== undefined && messageDef(type)?.scope === 'session' && deviation.sessionId !== undefined && deviation.sessionId !== 0;
+  // A session message's fault ends the call (§4.1: CDN); anything else ends the tunnel (StopCCN).
+  // A CDN's own fault cannot be answered by a CDN: the call is already going.
+  if (session && type !== MessageType.CDN && rule.id !== 'header.session-id') {
+    return { action: 'cdn', resultCode: { ...resultCode, result: ResultCode.Cdn.GeneralError }, sessionId: deviation.sessionId };
+  }
+  return { action: 'stopccn', resultCode };
+}
+
+function typeNumber(name: string | undefined): number | undefined {
+  if (name === undefined) return undefined;
+  const v = (MessageType as Record<string, number>)[name];
+  return v;
+}
