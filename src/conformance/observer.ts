@@ -2,7 +2,8 @@
  * The conformance observer: fed every datagram of one control connection, both ways, with its
  * time, it reports each deviation of the peer from the RFC. Sans-I/O: no clock, no socket.
  */
-import { assertBytes } from '../wire/bytes.js';
+import { assertBytes, u16 } from '../wire/bytes.js';
+import { messageDef } from '../wire/message-catalog.js';
 import { unhideAvpValue } from '../wire/hidden.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import { retransmissionCycle } from '../reliable/options.js';
@@ -14,6 +15,7 @@ import { buildReport } from './report.js';
 import type { ConformanceReport, Deviation } from './types.js';
 
 const RANDOM_VECTOR = 36;
+const ASSIGNED_SESSION_ID = 14;
 
 /** Options of a {@link ConformanceObserver}. Times are in the unit of `now` (milliseconds). */
 export interface ObserverOptions {
@@ -192,11 +194,21 @@ function deviation(rule: ConformanceRule, f: Finding, m: ScannedMessage | undefi
   const ns = f.ns ?? (m?.isControl ? m.ns : undefined);
   if (tunnelId !== undefined) d['tunnelId'] = tunnelId;
   if (sessionId !== undefined) d['sessionId'] = sessionId;
+  const peerSessionId = m !== undefined && f.messageType === undefined ? assignedSessionId(m) : undefined;
+  if (peerSessionId !== undefined) d['peerSessionId'] = peerSessionId;
   if (type !== undefined) d['messageType'] = type;
   if (ns !== undefined) d['ns'] = ns;
   if (f.avp !== undefined) d['avp'] = f.avp;
   d['detail'] = f.detail;
   return d as unknown as Deviation;
+}
+
+/** The clear, non-zero Assigned Session ID AVP of a session message, if any. */
+function assignedSessionId(m: ScannedMessage): number | undefined {
+  if (m.type <= 0 || messageDef(m.type)?.scope !== 'session') return undefined;
+  const a = m.avps.find((x) => x.vendorId === 0 && x.type === ASSIGNED_SESSION_ID && !x.hidden && x.value.length === 2);
+  const v = a ? u16(a.value, 0) : 0;
+  return v !== 0 ? v : undefined;
 }
 
 function assertNow(now: number): void {

@@ -28,8 +28,13 @@ export type ConformanceDecision =
       readonly action: 'stopccn' | 'cdn';
       /** Result Code AVP value: result 2 (General error, RFC 2661 §4.4.2), its Error Code and message. */
       readonly resultCode: { readonly result: number; readonly error: number; readonly message: string };
-      /** The session to clear (header Session ID of the peer's message), for `cdn`. */
+      /**
+       * For `cdn`: our Session ID of the call (the header Session ID of the peer's message; 0
+       * when the peer opened the call with it, an ICRQ/OCRQ, and we assigned none yet).
+       */
       readonly sessionId?: number;
+      /** For `cdn`: the peer's Session ID of the call, the header Session ID of the CDN to send. */
+      readonly peerSessionId?: number;
     };
 
 const CONFORMANCE_POLICIES: readonly ConformancePolicy[] = ['strict', 'report', 'lenient'];
@@ -61,11 +66,19 @@ export function conformanceDecision(deviation: Deviation, policy: ConformancePol
   const message = `${what}${deviation.detail} (${deviation.section}: ${rule.text})`.slice(0, 500);
   const resultCode = { result: ResultCode.StopCcn.GeneralError, error: rule.errorCode, message };
   const type = typeNumber(deviation.messageType);
-  const session = type !== undefined && messageDef(type)?.scope === 'session' && deviation.sessionId !== undefined && deviation.sessionId !== 0;
-  // A session message's fault ends the call (§4.1: CDN); anything else ends the tunnel (StopCCN).
-  // A CDN's own fault cannot be answered by a CDN: the call is already going.
+  const known = (deviation.sessionId ?? 0) !== 0 || deviation.peerSessionId !== undefined;
+  const session = type !== undefined && messageDef(type)?.scope === 'session' && known;
+  // RFC 2661 §4.1: a fault in a message of a session ends that session (CDN); anything else ends
+  // the tunnel (StopCCN). A CDN's own fault needs no CDN (the call is going), nor does a message
+  // for a session that is not ours.
   if (session && type !== MessageType.CDN && rule.id !== 'header.session-id') {
-    return { action: 'cdn', resultCode: { ...resultCode, result: ResultCode.Cdn.GeneralError }, sessionId: deviation.sessionId };
+    const d: { -readonly [K in 'action' | 'resultCode' | 'sessionId' | 'peerSessionId']?: unknown } = {
+      action: 'cdn',
+      resultCode: { ...resultCode, result: ResultCode.Cdn.GeneralError },
+      sessionId: deviation.sessionId ?? 0,
+    };
+    if (deviation.peerSessionId !== undefined) d.peerSessionId = deviation.peerSessionId;
+    return d as ConformanceDecision;
   }
   return { action: 'stopccn', resultCode };
 }

@@ -28,6 +28,11 @@ export interface Deviation {
   readonly tunnelId?: number;
   /** Header Session ID (v2) of the peer's message. */
   readonly sessionId?: number;
+  /**
+   * For a session message carrying the peer's Assigned Session ID (ICRQ, OCRQ, CDN…): that ID,
+   * the Session ID a CDN answering it goes to.
+   */
+  readonly peerSessionId?: number;
   /** `'ICRQ'`, `'ZLB'`, `'DATA'`, `'Unknown(99)'`… of the message concerned. */
   readonly messageType?: string;
   /** Ns of the message concerned (ours for a missing ack, the peer's otherwise). */
