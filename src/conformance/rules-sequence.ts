@@ -11,9 +11,9 @@ const S58 = 'RFC 2661 §5.8';
 /** An interval "grows" when it is at least this much longer than the one before. */
 const GROWTH = 1.25;
 
-/** A sequenced control message of the peer's (not a ZLB, not data). */
+/** A sequenced control message of the peer's (not a ZLB or v3 ACK, not data). */
 function sequenced(c: MessageContext): boolean {
-  return c.m.isControl && !c.m.isZlb && c.m.ns !== undefined;
+  return c.m.isControl && !c.m.isAck && c.m.ns !== undefined;
 }
 
 /** Intervals between the copies of a retransmitted message, this one included. */

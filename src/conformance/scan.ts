@@ -6,7 +6,7 @@
 import { AvpFlag, AVP_HEADER_LENGTH } from '../wire/avp.js';
 import { u16, u32 } from '../wire/bytes.js';
 import { HeaderFlag } from '../wire/header.js';
-import { messageName } from '../wire/message-catalog.js';
+import { MessageType, messageName } from '../wire/message-catalog.js';
 
 /** Reserved bits of the v2 flags word: everything but T, L, S, O, P and Ver (RFC 2661 §3.1). */
 export const V2_RESERVED_BITS = 0x34f0;
@@ -50,6 +50,11 @@ export interface ScannedMessage {
   readonly badAvpAt: number;
   /** True for a control message with no AVP at all (a ZLB acknowledgement). */
   readonly isZlb: boolean;
+  /**
+   * True for an acknowledgement only, which takes no Ns of its own: a ZLB (RFC 2661 §5.8) or an
+   * L2TPv3 Explicit Acknowledgement, message type 20 (RFC 3931 §4.2).
+   */
+  readonly isAck: boolean;
   /** Message Type AVP value if the first AVP is one; 0 for a ZLB; -1 otherwise. */
   readonly type: number;
   /** `'SCCRQ'`, `'ZLB'`, `'DATA'`, `'Unknown(99)'`, `'?'` (no Message Type first). */
@@ -141,7 +146,8 @@ export function scanMessage(bytes: Uint8Array): ScannedMessage {
     type = u16(first.value, 0);
     typeName = messageName(type) ?? `Unknown(${type})`;
   }
-  return { bytes, flags, version, isControl, lengthField, tunnelId, sessionId, ns, nr, bodyOffset: body, end, avps, badAvpAt, isZlb, type, typeName };
+  const isAck = isZlb || type === MessageType.ACK;
+  return { bytes, flags, version, isControl, lengthField, tunnelId, sessionId, ns, nr, bodyOffset: body, end, avps, badAvpAt, isZlb, isAck, type, typeName };
 }
 
 /** `'Minimum BPS'` for a known AVP, `'vendor 9 type 1'` / `'type 99'` otherwise. @internal */

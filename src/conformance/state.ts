@@ -76,7 +76,7 @@ export class ConnectionState {
 
   /** Earlier copy of the peer's message with this Ns, if it is a duplicate. */
   duplicateOf(m: ScannedMessage): PeerCopy | undefined {
-    if (m.ns === undefined || m.isZlb || !m.isControl) return undefined;
+    if (m.ns === undefined || m.isAck || !m.isControl) return undefined;
     return this.copies.get(m.ns);
   }
 
@@ -86,7 +86,7 @@ export class ConnectionState {
     if (!m.isControl || m.ns === undefined || m.nr === undefined) return;
     this.version ??= m.version;
     this.ackUpTo(m.nr);
-    if (m.isZlb) return;
+    if (m.isAck) return;
     const dup = this.copies.get(m.ns);
     if (dup !== undefined) {
       dup.times.push(now);
@@ -119,7 +119,7 @@ export class ConnectionState {
     if (!m.isControl || m.ns === undefined || m.nr === undefined) return;
     this.version ??= m.version;
     this.ourLastNr = m.nr;
-    if (m.isZlb) return;
+    if (m.isAck) return;
     if (this.haveSent && seqBefore(m.ns, this.ourNextNs)) return; // our own retransmission
     this.haveSent = true;
     this.ourNextNs = seqAdd(m.ns, 1);

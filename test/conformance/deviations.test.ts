@@ -213,3 +213,31 @@ describe('clean exchanges produce no deviation', () => {
     expect(obs.report().rules.find((r) => r.rule === 'seq.ns-skipped')!.status).toBe('kept');
   });
 });
+
+describe('L2TPv3 (RFC 3931 §3.2.1 header, §4.2 ACK)', () => {
+  /** A v3 control message: flags, Length, 32-bit Control Connection ID, Ns, Nr. */
+  const v3 = (ccid: number, ns: number, nr: number, avps: string[], flags = 0xc803): Uint8Array => {
+    const body = avps.join('');
+    return hexBytes(u16h(flags) + u16h(12 + body.length / 2) + u32h(ccid) + u16h(ns) + u16h(nr) + body);
+  };
+
+  it('an explicit ACK (type 20) takes no Ns: the Hello after it with the same Ns is not a "changed retransmission"', () => {
+    const obs = run([
+      tx(0, v3(0xaaaa0001, 0, 0, [mt(6)])),
+      rx(5, v3(0xbbbb0001, 0, 1, [mt(20)])),
+      rx(10, v3(0xbbbb0001, 0, 1, [mt(6)])),
+      tx(15, v3(0xaaaa0001, 1, 1, [mt(20)])),
+    ]);
+    expect(obs.deviations).toEqual([]);
+    expect(obs.report().rules.find((r) => r.rule === 'seq.nr-unsent')!.status).toBe('kept');
+  });
+
+  it('a reserved bit of the v3 control header (0x0010) is reported', () => {
+    const obs = run([rx(0, v3(0xbbbb0001, 0, 0, [mt(6)], 0xc813))]);
+    expect(brokenRules(obs.deviations)).toEqual(['header.reserved-bits']);
+  });
+});
+
+function hexBytes(s: string): Uint8Array {
+  return Uint8Array.from(s.match(/../g)!.map((x) => parseInt(x, 16)));
+}
