@@ -61,17 +61,20 @@ export function conformanceDecision(deviation: Deviation, policy: ConformancePol
   if (policy === 'lenient') return { action: 'ignore' };
   const rule = ruleById(deviation.rule);
   if (policy === 'report' || rule === undefined || rule.strict !== 'refuse' || deviation.severity !== 'MUST') return { action: 'report' };
-  const what = deviation.avp !== undefined ? `${deviation.avp}: ` : '';
+  const what = deviation.avp !== undefined && !deviation.detail.includes(deviation.avp) ? `${deviation.avp}: ` : '';
   // Keep the Error Message short enough for any AVP (1017 bytes) and readable in a peer's log.
   const message = `${what}${deviation.detail} (${deviation.section}: ${rule.text})`.slice(0, 500);
   const resultCode = { result: ResultCode.StopCcn.GeneralError, error: rule.errorCode, message };
   const type = typeNumber(deviation.messageType);
   const known = (deviation.sessionId ?? 0) !== 0 || deviation.peerSessionId !== undefined;
-  const session = type !== undefined && messageDef(type)?.scope === 'session' && known;
+  // Only a fault in the message's content (rule ids `avp.*`, `msg.*`) belongs to its session;
+  // header and sequence faults are the control connection's.
+  const content = rule.id.startsWith('avp.') || rule.id.startsWith('msg.');
+  const session = content && type !== undefined && messageDef(type)?.scope === 'session' && known;
   // RFC 2661 §4.1: a fault in a message of a session ends that session (CDN); anything else ends
   // the tunnel (StopCCN). A CDN's own fault needs no CDN (the call is going), nor does a message
   // for a session that is not ours.
-  if (session && type !== MessageType.CDN && rule.id !== 'header.session-id') {
+  if (session && type !== MessageType.CDN) {
     const d: { -readonly [K in 'action' | 'resultCode' | 'sessionId' | 'peerSessionId']?: unknown } = {
       action: 'cdn',
       resultCode: { ...resultCode, result: ResultCode.Cdn.GeneralError },

@@ -48,7 +48,9 @@ function once(c: MessageContext, rule: string, f: Finding): Finding[] {
 
 export const SEQUENCE_RULES: readonly ConformanceRule[] = [
   {
-    id: 'seq.nr-unsent', section: S58, severity: 'MUST', strict: 'refuse', errorCode: E.OutOfRange,
+    // Reported, not refused: the Sequencer ignores an Nr past what it sent (src/reliable), so the
+    // connection survives it; the peer's own bookkeeping is what is broken.
+    id: 'seq.nr-unsent', section: S58, severity: 'MUST', strict: 'report', errorCode: E.OutOfRange,
     text: 'Nr acknowledges only messages we sent (it is the next Ns expected)',
     onMessage: ({ m, s }) => {
       if (!m.isControl || m.nr === undefined) return undefined;

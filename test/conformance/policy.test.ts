@@ -21,7 +21,7 @@ describe('conformanceDecision', () => {
     const d = conformanceDecision(bpsInIcrq, 'strict');
     expect(d).toMatchObject({ action: 'cdn', sessionId: 0, peerSessionId: LAC_SESSION, resultCode: { result: 2, error: 8 } });
     if (d.action !== 'cdn') throw new Error('unreachable');
-    expect(d.resultCode.message).toMatch(/^Minimum BPS: /);
+    expect(d.resultCode.message).toMatch(/^Minimum BPS with M=1 is not an AVP of ICRQ/);
     expect(d.resultCode.message).toContain('RFC 2661 §6.6');
   });
 
@@ -82,5 +82,19 @@ describe('observer API', () => {
     expect(() => new ConformanceObserver({ ackTimeout: -1 })).toThrow(RangeError);
     expect(() => new ConformanceObserver().received('c802' as never, 0)).toThrow(TypeError);
     expect(() => new ConformanceObserver().received(new Uint8Array(12), Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('conformanceDecision: header and sequence faults are the tunnel’s', () => {
+  it('an ICRQ whose Nr acknowledges unsent messages is reported, not refused, even under strict', () => {
+    const d = firstDeviation(ctl(LNS_TUNNEL, 0, 0, 7, icrqAvps()));
+    expect(d.rule).toBe('seq.nr-unsent');
+    expect(conformanceDecision(d, 'strict')).toEqual({ action: 'report' });
+  });
+
+  it('an ICRQ with a reserved header bit ends the tunnel (StopCCN), not the call', () => {
+    const d = firstDeviation(ctl(LNS_TUNNEL, 0, 0, 0, icrqAvps(), { flags: 0xc812 }));
+    expect(d.rule).toBe('header.reserved-bits');
+    expect(conformanceDecision(d, 'strict')).toMatchObject({ action: 'stopccn', resultCode: { result: 2, error: 3 } });
   });
 });
