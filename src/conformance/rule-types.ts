@@ -3,9 +3,10 @@
  */
 import type { ConnectionState, PeerCopy } from './state.js';
 import type { ScannedMessage } from './scan.js';
-import type { Severity } from './types.js';
+import type { Deviation, Severity } from './types.js';
+import type { ObserverOptions } from './observer.js';
 
-/** Options the checks read, with defaults filled in. @internal */
+/** Options the checks read, with defaults filled in (from {@link ObserverOptions}). */
 export interface CheckOptions {
   /** Shortest first retransmission interval accepted without a SHOULD deviation (ms). */
   readonly minRetransmitInterval: number;
@@ -15,7 +16,7 @@ export interface CheckOptions {
   readonly ackTimeout: number;
 }
 
-/** What a message rule looks at: one datagram from the peer, and the state before it. @internal */
+/** What a message rule looks at: one datagram from the peer, and the state before it. */
 export interface MessageContext {
   readonly m: ScannedMessage;
   readonly s: Readonly<ConnectionState>;
@@ -27,14 +28,14 @@ export interface MessageContext {
   readonly options: CheckOptions;
 }
 
-/** What a time rule looks at: the state at `now`. @internal */
+/** What a time rule looks at: the state at `now`. */
 export interface TimeContext {
   readonly s: ConnectionState;
   readonly now: number;
   readonly options: CheckOptions;
 }
 
-/** One breach a check found. @internal */
+/** One breach a check found (the observer turns it into a {@link Deviation}). */
 export interface Finding {
   readonly detail: string;
   /** The AVP concerned, by name. */

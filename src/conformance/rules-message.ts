@@ -102,6 +102,10 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
     id: 'header.session-id', section: S31, severity: 'MUST', strict: 'refuse', errorCode: E.InvalidSessionId,
     text: 'a session message carries the Session ID the recipient assigned',
     onMessage: ({ m, s }) => {
+      if (!m.isControl && m.version === 2 && m.sessionId !== undefined && s.ourSessionIds.size > 0) {
+        // A data message goes to a session we assigned (§3.1, §5.3).
+        return s.ourSessionIds.has(m.sessionId) ? [] : [{ detail: `data message for Session ID ${m.sessionId}, which we never assigned` }];
+      }
       const d = m.version === 2 && m.type > 0 ? messageDef(m.type) : undefined;
       if (d === undefined || d.scope !== 'session' || m.sessionId === undefined) return undefined;
       // ICRQ/OCRQ open a call: the recipient has assigned nothing yet. A CDN may come before the

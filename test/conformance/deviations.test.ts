@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConformanceObserver, RULES, type Deviation } from '../../src/conformance/index.js';
 import {
-  ascii, avp, ctl, H, icrp, icrqAvps, iccnAvps, LAC_SESSION, LAC_TUNNEL, LNS_SESSION, LNS_TUNNEL, M, mt, sccrp,
+  ascii, avp, ctl, data, H, icrp, icrqAvps, iccnAvps, LAC_SESSION, LAC_TUNNEL, LNS_SESSION, LNS_TUNNEL, M, mt, sccrp,
   sccrqAvps, stopccnAvps, u16h, u32h, zlb,
 } from './lac-bytes.js';
 
@@ -119,6 +119,8 @@ const CASES: readonly Case[] = [
     steps: [...establish(), rx(20, ctl(0x9999, 0, 2, 1, icrqAvps()))] },
   { name: 'ICCN for a session we never assigned', rule: 'header.session-id', severity: 'MUST',
     steps: [...establish(), ...call().slice(0, 2), rx(30, ctl(LNS_TUNNEL, 0x5555, 3, 2, iccnAvps()))] },
+  { name: 'a data message for a session we never assigned', rule: 'header.session-id', severity: 'MUST', detail: /data message/,
+    steps: [...establish(), ...call(), rx(40, data(LNS_TUNNEL, 0x5555, 'ff03c021010100040000'))] },
   { name: 'Hello with a Session ID', rule: 'header.session-id-tunnel', severity: 'SHOULD',
     steps: [...establish(), rx(20, hello(2, 1, 7))] },
   // The prober's ICRQ: we sent SCCRP (Ns 0) only, so Nr may be at most 1.
@@ -181,6 +183,7 @@ describe('clean exchanges produce no deviation', () => {
   it('set-up, a call, Hello, StopCCN and its ack', () => {
     const obs = run([
       ...establish(), ...call(),
+      rx(40, data(LNS_TUNNEL, LNS_SESSION, 'ff03c021010100040000')),
       rx(60_000, hello(4, 2)), tx(60_001, zlb(LAC_TUNNEL, 2, 5)),
       rx(70_000, ctl(LNS_TUNNEL, 0, 5, 2, stopccnAvps(LAC_TUNNEL))), tx(70_001, zlb(LAC_TUNNEL, 2, 6)),
     ]);

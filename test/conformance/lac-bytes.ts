@@ -67,3 +67,7 @@ export const icrp = (ns: number, nr: number): Uint8Array => ctl(LAC_TUNNEL, LAC_
 export const iccnAvps = (): string[] => [mt(12), avp(24, u32h(10_000_000)), avp(19, u32h(1))];
 /** §6.4 StopCCN: Assigned Tunnel ID, Result Code 1 (general request to clear). */
 export const stopccnAvps = (assignedTunnelId: number): string[] => [mt(4), avp(9, u16h(assignedTunnelId)), avp(1, u16h(1))];
+/** A v2 data message with L=1, no sequence numbers (§3.1: flags 0x4002, as xl2tpd sends). */
+export function data(tunnelId: number, sessionId: number, payloadHex: string): Uint8Array {
+  return hex(u16h(0x4002) + u16h(8 + payloadHex.length / 2) + u16h(tunnelId) + u16h(sessionId) + payloadHex);
+}
