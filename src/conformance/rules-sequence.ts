@@ -6,34 +6,26 @@ import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError as E } from '../wire/result-codes.js';
 import { seqBefore, seqDistance } from '../reliable/serial.js';
 import type { ConformanceRule, Finding, MessageContext } from './rule-types.js';
+import { GROWTH } from './state.js';
 
 const S58 = 'RFC 2661 §5.8';
-/** An interval "grows" when it is at least this much longer than the one before. */
-const GROWTH = 1.25;
 
 /** A sequenced control message of the peer's (not a ZLB or v3 ACK, not data). */
 function sequenced(c: MessageContext): boolean {
   return c.m.isControl && !c.m.isAck && c.m.ns !== undefined;
 }
 
-/** Intervals between the copies of a retransmitted message, this one included. */
-function intervals(c: MessageContext): number[] {
-  const t = [...c.duplicate!.times, c.now];
-  const out: number[] = [];
-  for (let i = 1; i < t.length; i++) out.push(t[i]! - t[i - 1]!);
-  return out;
-}
-
-/** For the second and later retransmission: did the interval stop growing below the cap floor? */
+/**
+ * For the second and later retransmission: did the interval stop growing below the cap floor?
+ * `grewBefore`: it grew earlier (so it is the cap that is too low, not the backoff missing).
+ */
 function stalled(c: MessageContext): { last: number; prev: number; grewBefore: boolean } | undefined {
-  const iv = intervals(c);
-  if (iv.length < 2) return undefined;
-  const last = iv[iv.length - 1]!;
-  const prev = iv[iv.length - 2]!;
+  const d = c.duplicate!;
+  if (d.count < 2) return undefined;
+  const last = c.now - d.lastAt;
+  const prev = d.lastInterval;
   if (prev >= c.options.capFloor || last >= prev * GROWTH) return undefined;
-  let grewBefore = false;
-  for (let i = 1; i < iv.length - 1; i++) if (iv[i]! >= iv[i - 1]! * GROWTH) grewBefore = true;
-  return { last, prev, grewBefore };
+  return { last, prev, grewBefore: d.grew };
 }
 
 function retransmission(c: MessageContext): boolean {
@@ -97,8 +89,8 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     id: 'timing.retransmit-early', section: S58, severity: 'SHOULD', strict: 'report', errorCode: E.OutOfRange,
     text: 'the first retransmission waits the initial timeout (1 s recommended)',
     onMessage: (c) => {
-      if (!retransmission(c) || c.duplicate!.times.length !== 1) return undefined;
-      const dt = c.now - c.duplicate!.times[0]!;
+      if (!retransmission(c) || c.duplicate!.count !== 1) return undefined;
+      const dt = c.now - c.duplicate!.lastAt;
       return dt >= c.options.minRetransmitInterval ? [] : [{ detail: `${c.m.typeName} Ns ${c.m.ns} sent again after ${dt} ms` }];
     },
   },
@@ -106,7 +98,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     id: 'timing.backoff', section: S58, severity: 'MUST', strict: 'report', errorCode: E.OutOfRange,
     text: 'each further retransmission waits exponentially longer',
     onMessage: (c) => {
-      if (!retransmission(c) || c.duplicate!.times.length < 2) return undefined;
+      if (!retransmission(c) || c.duplicate!.count < 2) return undefined;
       const st = stalled(c);
       if (st === undefined || st.grewBefore) return [];
       return once(c, 'timing.backoff', { detail: `${c.m.typeName} Ns ${c.m.ns} retransmitted after ${st.prev} ms then ${st.last} ms: no backoff` });
@@ -116,7 +108,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     id: 'timing.cap', section: S58, severity: 'MUST', strict: 'report', errorCode: E.OutOfRange,
     text: 'the retransmission interval is capped no lower than 8 s',
     onMessage: (c) => {
-      if (!retransmission(c) || c.duplicate!.times.length < 2) return undefined;
+      if (!retransmission(c) || c.duplicate!.count < 2) return undefined;
       const st = stalled(c);
       if (st === undefined || !st.grewBefore) return [];
       return once(c, 'timing.cap', { detail: `${c.m.typeName} Ns ${c.m.ns}: the interval stopped growing at ${st.prev} ms (then ${st.last} ms), under 8 s` });

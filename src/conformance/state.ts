@@ -24,8 +24,14 @@ export interface PeerCopy {
   readonly type: string;
   /** Everything after Ns/Nr: the AVPs. A retransmission repeats them byte for byte. */
   readonly body: Uint8Array;
-  /** When each copy arrived, the first included. */
-  readonly times: number[];
+  /** How many copies arrived so far (1: only the original). */
+  count: number;
+  /** When the latest copy arrived. */
+  lastAt: number;
+  /** Interval between the last two copies (0 before the first retransmission). */
+  lastInterval: number;
+  /** Whether the retransmission interval ever grew (exponential backoff seen). */
+  grew: boolean;
   /** Timing rules already reported for this Ns (each once). */
   readonly reported: Set<string>;
 }
@@ -38,6 +44,12 @@ const AVP_ASSIGNED_SESSION_ID = 14;
 const AVP_HOST_NAME = 7;
 const AVP_VENDOR_NAME = 8;
 const MAX_SESSION_IDS = 4096;
+/** Most Ns remembered ahead of a hole (a window is at most 32768; real ones are 4 to 64). */
+const MAX_AHEAD = 1024;
+/** Most distinct message type names counted in the report; the rest under `other`. */
+const MAX_TYPE_NAMES = 64;
+/** An interval "grows" when it is at least this much longer than the one before. */
+export const GROWTH = 1.25;
 
 /** The observer's memory of one control connection. @internal */
 export class ConnectionState {
@@ -72,7 +84,7 @@ export class ConnectionState {
   peerAckedOurStop = false;
   peerHostName: string | undefined = undefined;
   peerVendorName: string | undefined = undefined;
-  readonly peerMessages: Record<string, number> = {};
+  readonly peerMessages: Record<string, number> = Object.create(null) as Record<string, number>;
 
   /** Earlier copy of the peer's message with this Ns, if it is a duplicate. */
   duplicateOf(m: ScannedMessage): PeerCopy | undefined {
@@ -82,14 +94,21 @@ export class ConnectionState {
 
   /** Record a datagram from the peer (after the rules have looked at it). */
   applyReceived(m: ScannedMessage, now: number): void {
-    this.peerMessages[m.typeName] = (this.peerMessages[m.typeName] ?? 0) + 1;
+    // Bounded: a stranger can invent 65536 message types.
+    const key = m.typeName in this.peerMessages || Object.keys(this.peerMessages).length < MAX_TYPE_NAMES ? m.typeName : 'other';
+    this.peerMessages[key] = (this.peerMessages[key] ?? 0) + 1;
     if (!m.isControl || m.ns === undefined || m.nr === undefined) return;
     this.version ??= m.version;
     this.ackUpTo(m.nr);
     if (m.isAck) return;
     const dup = this.copies.get(m.ns);
     if (dup !== undefined) {
-      dup.times.push(now);
+      // O(1) per copy, however often a hostile peer repeats itself.
+      const interval = now - dup.lastAt;
+      if (dup.count >= 2 && interval >= dup.lastInterval * GROWTH) dup.grew = true;
+      dup.lastInterval = interval;
+      dup.lastAt = now;
+      dup.count++;
       return;
     }
     for (const a of m.avps) {
@@ -98,7 +117,7 @@ export class ConnectionState {
       if (a.type === AVP_VENDOR_NAME) this.peerVendorName = text(a.value);
     }
     if (m.type === MessageType.StopCCN) this.peerStopNs ??= m.ns;
-    this.copies.set(m.ns, { ns: m.ns, type: m.typeName, body: m.bytes.slice(12, m.end), times: [now], reported: new Set() });
+    this.copies.set(m.ns, { ns: m.ns, type: m.typeName, body: m.bytes.slice(12, m.end), count: 1, lastAt: now, lastInterval: 0, grew: false, reported: new Set() });
     if (this.copies.size > MAX_COPIES) this.copies.delete(this.copies.keys().next().value!);
     // In-order delivery bookkeeping (§5.8): advance over everything received contiguously.
     if (m.ns === this.peerExpected) {
@@ -109,7 +128,7 @@ export class ConnectionState {
         this.gapReported = false;
       }
     } else if (seqBefore(this.peerExpected, m.ns)) {
-      this.peerAhead.add(m.ns);
+      if (this.peerAhead.size < MAX_AHEAD) this.peerAhead.add(m.ns);
       this.gapSince ??= now;
     }
   }
