@@ -59,8 +59,9 @@ export class ConformanceObserver {
   private readonly secret: TunnelSecret | undefined;
   private readonly onDeviation: ((d: Deviation) => void) | undefined;
   private readonly maxDeviations: number;
-  private readonly checked = new Map<string, number>();
-  private readonly broken = new Map<string, number>();
+  /** Per rule, by its index in RULES: times checked, times broken. */
+  private readonly checked: number[] = RULES.map(() => 0);
+  private readonly broken: number[] = RULES.map(() => 0);
   private dropped = 0;
   private receivedCount = 0;
   private sentCount = 0;
@@ -100,7 +101,10 @@ export class ConformanceObserver {
       values: this.values(m),
       duplicate: this.state.duplicateOf(m),
     };
-    for (const rule of RULES) if (rule.onMessage) this.record(rule, rule.onMessage(c), m, now, out);
+    for (let i = 0; i < RULES.length; i++) {
+      const rule = RULES[i]!;
+      if (rule.onMessage) this.record(i, rule.onMessage(c), m, now, out);
+    }
     this.state.applyReceived(m, now);
     return out;
   }
@@ -153,15 +157,21 @@ export class ConformanceObserver {
 
   private runTime(now: number): Deviation[] {
     const out: Deviation[] = [];
-    for (const rule of RULES) if (rule.onTime) this.record(rule, rule.onTime({ s: this.state, now, options: this.options }), undefined, now, out);
+    const c = { s: this.state, now, options: this.options };
+    for (let i = 0; i < RULES.length; i++) {
+      const rule = RULES[i]!;
+      if (rule.onTime) this.record(i, rule.onTime(c), undefined, now, out);
+    }
     return out;
   }
 
-  private record(rule: ConformanceRule, r: CheckResult, m: ScannedMessage | undefined, now: number, out: Deviation[]): void {
+  private record(index: number, r: CheckResult, m: ScannedMessage | undefined, now: number, out: Deviation[]): void {
     if (r === undefined) return;
-    this.checked.set(rule.id, (this.checked.get(rule.id) ?? 0) + Math.max(1, r.length));
+    this.checked[index]! += Math.max(1, r.length);
+    if (r.length === 0) return;
+    const rule = RULES[index]!;
     for (const f of r) {
-      this.broken.set(rule.id, (this.broken.get(rule.id) ?? 0) + 1);
+      this.broken[index]!++;
       const d = deviation(rule, f, m, now);
       out.push(d);
       if (this.deviations.length < this.maxDeviations) this.deviations.push(d);

@@ -7,8 +7,9 @@ import type { ConformanceReport, Deviation, RuleOutcome } from './types.js';
 
 /** What the observer hands over to build a report. @internal */
 export interface ReportInput {
-  readonly checked: ReadonlyMap<string, number>;
-  readonly broken: ReadonlyMap<string, number>;
+  /** Per rule, by its index in RULES. */
+  readonly checked: readonly number[];
+  readonly broken: readonly number[];
   readonly deviations: readonly Deviation[];
   readonly dropped: number;
   readonly received: number;
@@ -20,9 +21,9 @@ export interface ReportInput {
 
 /** Assemble the report card (a plain, JSON-ready object). @internal */
 export function buildReport(i: ReportInput): ConformanceReport {
-  const rules: RuleOutcome[] = RULES.map((r) => {
-    const checked = i.checked.get(r.id) ?? 0;
-    const broken = i.broken.get(r.id) ?? 0;
+  const rules: RuleOutcome[] = RULES.map((r, k) => {
+    const checked = i.checked[k] ?? 0;
+    const broken = i.broken[k] ?? 0;
     const status = broken > 0 ? 'broken' : checked > 0 ? 'kept' : 'not-exercised';
     return { rule: r.id, section: r.section, text: r.text, severity: r.severity, checked, broken, status };
   });

@@ -56,6 +56,16 @@ export interface Finding {
 export type CheckResult = readonly Finding[] | undefined;
 
 /**
+ * The answer "checked, kept": one shared empty list, so a check that passes allocates nothing
+ * (the observer runs every rule on every message).
+ * @example
+ * ```ts
+ * const check = (c: MessageContext): CheckResult => (c.m.isControl ? KEPT : undefined);
+ * ```
+ */
+export const KEPT: readonly Finding[] = Object.freeze([]);
+
+/**
  * What the `strict` policy does about a MUST deviation of this rule: `'refuse'` the message
  * (StopCCN, or CDN for a session message) or only `'report'` it (the reliable layer or the FSM
  * already acts: retransmission timeouts, duplicates).

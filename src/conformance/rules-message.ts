@@ -7,7 +7,7 @@ import { u16 } from '../wire/bytes.js';
 import { HeaderFlag } from '../wire/header.js';
 import { MessageType, messageAvps, messageDef } from '../wire/message-catalog.js';
 import { GeneralError as E } from '../wire/result-codes.js';
-import type { ConformanceRule, Finding, MessageContext } from './rule-types.js';
+import { KEPT, type ConformanceRule, type Finding, type MessageContext } from './rule-types.js';
 import { avpLabel, V2_RESERVED_BITS, V3_CONTROL_RESERVED_BITS } from './scan.js';
 
 const S31 = 'RFC 2661 §3.1';
@@ -25,14 +25,14 @@ function checkedRow(rfc: string): boolean {
 }
 
 /** Run `f` over every IETF or vendor AVP of the message; collect what it finds. */
-function eachAvp(c: MessageContext, f: (i: number) => Finding | undefined): Finding[] | undefined {
+function eachAvp(c: MessageContext, f: (i: number) => Finding | undefined): readonly Finding[] | undefined {
   if (!withAvps(c)) return undefined;
-  const out: Finding[] = [];
+  let out: Finding[] | undefined;
   for (let i = 0; i < c.m.avps.length; i++) {
     const r = f(i);
-    if (r !== undefined) out.push(r);
+    if (r !== undefined) (out ??= []).push(r);
   }
-  return out;
+  return out ?? KEPT;
 }
 
 function label(vendorId: number, type: number): string {
@@ -53,7 +53,7 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
     onMessage: ({ m, s }) => {
       if (m.version !== 2 && m.version !== 3) return [{ detail: `header version is ${m.version}` }];
       if (s.version !== undefined && m.version !== s.version) return [{ detail: `version ${m.version} on a version ${s.version} connection` }];
-      return [];
+      return KEPT;
     },
   },
   {
@@ -63,7 +63,7 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
       const mask = m.version === 2 ? V2_RESERVED_BITS : m.version === 3 && m.isControl ? V3_CONTROL_RESERVED_BITS : 0;
       if (mask === 0) return undefined;
       const bits = m.flags & mask;
-      return bits === 0 ? [] : [{ detail: `flags word 0x${hex4(m.flags)} has reserved bits 0x${hex4(bits)} set` }];
+      return bits === 0 ? KEPT : [{ detail: `flags word 0x${hex4(m.flags)} has reserved bits 0x${hex4(bits)} set` }];
     },
   },
   {
@@ -76,7 +76,7 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
       if (!(m.flags & HeaderFlag.Sequence)) wrong.push('S=0');
       if (m.version === 2 && m.flags & HeaderFlag.Offset) wrong.push('O=1');
       if (m.version === 2 && m.flags & HeaderFlag.Priority) wrong.push('P=1');
-      return wrong.length === 0 ? [] : [{ detail: `control message with ${wrong.join(', ')} (flags 0x${hex4(m.flags)})` }];
+      return wrong.length === 0 ? KEPT : [{ detail: `control message with ${wrong.join(', ')} (flags 0x${hex4(m.flags)})` }];
     },
   },
   {
@@ -85,7 +85,7 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
     onMessage: ({ m }) => {
       if (m.lengthField === undefined) return undefined;
       const n = m.bytes.length;
-      return m.lengthField === n ? [] : [{ detail: `Length field says ${m.lengthField} bytes, the datagram has ${n}` }];
+      return m.lengthField === n ? KEPT : [{ detail: `Length field says ${m.lengthField} bytes, the datagram has ${n}` }];
     },
   },
   {
@@ -95,7 +95,7 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
       // Only once the peer acknowledged the message carrying our Assigned Tunnel ID: before, it
       // may not know it yet (an SCCRQ, a StopCCN answering a lost SCCRP).
       if (!s.ourTunnelIdAcked || s.ourTunnelId === undefined || m.tunnelId === undefined || m.version !== 2) return undefined;
-      return m.tunnelId === s.ourTunnelId ? [] : [{ detail: `Tunnel ID ${m.tunnelId}, but we assigned ${s.ourTunnelId}` }];
+      return m.tunnelId === s.ourTunnelId ? KEPT : [{ detail: `Tunnel ID ${m.tunnelId}, but we assigned ${s.ourTunnelId}` }];
     },
   },
   {
@@ -104,16 +104,16 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
     onMessage: ({ m, s }) => {
       if (!m.isControl && m.version === 2 && m.sessionId !== undefined && s.ourSessionIds.size > 0) {
         // A data message goes to a session we assigned (§3.1, §5.3).
-        return s.ourSessionIds.has(m.sessionId) ? [] : [{ detail: `data message for Session ID ${m.sessionId}, which we never assigned` }];
+        return s.ourSessionIds.has(m.sessionId) ? KEPT : [{ detail: `data message for Session ID ${m.sessionId}, which we never assigned` }];
       }
       const d = m.version === 2 && m.type > 0 ? messageDef(m.type) : undefined;
       if (d === undefined || d.scope !== 'session' || m.sessionId === undefined) return undefined;
       // ICRQ/OCRQ open a call: the recipient has assigned nothing yet. A CDN may come before the
       // peer learnt our ID (§6.12: it carries its own Assigned Session ID for that), so 0 is fine.
       if (m.type === MessageType.ICRQ || m.type === MessageType.OCRQ) return undefined;
-      if (m.type === MessageType.CDN && m.sessionId === 0) return [];
+      if (m.type === MessageType.CDN && m.sessionId === 0) return KEPT;
       if (s.ourSessionIds.size === 0) return undefined;
-      return s.ourSessionIds.has(m.sessionId) ? [] : [{ detail: `${m.typeName} for Session ID ${m.sessionId}, which we never assigned` }];
+      return s.ourSessionIds.has(m.sessionId) ? KEPT : [{ detail: `${m.typeName} for Session ID ${m.sessionId}, which we never assigned` }];
     },
   },
   {
@@ -122,7 +122,7 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
     onMessage: ({ m }) => {
       const d = m.version === 2 && m.type > 0 ? messageDef(m.type) : undefined;
       if (d === undefined || d.scope !== 'tunnel' || m.sessionId === undefined) return undefined;
-      return m.sessionId === 0 ? [] : [{ detail: `${m.typeName} with Session ID ${m.sessionId}` }];
+      return m.sessionId === 0 ? KEPT : [{ detail: `${m.typeName} with Session ID ${m.sessionId}` }];
     },
   },
 ];
@@ -134,7 +134,7 @@ export const AVP_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => {
       if (!c.m.isControl || c.m.bodyOffset === undefined) return undefined;
       const at = c.m.badAvpAt;
-      return at < 0 ? [] : [{ detail: `the AVP at byte ${at} has Length ${at + 2 <= c.m.end ? u16(c.m.bytes, at) & 0x3ff : '(cut)'}, message ends at ${c.m.end}` }];
+      return at < 0 ? KEPT : [{ detail: `the AVP at byte ${at} has Length ${at + 2 <= c.m.end ? u16(c.m.bytes, at) & 0x3ff : '(cut)'}, message ends at ${c.m.end}` }];
     },
   },
   {
@@ -143,7 +143,7 @@ export const AVP_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => {
       if (!withAvps(c) || c.m.avps.length === 0) return undefined;
       const a = c.m.avps[0]!;
-      return a.vendorId === 0 && a.type === 0 ? [] : [{ detail: `first AVP is ${label(a.vendorId, a.type)}`, avp: label(a.vendorId, a.type) }];
+      return a.vendorId === 0 && a.type === 0 ? KEPT : [{ detail: `first AVP is ${label(a.vendorId, a.type)}`, avp: label(a.vendorId, a.type) }];
     },
   },
   {
@@ -152,7 +152,7 @@ export const AVP_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => {
       if (!withAvps(c) || c.m.type < 0) return undefined;
       const first = c.m.avps[0]!;
-      return messageDef(c.m.type) !== undefined || !first.mandatory ? [] : [{ detail: `unknown Message Type ${c.m.type} with M=1` }];
+      return messageDef(c.m.type) !== undefined || !first.mandatory ? KEPT : [{ detail: `unknown Message Type ${c.m.type} with M=1` }];
     },
   },
   {
@@ -193,7 +193,7 @@ export const AVP_RULES: readonly ConformanceRule[] = [
       if (!withAvps(c) || !c.m.avps.some((a) => a.hidden)) return undefined;
       const rv = c.m.avps.findIndex((a) => a.vendorId === 0 && a.type === RANDOM_VECTOR);
       const h = c.m.avps.findIndex((a) => a.hidden);
-      if (rv >= 0 && rv < h) return [];
+      if (rv >= 0 && rv < h) return KEPT;
       const a = c.m.avps[h]!;
       return [{ detail: `hidden ${label(a.vendorId, a.type)} with no Random Vector before it`, avp: label(a.vendorId, a.type) }];
     },
@@ -259,7 +259,7 @@ export const AVP_RULES: readonly ConformanceRule[] = [
       const i = withAvps(c) ? c.m.avps.findIndex((a) => a.vendorId === 0 && a.type === CHALLENGE_RESPONSE) : -1;
       const v = i >= 0 ? c.values[i] : undefined;
       if (v === undefined) return undefined;
-      return v.length === 16 ? [] : [{ detail: `Challenge Response of ${v.length} bytes`, avp: 'Challenge Response' }];
+      return v.length === 16 ? KEPT : [{ detail: `Challenge Response of ${v.length} bytes`, avp: 'Challenge Response' }];
     },
   },
   {
@@ -282,7 +282,8 @@ function notAllowed(c: MessageContext, mandatory: boolean): Finding[] | undefine
   if (s6 === undefined) return undefined;
   const allowed = messageAvps(c.m.type);
   const out: Finding[] = [];
-  for (const a of c.m.avps.slice(1)) {
+  for (let i = 1; i < c.m.avps.length; i++) {
+    const a = c.m.avps[i]!;
     // Extension AVPs (type ≥ 40) add themselves to messages in their own RFCs: not judged here.
     if (a.vendorId !== 0 || a.type === 0 || a.type > 39 || a.mandatory !== mandatory) continue;
     if (allowed.some((d) => d.type === a.type)) continue;

@@ -5,7 +5,7 @@
 import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError as E } from '../wire/result-codes.js';
 import { seqBefore, seqDistance } from '../reliable/serial.js';
-import type { ConformanceRule, Finding, MessageContext } from './rule-types.js';
+import { KEPT, type ConformanceRule, type Finding, type MessageContext } from './rule-types.js';
 import { GROWTH } from './state.js';
 
 const S58 = 'RFC 2661 §5.8';
@@ -32,8 +32,8 @@ function retransmission(c: MessageContext): boolean {
   return sequenced(c) && c.duplicate !== undefined;
 }
 
-function once(c: MessageContext, rule: string, f: Finding): Finding[] {
-  if (c.duplicate!.reported.has(rule)) return [];
+function once(c: MessageContext, rule: string, f: Finding): readonly Finding[] {
+  if (c.duplicate!.reported.has(rule)) return KEPT;
   c.duplicate!.reported.add(rule);
   return [f];
 }
@@ -48,7 +48,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
       if (!m.isControl || m.nr === undefined) return undefined;
       const next = s.haveSent ? s.ourNextNs : 0;
       const ahead = seqDistance(m.nr, next);
-      if (ahead === 0 || ahead >= 0x8000) return [];
+      if (ahead === 0 || ahead >= 0x8000) return KEPT;
       return [{ detail: `Nr ${m.nr} acknowledges ${ahead} message(s) past our last (we sent up to Ns ${s.haveSent ? (next - 1) & 0xffff : 'none'})` }];
     },
   },
@@ -61,13 +61,13 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
       // Our last Nr is at least what the peer had seen when it sent: never a false alarm.
       const inFlight = seqDistance(m.ns!, s.ourLastNr);
       if (inFlight >= 0x8000) return undefined; // behind our ack: an old duplicate, not a window matter
-      return inFlight < s.ourReceiveWindow ? [] : [{ detail: `Ns ${m.ns} while we acknowledged up to ${s.ourLastNr}: ${inFlight + 1} in flight, our window is ${s.ourReceiveWindow}` }];
+      return inFlight < s.ourReceiveWindow ? KEPT : [{ detail: `Ns ${m.ns} while we acknowledged up to ${s.ourLastNr}: ${inFlight + 1} in flight, our window is ${s.ourReceiveWindow}` }];
     },
   },
   {
     id: 'seq.ns-skipped', section: S58, severity: 'MUST', strict: 'report', errorCode: E.OutOfRange,
     text: 'Ns goes up by one per message: a hole is filled within a retransmission cycle',
-    onMessage: (c) => (sequenced(c) && c.s.gapSince !== undefined && c.m.ns === c.s.peerExpected ? [] : undefined),
+    onMessage: (c) => (sequenced(c) && c.s.gapSince !== undefined && c.m.ns === c.s.peerExpected ? KEPT : undefined),
     onTime: ({ s, now, options }) => {
       if (s.gapSince === undefined || s.gapReported || now - s.gapSince < options.ackTimeout) return undefined;
       s.gapReported = true;
@@ -82,7 +82,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
       const a = c.duplicate!.body;
       const b = c.m.bytes.subarray(12, c.m.end);
       const same = a.length === b.length && a.every((x, i) => x === b[i]);
-      return same ? [] : [{ detail: `Ns ${c.m.ns} reused: first a ${c.duplicate!.type} of ${a.length + 12} bytes, now a ${c.m.typeName} of ${b.length + 12}` }];
+      return same ? KEPT : [{ detail: `Ns ${c.m.ns} reused: first a ${c.duplicate!.type} of ${a.length + 12} bytes, now a ${c.m.typeName} of ${b.length + 12}` }];
     },
   },
   {
@@ -91,7 +91,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => {
       if (!retransmission(c) || c.duplicate!.count !== 1) return undefined;
       const dt = c.now - c.duplicate!.lastAt;
-      return dt >= c.options.minRetransmitInterval ? [] : [{ detail: `${c.m.typeName} Ns ${c.m.ns} sent again after ${dt} ms` }];
+      return dt >= c.options.minRetransmitInterval ? KEPT : [{ detail: `${c.m.typeName} Ns ${c.m.ns} sent again after ${dt} ms` }];
     },
   },
   {
@@ -100,7 +100,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => {
       if (!retransmission(c) || c.duplicate!.count < 2) return undefined;
       const st = stalled(c);
-      if (st === undefined || st.grewBefore) return [];
+      if (st === undefined || st.grewBefore) return KEPT;
       return once(c, 'timing.backoff', { detail: `${c.m.typeName} Ns ${c.m.ns} retransmitted after ${st.prev} ms then ${st.last} ms: no backoff` });
     },
   },
@@ -110,7 +110,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => {
       if (!retransmission(c) || c.duplicate!.count < 2) return undefined;
       const st = stalled(c);
-      if (st === undefined || !st.grewBefore) return [];
+      if (st === undefined || !st.grewBefore) return KEPT;
       return once(c, 'timing.cap', { detail: `${c.m.typeName} Ns ${c.m.ns}: the interval stopped growing at ${st.prev} ms (then ${st.last} ms), under 8 s` });
     },
   },
@@ -119,7 +119,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     text: 'every control message we send is acknowledged (piggybacked Nr or ZLB) within a retransmission cycle',
     onMessage: ({ m, s }) => {
       if (!m.isControl || m.nr === undefined) return undefined;
-      return s.newlyAcked(m.nr) > 0 ? [] : undefined;
+      return s.newlyAcked(m.nr) > 0 ? KEPT : undefined;
     },
     onTime: ({ s, now, options }) => {
       const out: Finding[] = [];
@@ -141,7 +141,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
         return [{ detail: `${m.typeName} Ns ${m.ns} after its own StopCCN (Ns ${s.peerStopNs})` }];
       }
       if (s.peerAckedOurStop) return [{ detail: `${m.typeName} Ns ${m.ns} after acknowledging our StopCCN` }];
-      return s.peerStopNs !== undefined || s.ourStopNs !== undefined ? [] : undefined;
+      return s.peerStopNs !== undefined || s.ourStopNs !== undefined ? KEPT : undefined;
     },
   },
 ];
