@@ -100,6 +100,8 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   private isFailed = false;
   private lifecycle: SequencerState = 'open';
   private closeAt = Infinity;
+  /** How long closing lingers after the last exchange: `closeLinger`, or what abandon() was given. */
+  private linger: number;
 
   /** @throws `RangeError`/`TypeError` for an option out of range. */
   constructor(options?: SequencerOptions) {
@@ -109,6 +111,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.una = this.nxt = this.max = o.initialNs;
     this.nr = o.initialNr;
     this.rto = o.initialTimeout;
+    this.linger = o.closeLinger;
   }
 
   /**
@@ -162,7 +165,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (!message.isZlb) {
       this.onNs(message, ns, now);
       // RFC 2661 §5.8: keep acking for a full retransmission interval after the last exchange.
-      if (this.lifecycle === 'closing') this.closeAt = Math.max(this.closeAt, now + this.o.closeLinger);
+      if (this.lifecycle === 'closing') this.closeAt = Math.max(this.closeAt, now + this.linger);
     }
     this.flush(now);
     return out;
@@ -200,15 +203,26 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   /**
    * The peer ended the control connection (a StopCCN arrived, RFC 2661 §5.7): drop everything
    * queued or in flight (the peer will acknowledge none of it) and linger as {@link close}
-   * does, still acknowledging the peer's retransmissions in case our ZLB was lost.
+   * does, still acknowledging the peer's retransmissions in case our ZLB was lost. `linger`
+   * (default `closeLinger`) is how long; RFC 2661 §5.7 asks for a full retransmission cycle.
    */
-  abandon(now: number): SequencerOutput<T> {
+  abandon(now: number, linger: number = this.o.closeLinger): SequencerOutput<T> {
+    if (typeof linger !== 'number' || !Number.isFinite(linger) || linger < 0) {
+      throw new RangeError(`linger must be a finite number of milliseconds ≥ 0, got ${String(linger)}`);
+    }
     this.ring.fill(undefined);
     this.head = 0;
     this.count = 0;
     this.una = this.nxt = this.max;
     this.rtxAt = Infinity;
-    return this.close(now);
+    const out = this.begin(now);
+    if (this.lifecycle === 'closed') return out;
+    const until = now + linger;
+    this.closeAt = this.lifecycle === 'closing' ? Math.max(this.closeAt, until) : until;
+    this.linger = Math.max(this.linger, linger);
+    this.lifecycle = 'closing';
+    this.flush(now);
+    return out;
   }
 
   /**
@@ -332,11 +346,15 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.count -= acked;
     if (((this.nxt - this.una) & 0xffff) < acked) this.nxt = nr;
     this.una = nr;
-    this.win.onAck(acked);
+    // Appendix A counts ACKs received, however many messages one of them acknowledges.
+    this.win.onAck();
     // A fresh oldest message gets a fresh budget and the initial timeout.
     this.retries = 0;
     this.rto = this.o.initialTimeout;
     this.rtxAt = sent > acked ? now + this.rto : Infinity;
+    // RFC 2661 §5.8: the linger after a shutdown runs "for the full retransmission interval
+    // after the final message exchange": the ack of our last message (e.g. the StopCCN) is it.
+    if (this.lifecycle === 'closing' && this.count === 0) this.closeAt = Math.max(this.closeAt, now + this.linger);
   }
 
   private onNs(message: T, ns: number, now: number): void {
