@@ -51,6 +51,7 @@ export function openTunnel(c: TunnelCore): void {
       challenge: c.ourChallenge,
     }),
   );
+  c.awaitPeer();
 }
 
 /**
@@ -132,6 +133,8 @@ export function onSccrq(c: TunnelCore, m: ControlMessage, problem: Rejection | u
       challenge: c.ourChallenge,
     }),
   );
+  // wait-ctl-conn: freed one handshakeTimeout after this SCCRP unless an SCCCN comes.
+  c.awaitPeer();
 }
 
 /** Initiator: the peer's SCCRP (RFC 2661 §7.2.1 wait-ctl-reply). */

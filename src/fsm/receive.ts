@@ -11,7 +11,7 @@ import { parseData } from '../wire/data.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError, StopCcnResult } from '../wire/result-codes.js';
-import { compareTieBreakers, knownMessageType, mandatoryProblem, sessionMessageType, type Rejection } from './checks.js';
+import { compareTieBreakers, knownMessageType, mandatoryProblem, missingAvp, sessionMessageType, type Rejection } from './checks.js';
 import { onScccn, onSccrp, onSccrq } from './handshake.js';
 import type { TunnelCore } from './tunnel-core.js';
 import type { TunnelState } from './types.js';
@@ -29,7 +29,7 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
   }
   let m: ControlMessage;
   try {
-    // Required AVPs are checked here, so a missing one gets a StopCCN rather than silence.
+    // Required AVPs are checked in onMessage, so a missing one gets a StopCCN/CDN (§7.1) rather than silence.
     m = parseControl(bytes, { secret: c.o.secret, requireAvps: false });
   } catch (e) {
     onMalformed(c, bytes, e);
@@ -85,9 +85,21 @@ function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
     c.acts.push({ type: 'error', error });
     return;
   }
+  if (isChallengeResponse(bytes, error)) {
+    // §4.4.3: the response is one MD5 digest, 16 bytes; any other length is a failed authentication (§5.1.1).
+    c.teardown('recv-broken', { result: StopCcnResult.NotAuthorized, error: GeneralError.NoError, message: error.message.slice(0, 200) }, new L2tpError('AUTH_FAILED', error.message, error.offset, { cause: error }));
+    return;
+  }
   // A broken message in our control connection: general error (RFC 2661 §4.4.2), as xl2tpd does.
   const code = error.code === 'BAD_LENGTH' || error.code === 'BAD_AVP_LENGTH' || error.code === 'TRUNCATED' ? GeneralError.BadLength : error.code === 'BAD_AVP_VALUE' || error.code === 'BAD_FLAGS' ? GeneralError.OutOfRange : GeneralError.VendorSpecific;
   c.teardown('recv-broken', { result: StopCcnResult.GeneralError, error: code, message: error.message.slice(0, 200) }, error);
+}
+
+/** Whether a parse error is about a Challenge Response AVP (its offset names the AVP). */
+function isChallengeResponse(bytes: Uint8Array, error: L2tpError): boolean {
+  const o = error.offset;
+  if (error.code !== 'BAD_AVP_VALUE' || o === undefined || o + 6 > bytes.length) return false;
+  return ((bytes[o + 2]! << 8) | bytes[o + 3]!) === 0 && ((bytes[o + 4]! << 8) | bytes[o + 5]!) === 13;
 }
 
 function onData(c: TunnelCore, bytes: Uint8Array): void {
@@ -101,6 +113,8 @@ function onData(c: TunnelCore, bytes: Uint8Array): void {
   }
   // Data for another tunnel or an unknown session is dropped (RFC 2661 §3.1 IDs are ours).
   if (d.version !== 2 || d.tunnelId !== c.localTunnelId) return;
+  // §6.5: HELLO is due after a quiet period "since the last data or control message" received.
+  c.lastHeard = c.now;
   c.sessions.onData(d.sessionId, d.payload);
 }
 
@@ -149,8 +163,11 @@ function onMessage(c: TunnelCore, m: ControlMessage): void {
     if (m.avps[0]!.mandatory) broken(c, { error: GeneralError.OutOfRange, message: `unknown message type ${m.type} with the M bit set` });
     return;
   }
-  const problem = mandatoryProblem(m, c.o.secret !== undefined);
+  let problem = mandatoryProblem(m, c.o.secret !== undefined);
+  // SCCRQ/SCCRP: startProblem checks their required AVPs itself, with the answers §6.1/§6.2 call for.
+  if (problem === undefined && m.type !== MessageType.SCCRQ && m.type !== MessageType.SCCRP) problem = requiredProblem(c, m);
   if (m.type === MessageType.StopCCN) {
+    if (problem !== undefined) return broken(c, problem);
     onStopccn(c, m);
     return;
   }
@@ -171,6 +188,17 @@ function onMessage(c: TunnelCore, m: ControlMessage): void {
       if (problem !== undefined) broken(c, problem);
       return;
   }
+}
+
+/**
+ * A required AVP (§6) missing from `m`: a protocol error to clear with (§7.1), or, with
+ * `lenient`, an `error` action and nothing else.
+ */
+function requiredProblem(c: TunnelCore, m: ControlMessage): Rejection | undefined {
+  const missing = missingAvp(m);
+  if (missing === undefined || !c.o.lenient) return missing;
+  c.acts.push({ type: 'error', error: new L2tpError('MISSING_AVP', `${missing.message} (accepted: lenient)`) });
+  return undefined;
 }
 
 function broken(c: TunnelCore, p: Rejection): void {
@@ -195,7 +223,7 @@ function onStopccn(c: TunnelCore, m: ControlMessage): void {
   const error = new L2tpError('PEER_STOPPED', `peer sent StopCCN${r ? ` (result ${r.result}${r.error !== undefined ? `, error ${r.error}` : ''}${r.message ? `: ${r.message}` : ''})` : ''}`);
   c.sessions.allDown('peer', error);
   c.stopped('peer', r, error);
-  if (c.st === 'closing') c.absorb(seq.abandon(c.now));
+  if (c.st === 'closing') c.absorb(seq.abandon(c.now, c.o.peerStopLinger));
   else c.finish();
   // The ZLB above already carries this ack.
   c.ackDue = undefined;

@@ -33,6 +33,8 @@ export class TunnelCore {
   ourTie: Uint8Array | undefined;
   peer: Mutable<PeerInfo> | undefined;
   lastHeard = 0;
+  /** When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`. */
+  handshakeAt = Infinity;
   readonly sessions: Sessions;
 
   // Scratch of the handle() call in progress.
@@ -48,6 +50,7 @@ export class TunnelCore {
         sendControl: (bytes) => this.sendControl(bytes),
         emit: (a) => this.acts.push(a),
         peerTunnelId: () => this.peerId,
+        now: () => this.now,
       },
       o,
     );
@@ -147,6 +150,46 @@ export class TunnelCore {
 
   onLingerOver(): void {
     if (this.go('linger-over')) this.finish();
+  }
+
+  /** Start the handshake clock: the message that moves us to wait-ctl-* just went out. */
+  awaitPeer(): void {
+    this.handshakeAt = this.now + this.o.handshakeTimeout;
+  }
+
+  /** The earliest deadline: the Sequencer's, the handshake's, HELLO's, a waiting session's. */
+  nextDeadline(): number | undefined {
+    const st = this.st;
+    let d = this.seq?.nextDeadline() ?? Infinity;
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.handshakeAt < d) d = this.handshakeAt;
+    if (st === 'established') {
+      if (this.o.helloInterval > 0) d = Math.min(d, this.lastHeard + this.o.helloInterval);
+      d = Math.min(d, this.sessions.nextDeadline());
+    }
+    return d === Infinity ? undefined : d;
+  }
+
+  /** Time passed: retransmit, give up a half-open tunnel or call, send HELLO when due. */
+  tick(): void {
+    if (this.seq !== undefined) this.absorb(this.seq.tick(this.now));
+    const st = this.st;
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.now >= this.handshakeAt) this.handshakeExpired();
+    if (this.st === 'established') this.sessions.expire(this.now);
+    this.helloIfDue();
+  }
+
+  /**
+   * No SCCRP (initiator) or SCCCN (responder) within `handshakeTimeout`, however our message was
+   * acked: free the tunnel without a word. A peer that never completed the handshake gets no
+   * StopCCN (it may be a flood's spoofed source; a real LAC has given up by now too).
+   */
+  private handshakeExpired(): void {
+    const waiting = this.st === 'wait-ctl-reply' ? 'SCCRP' : 'SCCCN';
+    if (!this.go('handshake-timeout')) return;
+    const error = new L2tpError('TIMEOUT', `no ${waiting} within ${this.o.handshakeTimeout} ms (handshakeTimeout): half-open tunnel freed`);
+    this.sessions.allDown('local', error);
+    this.stopped('local', undefined, error);
+    this.finish();
   }
 
   helloIfDue(): void {

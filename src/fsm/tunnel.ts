@@ -86,15 +86,35 @@ export class TunnelFsm {
     return this.c.sessions.state(sessionId);
   }
 
-  /** When to send the next `tick` (same clock as `now`), or `undefined` when nothing is pending. */
+  /**
+   * When to send the next `tick` (same clock as `now`), or `undefined` when nothing is pending.
+   * Defined in every state but `idle` (nothing started), `established` with HELLO off and no
+   * call being set up, and `closed`: no half-open tunnel or call, and no lingering, lives
+   * without a deadline.
+   */
   nextDeadline(): number | undefined {
+    return this.c.nextDeadline();
+  }
+
+  /**
+   * Note that data for this tunnel arrived at `now` without passing through {@link handle} (a
+   * driver's fast path for data messages): it restarts the HELLO idle timer, which counts "the
+   * last data or control message" received (RFC 2661 §6.5). Data given to `handle` counts by itself.
+   * @throws `RangeError` for a bad `now`.
+   */
+  noteActivity(now: number): void {
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw new RangeError(`now must be a finite number of milliseconds, got ${String(now)}`);
     const c = this.c;
-    let d = c.seq?.nextDeadline();
-    if (c.st === 'established' && c.o.helloInterval > 0) {
-      const h = c.lastHeard + c.o.helloInterval;
-      if (d === undefined || h < d) d = h;
-    }
-    return d;
+    if (c.st === 'established' && now > c.lastHeard) c.lastHeard = now;
+  }
+
+  /**
+   * True while the control connection is down for the user but still acking the peer's
+   * retransmissions (state `closing` with nothing of ours left unacknowledged): after acking
+   * the peer's StopCCN (§5.7), or after our StopCCN was acked (§5.8).
+   */
+  get lingering(): boolean {
+    return this.c.st === 'closing' && this.c.seq !== undefined && this.c.seq.inFlight + this.c.seq.queued === 0;
   }
 
   /**
@@ -124,8 +144,7 @@ export class TunnelFsm {
         }
         break;
       case 'tick':
-        if (c.seq !== undefined) c.absorb(c.seq.tick(now));
-        c.helloIfDue();
+        c.tick();
         break;
       case 'close':
         this.onClose(event.result ?? { result: StopCcnResult.GeneralRequest });
