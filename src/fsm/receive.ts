@@ -85,6 +85,12 @@ function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
     c.acts.push({ type: 'error', error });
     return;
   }
+  // The header parsed even if an AVP did not: take its Nr as the ack it is, so our StopCCN is
+  // not queued behind a message the peer already has (it would go out a retransmission later).
+  const flags = (bytes[0]! << 8) | bytes[1]!;
+  if (bytes.length >= 12 && (flags & 0xcb0f) === 0xc802 && c.seq !== undefined) {
+    c.absorb(c.seq.receive({ ns: (bytes[8]! << 8) | bytes[9]!, nr: (bytes[10]! << 8) | bytes[11]!, isZlb: true } as ControlMessage, c.now));
+  }
   if (isChallengeResponse(bytes, error)) {
     // §4.4.3: the response is one MD5 digest, 16 bytes; any other length is a failed authentication (§5.1.1).
     c.teardown('recv-broken', { result: StopCcnResult.NotAuthorized, error: GeneralError.NoError, message: error.message.slice(0, 200) }, new L2tpError('AUTH_FAILED', error.message, error.offset, { cause: error }));

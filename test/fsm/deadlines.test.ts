@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { TunnelFsm, type TunnelAction, type TunnelEvent, type TunnelOptions } from '../../src/fsm/index.js';
 import { cdn, hello, iccn, icrp, icrq, occn, ocrp, ocrq, sccrp, sccrq, scccn, stopccn, zlb } from '../../src/wire/builders.js';
 import { parseControl } from '../../src/wire/control.js';
-import { seededRandom } from './harness.js';
+import { establishedPair, seededRandom } from './harness.js';
 
 const CYCLE = 31_000; // 1 + 2 + 4 + 8 + 8 + 8 s (RFC 2661 §5.8 defaults)
 
@@ -81,22 +81,8 @@ describe('a half-open tunnel is freed one retransmission cycle after its SCCRP (
   });
 });
 
-/** An established pair driven by hand (no link): returns both FSMs at time `t`. */
-function established(): { lac: TunnelFsm; lns: TunnelFsm; carry: (from: TunnelFsm, acts: TunnelAction[], now: number, keep?: (m: ReturnType<typeof parseControl>) => boolean) => void } {
-  const lac = new TunnelFsm({ hostName: 'lac', random: seededRandom(11) });
-  const lnsF = lns();
-  const carry = (from: TunnelFsm, acts: TunnelAction[], now: number, keep: (m: ReturnType<typeof parseControl>) => boolean = () => true): void => {
-    const to = from === lac ? lnsF : lac;
-    for (const a of acts) {
-      if (a.type !== 'send' || (a.bytes[0]! & 0x80) === 0) continue;
-      if (!keep(parseControl(a.bytes, { requireAvps: false }))) continue;
-      carry(to, to.handle({ type: 'received', bytes: a.bytes }, now), now, keep);
-    }
-  };
-  carry(lac, lac.handle({ type: 'open' }, 0), 0);
-  expect(lac.state).toBe('established');
-  expect(lnsF.state).toBe('established');
-  return { lac, lns: lnsF, carry };
+function established(): { lac: TunnelFsm; lns: TunnelFsm } {
+  return establishedPair({}, {});
 }
 
 /** A ZLB to `to` acknowledging the message `m` it sent (the ack arrives, the answer does not). */
