@@ -33,8 +33,11 @@ export class TunnelTimer {
     return p;
   }
 
-  /** Re-arm at the earliest of the FSM's deadline and the waits' deadlines. */
-  arm(fsmDeadline: number | undefined): void {
+  /**
+   * Re-arm at the earliest of the FSM's deadline and the waits' deadlines. `weak`: the timer
+   * should not keep the process alive (Node's `unref`, where the timer handle has one).
+   */
+  arm(fsmDeadline: number | undefined, weak = false): void {
     let d = fsmDeadline ?? Infinity;
     for (const w of this.waits) if (!w.settled && w.failure === undefined && w.deadline < d) d = w.deadline;
     if (d === this.timerAt) return;
@@ -43,6 +46,7 @@ export class TunnelTimer {
     if (d === Infinity) return;
     const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, Math.ceil(d - this.clock())));
     this.timer = this.timers.setTimeout(() => this.onTimer(), delay);
+    if (weak) (this.timer as { unref?: () => void } | null)?.unref?.();
   }
 
   clear(): void {

@@ -112,11 +112,17 @@ export class Tunnel implements SessionHost {
     return this.fsm.peerTunnelId;
   }
 
-  /** The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`). */
-  get state(): TunnelState {
+  /**
+   * The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`), or
+   * `lingering`: the peer's StopCCN was acked and the tunnel is down for the user (`stopped` has
+   * fired, close() resolves at once), but it still acks the peer's retransmitted StopCCN for a
+   * full retransmission cycle (§5.7), in case our ack was lost; then `closed`.
+   */
+  get state(): TunnelState | 'lingering' {
     // Once released (e.g. close() gave up waiting for the StopCCN's ack) nothing runs any more,
     // whatever the state machine was left in.
-    return this.phase === 'released' ? 'closed' : this.fsm.state;
+    if (this.phase === 'released') return 'closed';
+    return this.fsm.lingering && this.stopV?.by === 'peer' ? 'lingering' : this.fsm.state;
   }
 
   /** `initiator` for `openTunnel()`. */
@@ -246,6 +252,9 @@ export class Tunnel implements SessionHost {
       return Promise.reject(e);
     }
     if (this.releasing !== undefined || this.phase === 'released') return this.releasing ?? Promise.resolve();
+    // The peer stopped the tunnel and we acked: it is over for the user; the linger that re-acks
+    // a retransmitted StopCCN (§5.7) runs on in the background and ends by itself.
+    if (this.state === 'lingering') return Promise.resolve();
     const p = this.pending<void>('close', timeout, signal, {
       giveUp: () => this.abandon(undefined),
       released: (q) => q.resolve(),
@@ -354,7 +363,11 @@ export class Tunnel implements SessionHost {
         return this.book.frame(a);
       case 'stopped': {
         const error = a.error !== undefined ? withResult(a.error, a.result) : this.reason;
+        const opening = this.phase === 'opening';
         this.stopped({ by: a.by, ...(a.result ? { result: a.result } : {}), ...(error ? { error } : {}) });
+        // A refusal while opening ends it now: openTunnel() settles with the peer's reason
+        // instead of after the linger (nothing was set up that a lost ack could strand).
+        if (opening && a.by === 'peer') void this.release();
         return;
       }
       case 'closed':
@@ -383,7 +396,8 @@ export class Tunnel implements SessionHost {
   /** Re-arm the one timer at the earliest of the FSM's deadline and the waits' deadlines. */
   private arm(): void {
     if (this.phase === 'released') return;
-    this.timer.arm(this.fsm.nextDeadline());
+    // A lingering tunnel's timer does not keep a process alive on its own (it only re-acks).
+    this.timer.arm(this.fsm.nextDeadline(), this.state === 'lingering');
   }
 
   private onTimer(now: number): void {

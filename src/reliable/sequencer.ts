@@ -205,6 +205,8 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
    * queued or in flight (the peer will acknowledge none of it) and linger as {@link close}
    * does, still acknowledging the peer's retransmissions in case our ZLB was lost. `linger`
    * (default `closeLinger`) is how long; RFC 2661 §5.7 asks for a full retransmission cycle.
+   * The owner sends the ack of the StopCCN itself, at once: any delayed ack still pending is
+   * dropped (an ack-only message goes out again only for a retransmission).
    */
   abandon(now: number, linger: number = this.o.closeLinger): SequencerOutput<T> {
     if (typeof linger !== 'number' || !Number.isFinite(linger) || linger < 0) {
@@ -215,6 +217,9 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.count = 0;
     this.una = this.nxt = this.max;
     this.rtxAt = Infinity;
+    // The owner acks the StopCCN at once itself (§5.7); no delayed ack is still owed for it.
+    this.ackAt = Infinity;
+    this.ackNow = false;
     const out = this.begin(now);
     if (this.lifecycle === 'closed') return out;
     const until = now + linger;
