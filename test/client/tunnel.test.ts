@@ -6,7 +6,7 @@ import { memoryTransportPair } from '../../src/transports/memory.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { seededRandom } from '../fsm/harness.js';
 import { Responder } from './responder.js';
-import { ladder, rejection, SECRET, typeName } from './support.js';
+import { ladder, rejection, SECRET, steppingClock, typeName } from './support.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -16,7 +16,7 @@ describe('openTunnel / close over an in-memory link', () => {
   it('establishes (SCCRQ → SCCRP → SCCCN), reports the peer, and closes with an acked StopCCN', async () => {
     const link = memoryTransportPair();
     const lns = new Responder(link.b);
-    const tunnel = await openTunnel(link.a, { hostName: 'lac.test', random: seededRandom(1) });
+    const tunnel = await openTunnel(link.a, { hostName: 'lac.test', random: seededRandom(1), clock: steppingClock(link, { 'a:SCCRQ': 7 }) });
     expect(tunnel.state).toBe('established');
     expect(tunnel.role).toBe('initiator');
     expect(tunnel.peer.hostName).toBe('lns.test');
@@ -25,8 +25,8 @@ describe('openTunnel / close over an in-memory link', () => {
     expect(tunnel.peer.assignedTunnelId).toBe(lns.fsm.localTunnelId);
     expect(tunnel.peerTunnelId).toBe(lns.fsm.localTunnelId);
     expect(lns.fsm.peerTunnelId).toBe(tunnel.localTunnelId);
-    expect(tunnel.rtt).toBeGreaterThanOrEqual(0);
-    expect(tunnel.rtt).toBeLessThan(1000);
+    expect(tunnel.rtt).toBe(7); // SCCRQ → SCCRP on the stepping clock
+    link.filter = undefined;
     await lns.next('established', true);
     const events: string[] = [];
     tunnel.on('stopped', () => events.push('stopped'));
