@@ -10,9 +10,10 @@ import { TunnelFsm } from '../fsm/tunnel.js';
 import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
-import { transportFailure, withResult } from './driver-errors.js';
+import { withResult } from './driver-errors.js';
 import { Emitter } from './emitter.js';
 import { checkWait, type ResolvedDriverOptions, type WaitOptions } from './options.js';
+import { TunnelLink } from './link.js';
 import type { Pending, PendingHooks } from './pending.js';
 import type { AbortSignalLike } from './platform.js';
 import { SessionBook } from './session-book.js';
@@ -29,7 +30,6 @@ const LIVE_TUNNEL_IDS = new Set<number>();
 /** Lifecycle of the driver, coarser than the FSM's {@link TunnelState}. */
 type Phase = 'new' | 'opening' | 'open' | 'closing' | 'released';
 
-const noop = (): void => {};
 
 /**
  * One driven L2TP control connection (RFC 2661 §7.2) and its sessions. Made by `openTunnel()`
@@ -59,6 +59,7 @@ export class Tunnel implements SessionHost {
   private readonly events = new Emitter<TunnelEvents>();
   private readonly book: SessionBook;
   private readonly timer: TunnelTimer;
+  private readonly link: TunnelLink;
   private phase: Phase = 'new';
   private peerV: PeerInfo | undefined;
   private rttV = NaN;
@@ -88,9 +89,12 @@ export class Tunnel implements SessionHost {
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.book = new SessionBook(this, (s) => this.events.emit('session', s));
     this.timer = new TunnelTimer(o.clock, o.timers, (now) => this.onTimer(now));
-    transport.onMessage((m) => this.onTransportMessage(m));
-    transport.onError((e) => this.onTransportError(e));
-    transport.onClose((e) => this.onTransportClose(e));
+    this.link = new TunnelLink(transport, {
+      message: (m) => this.onTransportMessage(m),
+      sendFailed: (e) => this.onSendFailed(e),
+      error: (e) => this.onTransportError(e),
+      closed: (e) => this.onTransportClose(e),
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -412,23 +416,12 @@ export class Tunnel implements SessionHost {
   // Transport
 
   private transportSend(bytes: Uint8Array, control = false): Promise<void> {
-    const t = this.transport;
     if (this.phase === 'released') return Promise.reject(new L2tpError('TRANSPORT', 'the tunnel is closed'));
-    let sent: Promise<void>;
-    try {
-      sent = t.send(bytes);
-    } catch (e) {
-      sent = Promise.reject(e);
-    }
-    if (!control) return sent;
-    // A control message the Sequencer will retransmit: a failed send is reported, not thrown.
-    sent.catch((e: unknown) => this.onSendFailed(e));
-    return sent.catch(noop);
+    return this.link.send(bytes, control);
   }
 
-  private onSendFailed(e: unknown): void {
+  private onSendFailed(error: L2tpError): void {
     if (this.phase === 'released' || this.releasing !== undefined) return;
-    const error = transportFailure('send', e);
     // Before the tunnel is up nothing can come of it; after, a closed transport ends it, while a
     // datagram socket that reported a transient error stays usable and retransmission goes on.
     if (this.phase === 'opening' || this.transport.closed) this.teardown(error);
@@ -445,18 +438,17 @@ export class Tunnel implements SessionHost {
     this.dispatch({ type: 'received', bytes: m });
   }
 
-  private onTransportError(e: Error): void {
+  private onTransportError(error: L2tpError): void {
     if (this.phase === 'released') return;
-    const error = transportFailure('transport', e);
     // While opening, an error (ICMP port unreachable on connected UDP: nothing listens there) is
     // the answer. Afterwards a datagram socket stays open: report and let retransmission decide.
     if (this.phase === 'opening' || this.transport.closed) this.teardown(error);
     else this.events.emit('error', error);
   }
 
-  private onTransportClose(e?: Error): void {
+  private onTransportClose(error: L2tpError): void {
     if (this.phase === 'released' || this.releasing !== undefined) return;
-    this.abandon(transportFailure('transport closed', e ?? new Error('the transport closed')));
+    this.abandon(error);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -499,18 +491,7 @@ export class Tunnel implements SessionHost {
     this.stopped({ by: 'local', ...(this.reason ? { error: this.reason } : {}) });
     const stop = this.stopV!;
     this.phase = 'released';
-    const t = this.transport;
-    if (this.o.keepTransport) {
-      t.onMessage(noop);
-      t.onError(noop);
-      t.onClose(noop);
-    } else {
-      try {
-        await t.close();
-      } catch {
-        // close() is documented never to fail; a broken adapter must not keep us from finishing.
-      }
-    }
+    await this.link.release(this.o.keepTransport);
     this.book.allDown({ by: stop.by, ...(stop.error ? { error: stop.error } : {}) });
     const fallback = () => stop.error ?? new L2tpError('ABORTED', 'the tunnel was closed first');
     for (const w of [...this.timer.waits]) w.release(fallback);
