@@ -63,9 +63,20 @@ const F = {
   delivery: 'test/reliable/delivery.property.test.ts',
   cw: 'test/compliance/wire.test.ts',
   cf: 'test/compliance/fsm.test.ts',
+  replay: 'test/fsm/xl2tpd-replay.test.ts',
+  client: 'test/client/tunnel.test.ts',
+  required: 'test/fsm/required-avps.test.ts',
 } as const;
 
 const t = (file: keyof typeof F, title: string): TestRef => ({ file: F[file], title });
+
+/** The state machines' own tests of a received message lacking a required AVP (§6, §7.1). */
+const FSM_MISSING: Readonly<Record<string, readonly TestRef[]>> = {
+  StopCCN: [t('required', 'StopCCN without Result Code: StopCCN 2/6 back, naming the AVP; stopped with PROTOCOL'), t('required', 'StopCCN without Assigned Tunnel ID: the same, naming that AVP')],
+  ICRQ: [t('required', 'ICRQ without Call Serial Number: CDN 2/6 naming it, no session')],
+  ICCN: [t('required', 'ICCN without ${missing}: CDN 2/6 naming it, session down')],
+  CDN: [t('required', 'CDN without Result Code: the session is cleared with our CDN 2/6 (not taken as the peer’s reason)')],
+};
 
 /** Reason for the negative polarity of rules about what we send. */
 const SENDER = { none: 'a rule on what we send: no received input can violate it; the positive test checks every message we write' };
@@ -546,9 +557,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     section: '5.7',
     level: 'MUST',
     text: 'The receiver of a StopCCN acks it with a ZLB and keeps enough state to accept its retransmissions for a full retransmission cycle.',
-    positive: [t('tunnel', "${closer === 'a' ? 'LAC' : 'LNS'} closes: StopCCN with Result Code and Assigned Tunnel ID; the peer acks and cleans up; the closer lingers a full retransmission cycle"), t('seq', 'after the peer’s StopCCN: keeps acking its retransmissions for the linger time, then closes')],
-    negative: 'not covered',
-    gap: 'TunnelFsm acks a received StopCCN with one ZLB and closes at once (state → closed): if that ZLB is lost, the retransmitted StopCCN is never acked. The Sequencer can linger (its own test passes) but the FSM does not use it on this path.',
+    positive: [
+      t('client', 'peer StopCCN: stopped at once with the result, sessions down; it lingers re-acking a retransmitted StopCCN for a full cycle (§5.7), then releases'),
+      t('replay', 'our LNS answers xl2tpd’s LAC exactly as xl2tpd’s LNS did (SCCRP, ICRP byte for byte)'),
+      t('seq', 'after the peer’s StopCCN: keeps acking its retransmissions for the linger time, then closes'),
+    ],
+    negative: [t('seq', 'abandon(now, linger) lingers that long even when closeLinger is 0 (a peer StopCCN, §5.7)')],
+    note: 'Both the LNS and the client keep acking for a full retransmission cycle (TunnelFsm `peerStopLinger`; the client defaults it to the cycle while its own close() does not linger); the client’s close() and `stopped` resolve at once, its state reads `lingering`. Negative: the state is not dropped before the cycle ends, even with `closeLinger` 0.',
   },
   {
     id: '2661-5.8-backoff',
@@ -565,9 +580,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
     section: '5.8',
     level: 'MUST',
     text: 'The retransmission interval cap is no less than 8 seconds.',
-    positive: [t('seq', 'retransmits after 1, 2, 4, 8, 8 s and fails after the 5th retransmission (at 31 s)')],
-    negative: 'not covered',
-    note: 'The default cap is 8 s; SequencerOptions.maxTimeout accepts lower values (only ≥ initialTimeout is enforced).',
+    positive: [t('seq', 'retransmits after 1, 2, 4, 8, 8 s and fails after the 5th retransmission (at 31 s)'), t('seq', 'honours maxRetransmissions, initialTimeout, backoff and maxTimeout')],
+    negative: [t('seq', 'refuses a retransmission cap under 8 s (RFC 2661 §5.8: "MUST be no less than 8 seconds")')],
+    note: 'SequencerOptions.maxTimeout under 8000 ms is a RangeError; tests that want speed use a virtual clock.',
   },
   {
     id: '2661-5.8-give-up',
@@ -622,9 +637,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
     section: '5.8',
     level: 'MUST',
     text: 'When a tunnel is shut down (not for loss of connectivity), state and reliable delivery keep running for a full retransmission interval after the final exchange.',
-    positive: [t('tunnel', 'while lingering, the closer acks the peer’s retransmitted StopCCN again (crossing StopCCNs, first ack lost)'), t('seq', 'after our StopCCN: retransmits it until acked, refuses new messages, then closes')],
+    positive: [
+      t('tunnel', 'while lingering, the closer acks the peer’s retransmitted StopCCN again (crossing StopCCNs, first ack lost)'),
+      t('seq', 'after our StopCCN: retransmits it until acked, refuses new messages, then closes'),
+      t('seq', 'the linger after an acked StopCCN is timed from the ack with the default cycle (acked at 7.05 s → closed at 38.05 s)'),
+      t('replay', 'our LAC drives xl2tpd’s LNS replies to the same exchange (SCCCN, ICRQ, ICCN, CDN, StopCCN byte for byte)'),
+    ],
     negative: [t('seq', 'closes after linger even when the last message failed')],
-    note: 'Met by the closing side; the receiving side is 2661-5.7-stopccn-ack (gap).',
+    note: 'The linger is timed from the final exchange (the ack of our StopCCN, or the last message received), not from close(). The receiving side is 2661-5.7-stopccn-ack.',
   },
 
   // ---------------------------------------------------------------- §6 control messages
@@ -656,7 +676,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
       negative:
         avps === 'only Message Type'
           ? [t('cw', 'parseControl refuses a message whose first AVP is not Message Type (MESSAGE_TYPE_NOT_FIRST)')]
-          : [t('cw', 'parseControl refuses each message with any one required AVP removed (MISSING_AVP)')],
+          : [t('cw', 'parseControl refuses each message with any one required AVP removed (MISSING_AVP)'), ...(FSM_MISSING[name] ?? [])],
+      ...(avps === 'only Message Type' ? {} : { note: 'The state machines enforce it too (§7.1): a received message without one is answered with StopCCN, or CDN for a session’s message, Result Code 2, General Error 6, naming the AVP (TunnelFsm `lenient` accepts and reports it).' }),
     }),
   ),
   {

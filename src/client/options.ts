@@ -4,6 +4,7 @@
  * @module
  */
 import type { TunnelOptions } from '../fsm/options.js';
+import { retransmissionCycle } from '../reliable/options.js';
 import { globalClock, globalRandom, globalTimers, type AbortSignalLike, type Clock, type Timers } from './platform.js';
 
 /**
@@ -106,6 +107,10 @@ export function resolveDriverOptions(options: OpenTunnelOptions, stream: boolean
     // then cleared the tunnel and sends nothing more (RFC 2661 §5.7). Pass sequencer.closeLinger
     // to keep acking for the full retransmission cycle of §5.8 instead.
     sequencer: { ...seq, closeLinger: seq?.closeLinger ?? 0 },
+    // The peer's StopCCN is another matter (RFC 2661 §5.7): if our ZLB acking it is lost, the
+    // peer retransmits it, so we stay able to ack for a full retransmission cycle — in the
+    // background: `stopped` and close() resolve at once; `closed` comes after.
+    peerStopLinger: tunnel.peerStopLinger ?? retransmissionCycle(seq),
   };
   return { fsm, timeout, signal, clock, timers, keepTransport: Boolean(keepTransport), frameBuffer };
 }

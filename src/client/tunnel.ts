@@ -10,49 +10,26 @@ import { TunnelFsm } from '../fsm/tunnel.js';
 import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
-import { transportFailure, withResult, type StopError } from './driver-errors.js';
+import { withResult } from './driver-errors.js';
 import { Emitter } from './emitter.js';
 import { checkWait, type ResolvedDriverOptions, type WaitOptions } from './options.js';
-import { Pending, type PendingHooks, type Wait } from './pending.js';
-import { MAX_TIMER_DELAY, type AbortSignalLike } from './platform.js';
-import { Session, type SessionHost } from './session.js';
+import { TunnelLink } from './link.js';
+import type { Pending, PendingHooks } from './pending.js';
+import type { AbortSignalLike } from './platform.js';
+import { SessionBook } from './session-book.js';
+import type { Session, SessionHost } from './session.js';
+import { TunnelTimer } from './timer.js';
+import { refusal, type TunnelEvents, type TunnelStop } from './tunnel-types.js';
 import type { Transport } from './transport.js';
+
+export type { TunnelEvents, TunnelStop } from './tunnel-types.js';
 
 /** Local Tunnel IDs of this process's live tunnels (see the constructor). */
 const LIVE_TUNNEL_IDS = new Set<number>();
 
-/** How a tunnel ended. */
-export interface TunnelStop {
-  /** `'peer'` when the peer sent StopCCN; `'local'` otherwise (our close, a timeout, a failure). */
-  readonly by: 'local' | 'peer';
-  /** The StopCCN's Result Code (RFC 2661 §4.4.2), sent or received, when there was one. */
-  readonly result?: ResultCodeValue;
-  /**
-   * Set unless we closed on request: `PEER_STOPPED` (with `result`), `TIMEOUT`, `AUTH_FAILED`,
-   * `PROTOCOL`, `TRANSPORT`, `ABORTED`, or a parse error code.
-   */
-  readonly error?: StopError;
-}
-
-/** Events of a {@link Tunnel}: name → listener arguments. */
-export type TunnelEvents = {
-  /** The peer placed a call on this tunnel (its ICRQ or OCRQ was answered) and it is up. */
-  session: [session: Session];
-  /** The control connection is over for the user (StopCCN either way, or a failure). Once. */
-  stopped: [stop: TunnelStop];
-  /**
-   * A problem that did not by itself end the tunnel: a message the FSM dropped, a transport error
-   * on a datagram socket (which stays open), a failed send.
-   */
-  error: [error: Error];
-  /** Everything is released (timer cleared, transport closed unless kept). Once, last. */
-  closed: [stop: TunnelStop];
-};
-
 /** Lifecycle of the driver, coarser than the FSM's {@link TunnelState}. */
 type Phase = 'new' | 'opening' | 'open' | 'closing' | 'released';
 
-const noop = (): void => {};
 
 /**
  * One driven L2TP control connection (RFC 2661 §7.2) and its sessions. Made by `openTunnel()`
@@ -80,16 +57,14 @@ export class Tunnel implements SessionHost {
 
   private readonly fsm: TunnelFsm;
   private readonly events = new Emitter<TunnelEvents>();
-  private readonly sessions = new Map<number, Session>();
-  private readonly opening = new Map<number, Pending<Session>>();
-  private readonly waits = new Set<Wait>();
+  private readonly book: SessionBook;
+  private readonly timer: TunnelTimer;
+  private readonly link: TunnelLink;
   private phase: Phase = 'new';
   private peerV: PeerInfo | undefined;
   private rttV = NaN;
   private startedAt = NaN;
   private now = 0;
-  private timer: unknown = undefined;
-  private timerAt = Infinity;
   private queue: TunnelAction[] = [];
   private draining = false;
   private stopV: TunnelStop | undefined;
@@ -112,9 +87,14 @@ export class Tunnel implements SessionHost {
     LIVE_TUNNEL_IDS.add(id);
     this.frameBuffer = o.frameBuffer;
     this.closed = new Promise((r) => (this.resolveClosed = r));
-    transport.onMessage((m) => this.onTransportMessage(m));
-    transport.onError((e) => this.onTransportError(e));
-    transport.onClose((e) => this.onTransportClose(e));
+    this.book = new SessionBook(this, (s) => this.events.emit('session', s));
+    this.timer = new TunnelTimer(o.clock, o.timers, (now) => this.onTimer(now));
+    this.link = new TunnelLink(transport, {
+      message: (m) => this.onTransportMessage(m),
+      sendFailed: (e) => this.onSendFailed(e),
+      error: (e) => this.onTransportError(e),
+      closed: (e) => this.onTransportClose(e),
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -136,11 +116,17 @@ export class Tunnel implements SessionHost {
     return this.fsm.peerTunnelId;
   }
 
-  /** The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`). */
-  get state(): TunnelState {
+  /**
+   * The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`), or
+   * `lingering`: the peer's StopCCN was acked and the tunnel is down for the user (`stopped` has
+   * fired, close() resolves at once), but it still acks the peer's retransmitted StopCCN for a
+   * full retransmission cycle (§5.7), in case our ack was lost; then `closed`.
+   */
+  get state(): TunnelState | 'lingering' {
     // Once released (e.g. close() gave up waiting for the StopCCN's ack) nothing runs any more,
     // whatever the state machine was left in.
-    return this.phase === 'released' ? 'closed' : this.fsm.state;
+    if (this.phase === 'released') return 'closed';
+    return this.fsm.lingering && this.stopV?.by === 'peer' ? 'lingering' : this.fsm.state;
   }
 
   /** `initiator` for `openTunnel()`. */
@@ -155,7 +141,7 @@ export class Tunnel implements SessionHost {
 
   /** The sessions that are up. */
   get liveSessions(): Session[] {
-    return [...this.sessions.values()];
+    return [...this.book.live.values()];
   }
 
   // ------------------------------------------------------------------------------------------
@@ -226,7 +212,7 @@ export class Tunnel implements SessionHost {
           else _p.reject(error);
         },
       });
-      this.opening.set(id, p);
+      this.book.opening.set(id, p);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -270,6 +256,9 @@ export class Tunnel implements SessionHost {
       return Promise.reject(e);
     }
     if (this.releasing !== undefined || this.phase === 'released') return this.releasing ?? Promise.resolve();
+    // The peer stopped the tunnel and we acked: it is over for the user; the linger that re-acks
+    // a retransmitted StopCCN (§5.7) runs on in the background and ends by itself.
+    if (this.state === 'lingering') return Promise.resolve();
     const p = this.pending<void>('close', timeout, signal, {
       giveUp: () => this.abandon(undefined),
       released: (q) => q.resolve(),
@@ -366,38 +355,23 @@ export class Tunnel implements SessionHost {
         return;
       case 'session-opening':
         return; // correlated in openSession()
-      case 'session-up': {
-        const s = new Session(this, { localId: a.sessionId, peerId: a.peerSessionId, kind: a.kind, origin: a.origin, call: a.call });
-        this.sessions.set(a.sessionId, s);
-        const p = this.opening.get(a.sessionId);
-        this.opening.delete(a.sessionId);
-        if (a.origin === 'peer') this.events.emit('session', s);
-        else if (p !== undefined) p.resolve(s);
-        return;
-      }
-      case 'session-down': {
-        const error = a.error !== undefined ? withResult(a.error, a.result) : undefined;
-        const down = { by: a.by, ...(a.result ? { result: a.result } : {}), ...(a.cause ? { cause: a.cause } : {}), ...(error ? { error } : {}) };
-        const s = this.sessions.get(a.sessionId);
-        this.sessions.delete(a.sessionId);
-        if (s !== undefined) s.markDown(down);
-        const p = this.opening.get(a.sessionId);
-        this.opening.delete(a.sessionId);
-        if (p !== undefined) p.reject(p.failure ?? error ?? new L2tpError('ABORTED', `session ${a.sessionId} was closed before it came up`));
-        return;
-      }
+      case 'session-up':
+        return this.book.up(a);
+      case 'session-down':
+        return this.book.down(a);
       case 'wen':
-        this.sessions.get(a.sessionId)?.notify('wen', a.callErrors);
-        return;
+        return this.book.wen(a);
       case 'sli':
-        this.sessions.get(a.sessionId)?.notify('sli', a.accm);
-        return;
+        return this.book.sli(a);
       case 'frame':
-        this.sessions.get(a.sessionId)?.deliver(a.payload);
-        return;
+        return this.book.frame(a);
       case 'stopped': {
         const error = a.error !== undefined ? withResult(a.error, a.result) : this.reason;
+        const opening = this.phase === 'opening';
         this.stopped({ by: a.by, ...(a.result ? { result: a.result } : {}), ...(error ? { error } : {}) });
+        // A refusal while opening ends it now: openTunnel() settles with the peer's reason
+        // instead of after the linger (nothing was set up that a lost ack could strand).
+        if (opening && a.by === 'peer') void this.release();
         return;
       }
       case 'closed':
@@ -420,42 +394,21 @@ export class Tunnel implements SessionHost {
   // Timer: one per tunnel
 
   private pending<T>(what: string, timeout: number, signal: AbortSignalLike | undefined, hooks: PendingHooks<T>): Pending<T> {
-    const p = new Pending<T>(what, this.o.clock() + timeout, timeout, signal, hooks, (q) => {
-      this.waits.delete(q);
-    });
-    this.waits.add(p);
-    if (signal?.aborted) p.giveUp(new L2tpError('ABORTED', `${what} aborted`, undefined, { cause: signal.reason }));
-    else this.arm();
-    return p;
+    return this.timer.pending(what, timeout, signal, hooks, () => this.fsm.nextDeadline());
   }
 
   /** Re-arm the one timer at the earliest of the FSM's deadline and the waits' deadlines. */
   private arm(): void {
     if (this.phase === 'released') return;
-    let d = this.fsm.nextDeadline() ?? Infinity;
-    for (const w of this.waits) if (!w.settled && w.failure === undefined && w.deadline < d) d = w.deadline;
-    if (d === this.timerAt) return;
-    this.clearTimer();
-    this.timerAt = d;
-    if (d === Infinity) return;
-    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, Math.ceil(d - this.o.clock())));
-    this.timer = this.o.timers.setTimeout(() => this.onTimer(), delay);
+    // A lingering tunnel's timer does not keep a process alive on its own (it only re-acks).
+    this.timer.arm(this.fsm.nextDeadline(), this.state === 'lingering');
   }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) this.o.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
+  private onTimer(now: number): void {
     if (this.phase === 'released') return;
-    const now = this.o.clock();
     const d = this.fsm.nextDeadline();
     if (d !== undefined && d <= now) this.dispatch({ type: 'tick' });
-    for (const w of [...this.waits]) if (w.deadline <= now) w.expire();
+    this.timer.expireDue(now);
     this.arm();
   }
 
@@ -463,23 +416,12 @@ export class Tunnel implements SessionHost {
   // Transport
 
   private transportSend(bytes: Uint8Array, control = false): Promise<void> {
-    const t = this.transport;
     if (this.phase === 'released') return Promise.reject(new L2tpError('TRANSPORT', 'the tunnel is closed'));
-    let sent: Promise<void>;
-    try {
-      sent = t.send(bytes);
-    } catch (e) {
-      sent = Promise.reject(e);
-    }
-    if (!control) return sent;
-    // A control message the Sequencer will retransmit: a failed send is reported, not thrown.
-    sent.catch((e: unknown) => this.onSendFailed(e));
-    return sent.catch(noop);
+    return this.link.send(bytes, control);
   }
 
-  private onSendFailed(e: unknown): void {
+  private onSendFailed(error: L2tpError): void {
     if (this.phase === 'released' || this.releasing !== undefined) return;
-    const error = transportFailure('send', e);
     // Before the tunnel is up nothing can come of it; after, a closed transport ends it, while a
     // datagram socket that reported a transient error stays usable and retransmission goes on.
     if (this.phase === 'opening' || this.transport.closed) this.teardown(error);
@@ -496,18 +438,17 @@ export class Tunnel implements SessionHost {
     this.dispatch({ type: 'received', bytes: m });
   }
 
-  private onTransportError(e: Error): void {
+  private onTransportError(error: L2tpError): void {
     if (this.phase === 'released') return;
-    const error = transportFailure('transport', e);
     // While opening, an error (ICMP port unreachable on connected UDP: nothing listens there) is
     // the answer. Afterwards a datagram socket stays open: report and let retransmission decide.
     if (this.phase === 'opening' || this.transport.closed) this.teardown(error);
     else this.events.emit('error', error);
   }
 
-  private onTransportClose(e?: Error): void {
+  private onTransportClose(error: L2tpError): void {
     if (this.phase === 'released' || this.releasing !== undefined) return;
-    this.abandon(transportFailure('transport closed', e ?? new Error('the transport closed')));
+    this.abandon(error);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -533,8 +474,7 @@ export class Tunnel implements SessionHost {
     if (this.releasing !== undefined) return;
     if (error !== undefined) this.reason ??= error;
     const stopErr = this.stopV?.error ?? this.reason;
-    for (const s of [...this.sessions.values()]) s.markDown({ by: 'local', ...(stopErr ? { error: stopErr } : {}) });
-    this.sessions.clear();
+    this.book.allDown({ by: 'local', ...(stopErr ? { error: stopErr } : {}) });
     this.stopped({ by: 'local', ...(this.reason ? { error: this.reason } : {}) });
     this.release();
   }
@@ -546,29 +486,16 @@ export class Tunnel implements SessionHost {
   }
 
   private async doRelease(): Promise<void> {
-    this.clearTimer();
+    this.timer.clear();
     LIVE_TUNNEL_IDS.delete(this.localTunnelId);
     this.stopped({ by: 'local', ...(this.reason ? { error: this.reason } : {}) });
     const stop = this.stopV!;
     this.phase = 'released';
-    const t = this.transport;
-    if (this.o.keepTransport) {
-      t.onMessage(noop);
-      t.onError(noop);
-      t.onClose(noop);
-    } else {
-      try {
-        await t.close();
-      } catch {
-        // close() is documented never to fail; a broken adapter must not keep us from finishing.
-      }
-    }
-    for (const s of [...this.sessions.values()]) s.markDown({ by: stop.by, ...(stop.error ? { error: stop.error } : {}) });
-    this.sessions.clear();
+    await this.link.release(this.o.keepTransport);
+    this.book.allDown({ by: stop.by, ...(stop.error ? { error: stop.error } : {}) });
     const fallback = () => stop.error ?? new L2tpError('ABORTED', 'the tunnel was closed first');
-    for (const w of [...this.waits]) w.release(fallback);
-    for (const p of [...this.opening.values()]) p.release(fallback);
-    this.opening.clear();
+    for (const w of [...this.timer.waits]) w.release(fallback);
+    this.book.releaseOpening(fallback);
     this.openWait = undefined;
     this.resolveClosed(stop);
     this.events.emit('closed', stop);
@@ -576,13 +503,3 @@ export class Tunnel implements SessionHost {
   }
 }
 
-/**
- * The error of a stop that was a protocol refusal (`AUTH_FAILED`, `PEER_STOPPED`, `PROTOCOL`,
- * a parse error…), or with `any` any stop error; `undefined` otherwise.
- */
-function refusal(stop: TunnelStop | undefined, any = false): L2tpError | undefined {
-  const e = stop?.error;
-  if (e === undefined) return undefined;
-  if (any) return e;
-  return e.code === 'TIMEOUT' || e.code === 'ABORTED' || e.code === 'TRANSPORT' ? undefined : e;
-}

@@ -2,7 +2,9 @@
  * Small pure rules the tunnel FSM applies to received messages and to the IDs it picks.
  */
 import type { ParsedAvp } from '../wire/avp.js';
+import { avpDef } from '../wire/avp-catalog.js';
 import type { ControlMessage } from '../wire/control.js';
+import { messageDef } from '../wire/message-catalog.js';
 import type { RandomBytes } from './options.js';
 
 /**
@@ -38,6 +40,30 @@ export function mandatoryProblem(m: ControlMessage, haveSecret: boolean): Reject
       return { error: 8, message: `unknown mandatory AVP ${a.vendorId === 0 ? '' : `${a.vendorId}:`}${a.type}` };
     }
     if (a.hidden && !haveSecret) return { error: 6, message: `hidden mandatory AVP ${a.type} but no tunnel secret` };
+  }
+  return undefined;
+}
+
+/**
+ * The first AVP that RFC 2661 §6 requires in `m` and `m` lacks, as a StopCCN/CDN would report
+ * it (§7.1: a protocol error; General Error 6 with a message naming the AVP, as xl2tpd
+ * answers, e.g. "Specify framing capability"). `undefined` when nothing is missing.
+ * @example
+ * ```ts
+ * missingAvp(parseControl(stopccnWithoutResultCode, { requireAvps: false }))?.message;
+ * // 'StopCCN without the Result Code AVP that RFC 2661 §6.4 requires'
+ * ```
+ */
+export function missingAvp(m: ControlMessage): Rejection | undefined {
+  const def = messageDef(m.type);
+  if (def === undefined) return undefined;
+  const req = def.requiredV2;
+  const avps = m.avps;
+  for (let i = 0; i < req.length; i++) {
+    const t = req[i]!;
+    let seen = false;
+    for (let j = 1; j < avps.length && !seen; j++) seen = avps[j]!.vendorId === 0 && avps[j]!.type === t;
+    if (!seen) return { error: 6, message: `${def.name} without the ${avpDef(0, t)?.name ?? `AVP ${t}`} AVP that ${def.rfc} requires` };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  */
 import { assertInt } from '../wire/bytes.js';
 import type { TunnelSecret } from '../wire/challenge.js';
-import type { SequencerOptions } from '../reliable/options.js';
+import { retransmissionCycle, type SequencerOptions } from '../reliable/options.js';
 
 /** Source of random bytes: the driver passes `crypto.getRandomValues`-backed bytes, tests a seeded one. */
 export type RandomBytes = (n: number) => Uint8Array;
@@ -44,6 +44,29 @@ export interface TunnelOptions {
   dataWithLength?: boolean;
   /** Options of the control channel's Sequencer (timeouts, windows; RFC 2661 §5.8). */
   sequencer?: SequencerOptions;
+  /**
+   * How long a half-open control connection or call may wait for the peer's next step before
+   * it is freed: `wait-ctl-reply` (no SCCRP), `wait-ctl-conn` (no SCCCN), and a session waiting
+   * for ICRP/ICCN/OCRP/OCCN (then a CDN result 2 goes out). Counted from the message we sent
+   * (SCCRQ, SCCRP, ICRQ, ICRP, OCRQ; OCRP restarts it for the OCCN), however the peer acked
+   * it. Default: one retransmission cycle of `sequencer` (31 s with the RFC 2661 §5.8 timers),
+   * so a peer whose answer needed every retransmission still gets in. No state lives without
+   * a deadline: a peer that acks our SCCRP and never sends SCCCN cannot hold a tunnel forever.
+   */
+  handshakeTimeout?: number;
+  /**
+   * After acking the peer's StopCCN, keep acking its retransmissions this long (RFC 2661 §5.7:
+   * "a full retransmission cycle", in case our ZLB was lost). Default: `sequencer.closeLinger`
+   * (a full retransmission cycle unless changed).
+   */
+  peerStopLinger?: number;
+  /**
+   * Accept messages that lack an AVP RFC 2661 §6 requires, reporting each with an `error`
+   * action (`MISSING_AVP`) instead of tearing down. Default false: a missing required AVP is a
+   * protocol error (§7.1): StopCCN, or CDN for a session's message, Result Code 2 with General
+   * Error 6 and a message naming the AVP (as xl2tpd answers).
+   */
+  lenient?: boolean;
 }
 
 /** @internal Options with defaults filled in. */
@@ -63,6 +86,9 @@ export interface ResolvedTunnelOptions {
   readonly acceptCalls: boolean;
   readonly dataWithLength: boolean;
   readonly sequencer: SequencerOptions | undefined;
+  readonly handshakeTimeout: number;
+  readonly peerStopLinger: number | undefined;
+  readonly lenient: boolean;
 }
 
 /** @internal */
@@ -89,6 +115,16 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
   }
   const maxSessions = o.maxSessions ?? 1024;
   assertInt(maxSessions, 0, 0xfffe, 'options.maxSessions');
+  // Also validates the sequencer options (RangeError naming the bad one).
+  const cycle = retransmissionCycle(o.sequencer);
+  const handshakeTimeout = o.handshakeTimeout ?? cycle;
+  if (typeof handshakeTimeout !== 'number' || !Number.isFinite(handshakeTimeout) || handshakeTimeout <= 0) {
+    throw new RangeError(`options.handshakeTimeout must be a finite number of milliseconds > 0, got ${String(handshakeTimeout)}`);
+  }
+  const peerStopLinger = o.peerStopLinger;
+  if (peerStopLinger !== undefined && (typeof peerStopLinger !== 'number' || !Number.isFinite(peerStopLinger) || peerStopLinger < 0)) {
+    throw new RangeError(`options.peerStopLinger must be a finite number of milliseconds ≥ 0, got ${String(peerStopLinger)}`);
+  }
   return {
     hostName: o.hostName,
     random: o.random,
@@ -105,5 +141,8 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     acceptCalls: o.acceptCalls ?? true,
     dataWithLength: o.dataWithLength === true,
     sequencer: o.sequencer,
+    handshakeTimeout,
+    peerStopLinger,
+    lenient: o.lenient === true,
   };
 }

@@ -24,6 +24,8 @@ export interface SessionHost {
   sendControl(bytes: Uint8Array): void;
   emit(action: TunnelAction): void;
   peerTunnelId(): number;
+  /** The time of the handle() call in progress. */
+  now(): number;
 }
 
 /** One call. @internal */
@@ -33,6 +35,8 @@ interface Session {
   readonly kind: CallOptions['kind'];
   readonly origin: 'local' | 'peer';
   state: SessionState;
+  /** While waiting for the peer (wait-reply, wait-connect): when the call is given up. */
+  deadline: number;
   call: CallInfo;
   /** For an incoming call we placed: what our ICCN says. */
   readonly iccn?: { txConnectSpeed: number; framingType: number; rxConnectSpeed?: number };
@@ -51,10 +55,17 @@ function pickCall(m: ControlMessage): CallInfo {
   return c as CallInfo;
 }
 
+/** States in which a call waits for the peer, and so has a deadline. */
+function waits(state: SessionState): boolean {
+  return state === 'wait-reply' || state === 'wait-connect';
+}
+
 /** @internal The session table of one tunnel. */
 export class Sessions {
   private readonly map = new Map<number, Session>();
   private serial = 0;
+  /** Live sessions in wait-reply or wait-connect: only these have deadlines. */
+  private waiting = 0;
 
   constructor(
     private readonly host: SessionHost,
@@ -81,9 +92,38 @@ export class Sessions {
   private step(s: Session, event: SessionTableEvent): boolean {
     const row = findTransition(SESSION_TRANSITIONS, s.state, event);
     if (row === undefined) return false;
+    const was = waits(s.state) && this.map.get(s.localId) === s;
     s.state = row.next;
     if (row.next === 'closed') this.map.delete(s.localId);
+    const now = waits(row.next) && row.next !== 'closed';
+    // Every wait for the peer gets a deadline from the message we just sent (handshakeTimeout).
+    if (waits(row.next)) s.deadline = this.host.now() + this.o.handshakeTimeout;
+    if (was && !now) this.waiting--;
     return true;
+  }
+
+  /** Count a session that starts waiting once it is in the map. */
+  private track(s: Session): void {
+    if (waits(s.state)) this.waiting++;
+  }
+
+  /** The earliest deadline of a call being set up, or Infinity. */
+  nextDeadline(): number {
+    if (this.waiting === 0) return Infinity;
+    let d = Infinity;
+    for (const s of this.map.values()) if (waits(s.state) && s.deadline < d) d = s.deadline;
+    return d;
+  }
+
+  /** Give up every call whose peer did not take its next step in time: CDN result 2. */
+  expire(now: number): void {
+    if (this.waiting === 0) return;
+    for (const s of [...this.map.values()]) {
+      if (!waits(s.state) || s.deadline > now) continue;
+      const want = s.state === 'wait-reply' ? (s.kind === 'incoming' ? 'ICRP' : 'OCRP') : s.kind === 'incoming' ? 'ICCN' : 'OCCN';
+      const message = `no ${want} within ${this.o.handshakeTimeout} ms (handshakeTimeout)`;
+      this.fail(s, 'timeout', { result: CdnResult.GeneralError, error: GeneralError.NoError, message }, 'TIMEOUT');
+    }
   }
 
   /** Local: start a call. @throws `RangeError`/`TypeError` for bad options or too many sessions. */
@@ -112,7 +152,7 @@ export class Sessions {
         subAddress: call.subAddress,
       });
       const iccnInfo = call.rxConnectSpeed === undefined ? { txConnectSpeed, framingType } : { txConnectSpeed, framingType, rxConnectSpeed: call.rxConnectSpeed };
-      s = { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', call: { callSerialNumber: serial }, iccn: iccnInfo };
+      s = { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', deadline: Infinity, call: { callSerialNumber: serial }, iccn: iccnInfo };
       this.step(s, 'open-incoming');
     } else if (call.kind === 'outgoing') {
       if (typeof call.calledNumber !== 'string') throw new TypeError('an outgoing call needs calledNumber (RFC 2661 §6.9: OCRQ requires Called Number)');
@@ -126,12 +166,13 @@ export class Sessions {
         subAddress: call.subAddress,
       };
       bytes = ocrq({ ...common, assignedSessionId: localId, ...req });
-      s = { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', call: pickCall(req as never) };
+      s = { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', deadline: Infinity, call: pickCall(req as never) };
       this.step(s, 'open-outgoing');
     } else {
       throw new TypeError(`call.kind must be 'incoming' or 'outgoing', got ${String((call as { kind: unknown }).kind)}`);
     }
     this.map.set(localId, s);
+    this.track(s);
     this.host.emit({ type: 'session-opening', sessionId: localId, kind: s.kind });
     this.host.sendControl(bytes);
     return localId;
@@ -188,6 +229,7 @@ export class Sessions {
       this.host.emit(error === undefined ? { type: 'session-down', sessionId: s.localId, by } : { type: 'session-down', sessionId: s.localId, by, error });
     }
     this.map.clear();
+    this.waiting = 0;
   }
 
   /** A delivered session-scoped control message (types 7–16), with the tunnel established. */
@@ -204,7 +246,7 @@ export class Sessions {
     }
     // A late message for a call already gone: the Sequencer acked it; nothing else to do.
     if (s === undefined) return;
-    if (t === MessageType.CDN) {
+    if (t === MessageType.CDN && problem === undefined) {
       this.step(s, 'recv-CDN');
       const down: { -readonly [K in keyof Extract<TunnelAction, { type: 'session-down' }>]: Extract<TunnelAction, { type: 'session-down' }>[K] } = {
         type: 'session-down',
@@ -270,7 +312,7 @@ export class Sessions {
     else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
     else if (this.map.size >= this.o.maxSessions) refusal = { result: CdnResult.NoFacilitiesTemporary, error: GeneralError.InsufficientResources, message: 'too many sessions' };
     const localId = this.allocate();
-    const s: Session = { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', call: pickCall(m) };
+    const s: Session = { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: pickCall(m) };
     if (refusal !== undefined) {
       this.step(s, 'refuse');
       this.host.sendControl(cdn({ ...this.host.common(peerId), assignedSessionId: localId, resultCode: refusal }));
@@ -280,6 +322,7 @@ export class Sessions {
     this.map.set(localId, s);
     if (incoming) {
       this.step(s, 'recv-ICRQ');
+      this.track(s);
       this.host.sendControl(icrp({ ...this.host.common(peerId), assignedSessionId: localId }));
       return;
     }
@@ -297,11 +340,11 @@ export class Sessions {
     this.host.emit({ type: 'session-up', sessionId: s.localId, peerSessionId: s.peerId, kind: s.kind, origin: s.origin, call: s.call });
   }
 
-  private fail(s: Session, event: SessionTableEvent, result: ResultCodeValue): void {
+  private fail(s: Session, event: SessionTableEvent, result: ResultCodeValue, code: L2tpError['code'] = 'PROTOCOL'): void {
     const bytes = cdn({ ...this.host.common(s.peerId), assignedSessionId: s.localId, resultCode: result });
     this.step(s, event);
     this.host.sendControl(bytes);
-    const error = new L2tpError('PROTOCOL', result.message ?? `session ${s.localId} failed`);
+    const error = new L2tpError(code, result.message ?? `session ${s.localId} failed`);
     this.host.emit({ type: 'session-down', sessionId: s.localId, by: 'local', result, error });
   }
 

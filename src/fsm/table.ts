@@ -40,6 +40,7 @@ export type TunnelTableEvent =
   | 'recv-StopCCN'
   | 'hello-due'
   | 'retries-exhausted'
+  | 'handshake-timeout'
   | 'linger-over';
 
 const LIVE: readonly TunnelState[] = ['wait-ctl-reply', 'wait-ctl-conn', 'established'];
@@ -74,6 +75,9 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: LIVE, event: 'recv-StopCCN', next: 'closing', action: 'ack (ZLB); clear sessions; keep acking retransmissions', rfc: 'RFC 2661 §7.2.1, §5.7' },
   { from: ['established'], event: 'hello-due', next: 'established', action: 'send HELLO', rfc: 'RFC 2661 §6.5' },
   { from: LIVE, event: 'retries-exhausted', next: 'closed', action: 'clean up (sessions cleared)', rfc: 'RFC 2661 §5.8' },
+  // Not in the RFC's table: without it a peer that acks our SCCRQ/SCCRP and never answers
+  // holds the tunnel forever. One retransmission cycle by default, so a slow peer still gets in.
+  { from: ['wait-ctl-reply', 'wait-ctl-conn'], event: 'handshake-timeout', next: 'closed', action: 'free silently (no SCCRP/SCCCN within handshakeTimeout)', rfc: 'RFC 2661 §5.8 (one retransmission cycle)' },
   { from: ['closing'], event: 'recv-StopCCN', next: 'closing', action: 'ack', rfc: 'RFC 2661 §5.8' },
   { from: ['closing'], event: 'close', next: 'closing', action: 'none', rfc: 'RFC 2661 §5.8' },
   { from: ['closing'], event: 'retries-exhausted', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §5.8' },
@@ -98,6 +102,7 @@ export type SessionTableEvent =
   | 'recv-out-of-state'
   | 'recv-broken'
   | 'close'
+  | 'timeout'
   | 'tunnel-down';
 
 const SLIVE: readonly SessionState[] = ['wait-reply', 'wait-connect', 'established'];
@@ -128,6 +133,8 @@ export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTable
   { from: SLIVE, event: 'recv-out-of-state', next: 'closed', action: 'send CDN; report down', rfc: 'RFC 2661 §7.4, §7.5' },
   { from: SLIVE, event: 'recv-broken', next: 'closed', action: 'send CDN (result 2); report down', rfc: 'RFC 2661 §4.1' },
   { from: SLIVE, event: 'tunnel-down', next: 'closed', action: 'clean up; report down', rfc: 'RFC 2661 §5.7' },
+  // Not in the RFC's tables: a call waiting for ICRP/ICCN/OCRP/OCCN is given up after handshakeTimeout.
+  { from: ['wait-reply', 'wait-connect'], event: 'timeout', next: 'closed', action: 'send CDN (result 2); report down', rfc: 'RFC 2661 §7.4, §7.5 (local timer)' },
 ];
 
 /**

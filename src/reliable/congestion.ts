@@ -3,8 +3,9 @@
  * mode, the congestion window of RFC 2661 Appendix A.
  *
  * Appendix A in short: CWND starts at 1 and SSTHRESH at the peer's window. While CWND < SSTHRESH
- * (slow start) each acknowledged message adds 1 to CWND; from there on (congestion avoidance)
- * each acknowledged message adds 1/CWND, i.e. CWND grows by 1 after CWND acks. CWND never exceeds
+ * (slow start) each ACK received adds 1 to CWND; from there on (congestion avoidance) each ACK
+ * adds 1/CWND, i.e. CWND grows by 1 after CWND ACKs. An ACK is one received message (ZLB or
+ * piggybacked Nr) that acknowledges something new, however many messages it covers. CWND never exceeds
  * the peer's window. A retransmission is a congestion signal: SSTHRESH becomes half of CWND
  * (at least 1) and CWND restarts at 1.
  */
@@ -39,20 +40,20 @@ export class SendWindow {
     return this.mode === 'fixed' ? this.peer : 1;
   }
 
-  /** `n` more messages were acknowledged (Appendix A counts each one as an ACK). */
-  onAck(n: number): void {
+  /**
+   * One ACK arrived that acknowledged something new (a ZLB or a piggybacked Nr). Appendix A:
+   * "CWND is increased by 1 packet each time an ACK ... is received" in slow start, by 1/CWND
+   * in congestion avoidance — per ACK, not per message it acknowledges.
+   */
+  onAck(): void {
     if (this.mode !== 'rfc') return;
-    let cwnd = this.cwnd;
-    const cap = this.peer;
-    for (let i = 0; i < n && cwnd < cap; i++) {
-      if (cwnd < this.ssthresh) {
-        cwnd++;
-      } else if (++this.acks >= cwnd) {
-        cwnd++;
-        this.acks = 0;
-      }
+    if (this.cwnd >= this.peer) return;
+    if (this.cwnd < this.ssthresh) {
+      this.cwnd++;
+    } else if (++this.acks >= this.cwnd) {
+      this.cwnd++;
+      this.acks = 0;
     }
-    this.cwnd = cwnd;
   }
 
   /** A retransmission timeout fired: halve the threshold, restart slow start (Appendix A). */

@@ -32,8 +32,9 @@ export interface SequencerOptions {
   /** Each further timeout is the previous one times this. Default 2 (§5.8: exponential backoff). */
   backoff?: number;
   /**
-   * Cap on the retransmission timeout. Default 8000. RFC 2661 §5.8: the cap "MUST be no less
-   * than 8 seconds"; smaller values are accepted for tests.
+   * Cap on the retransmission timeout. Default 8000 (or `initialTimeout` when that is longer).
+   * RFC 2661 §5.8: the cap "MUST be no less than 8 seconds per retransmission", so a smaller
+   * value is refused (`RangeError`); tests that want speed use a virtual clock instead.
    */
   maxTimeout?: number;
   /**
@@ -90,6 +91,9 @@ export interface ResolvedOptions {
   readonly initialNr: number;
 }
 
+/** RFC 2661 §5.8: the cap on the retransmission timeout "MUST be no less than 8 seconds". */
+const MIN_TIMEOUT_CAP = 8000;
+
 const MODES: readonly CongestionMode[] = ['rfc', 'fixed', 'stop-and-wait'];
 const ACKS: readonly AckMessage[] = ['zlb', 'ack'];
 
@@ -138,8 +142,11 @@ export function resolveOptions(options: SequencerOptions | undefined): ResolvedO
   if (typeof backoff !== 'number' || !Number.isFinite(backoff) || backoff < 1) {
     throw new RangeError(`backoff must be a finite number ≥ 1, got ${String(backoff)}`);
   }
-  const maxTimeout = o.maxTimeout ?? Math.max(8000, initialTimeout);
+  const maxTimeout = o.maxTimeout ?? Math.max(MIN_TIMEOUT_CAP, initialTimeout);
   assertTime(maxTimeout, 'maxTimeout', initialTimeout);
+  if (maxTimeout < MIN_TIMEOUT_CAP) {
+    throw new RangeError(`maxTimeout must be at least ${MIN_TIMEOUT_CAP} ms (RFC 2661 §5.8: the retransmission cap "MUST be no less than 8 seconds"), got ${maxTimeout}; for fast tests drive the Sequencer with a virtual clock`);
+  }
   const maxRetransmissions = o.maxRetransmissions ?? 5;
   assertInt(maxRetransmissions, 0, 1000, 'maxRetransmissions');
   const ackDelay = o.ackDelay ?? initialTimeout / 4;

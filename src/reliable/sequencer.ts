@@ -8,7 +8,7 @@ import { assertBytes, put16, u16 } from '../wire/bytes.js';
 import { SendWindow } from './congestion.js';
 import { resolveOptions } from './options.js';
 import type { AckMessage, CongestionMode, ResolvedOptions, SequencerOptions } from './options.js';
-import { MAX_WINDOW } from './serial.js';
+import { ReceiveWindow } from './receive-window.js';
 import type { ReceivedControl, SequencerOutput, SequencerState } from './types.js';
 
 /** Byte offsets of Ns and Nr in both the v2 (L=1, S=1) and the v3 control header. */
@@ -88,18 +88,15 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   private rtxAt = Infinity;
 
   // Receive side.
-  /** Next Ns expected from the peer: the Nr we send. */
-  private nr: number;
-  /** Out-of-order messages, indexed from the slot of `nr`; allocated on first use. */
-  private hold: (T | undefined)[] | undefined;
-  private heldHead = 0;
-  private heldCount = 0;
+  private readonly rx: ReceiveWindow<T>;
   private ackAt = Infinity;
   private ackNow = false;
 
   private isFailed = false;
   private lifecycle: SequencerState = 'open';
   private closeAt = Infinity;
+  /** How long closing lingers after the last exchange: `closeLinger`, or what abandon() was given. */
+  private linger: number;
 
   /** @throws `RangeError`/`TypeError` for an option out of range. */
   constructor(options?: SequencerOptions) {
@@ -107,8 +104,9 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.o = o;
     this.win = new SendWindow(o.congestion, o.peerWindow);
     this.una = this.nxt = this.max = o.initialNs;
-    this.nr = o.initialNr;
+    this.rx = new ReceiveWindow<T>(o.receiveWindow, o.initialNr);
     this.rto = o.initialTimeout;
+    this.linger = o.closeLinger;
   }
 
   /**
@@ -162,7 +160,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (!message.isZlb) {
       this.onNs(message, ns, now);
       // RFC 2661 §5.8: keep acking for a full retransmission interval after the last exchange.
-      if (this.lifecycle === 'closing') this.closeAt = Math.max(this.closeAt, now + this.o.closeLinger);
+      if (this.lifecycle === 'closing') this.closeAt = Math.max(this.closeAt, now + this.linger);
     }
     this.flush(now);
     return out;
@@ -200,15 +198,31 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   /**
    * The peer ended the control connection (a StopCCN arrived, RFC 2661 §5.7): drop everything
    * queued or in flight (the peer will acknowledge none of it) and linger as {@link close}
-   * does, still acknowledging the peer's retransmissions in case our ZLB was lost.
+   * does, still acknowledging the peer's retransmissions in case our ZLB was lost. `linger`
+   * (default `closeLinger`) is how long; RFC 2661 §5.7 asks for a full retransmission cycle.
+   * The owner sends the ack of the StopCCN itself, at once: any delayed ack still pending is
+   * dropped (an ack-only message goes out again only for a retransmission).
    */
-  abandon(now: number): SequencerOutput<T> {
+  abandon(now: number, linger: number = this.o.closeLinger): SequencerOutput<T> {
+    if (typeof linger !== 'number' || !Number.isFinite(linger) || linger < 0) {
+      throw new RangeError(`linger must be a finite number of milliseconds ≥ 0, got ${String(linger)}`);
+    }
     this.ring.fill(undefined);
     this.head = 0;
     this.count = 0;
     this.una = this.nxt = this.max;
     this.rtxAt = Infinity;
-    return this.close(now);
+    // The owner acks the StopCCN at once itself (§5.7); no delayed ack is still owed for it.
+    this.ackAt = Infinity;
+    this.ackNow = false;
+    const out = this.begin(now);
+    if (this.lifecycle === 'closed') return out;
+    const until = now + linger;
+    this.closeAt = this.lifecycle === 'closing' ? Math.max(this.closeAt, until) : until;
+    this.linger = Math.max(this.linger, linger);
+    this.lifecycle = 'closing';
+    this.flush(now);
+    return out;
   }
 
   /**
@@ -247,7 +261,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
   /** Nr: the next Ns expected from the peer. */
   get nextNr(): number {
-    return this.nr;
+    return this.rx.nr;
   }
   /** Messages sent and not yet acknowledged. */
   get inFlight(): number {
@@ -259,7 +273,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
   /** Out-of-order messages held for in-order delivery (at most `receiveWindow - 1`). */
   get held(): number {
-    return this.heldCount;
+    return this.rx.count;
   }
   /** Unacknowledged messages allowed now: the congestion window, or per the mode. */
   get sendWindow(): number {
@@ -332,49 +346,26 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.count -= acked;
     if (((this.nxt - this.una) & 0xffff) < acked) this.nxt = nr;
     this.una = nr;
-    this.win.onAck(acked);
+    // Appendix A counts ACKs received, however many messages one of them acknowledges.
+    this.win.onAck();
     // A fresh oldest message gets a fresh budget and the initial timeout.
     this.retries = 0;
     this.rto = this.o.initialTimeout;
     this.rtxAt = sent > acked ? now + this.rto : Infinity;
+    // RFC 2661 §5.8: the linger after a shutdown runs "for the full retransmission interval
+    // after the final message exchange": the ack of our last message (e.g. the StopCCN) is it.
+    if (this.lifecycle === 'closing' && this.count === 0) this.closeAt = Math.max(this.closeAt, now + this.linger);
   }
 
   private onNs(message: T, ns: number, now: number): void {
-    const ahead = (ns - this.nr) & 0xffff;
-    if (ahead === 0) {
-      this.deliverInOrder(message);
+    const v = this.rx.accept(message, ns, this.out.deliver);
+    if (v === 'delivered') {
       if (this.ackAt === Infinity) this.ackAt = now + this.o.ackDelay;
-    } else if (ahead >= MAX_WINDOW) {
-      // A duplicate: its ack was lost. Ack again now, or the peer retransmits until it gives up.
+    } else if (v === 'duplicate') {
+      // Its ack was lost. Ack again now, or the peer retransmits until it gives up.
       this.ackNow = true;
-    } else if (ahead < this.o.receiveWindow) {
-      const w = this.o.receiveWindow;
-      const held = (this.hold ??= new Array<T | undefined>(w).fill(undefined));
-      const slot = (this.heldHead + ahead) % w;
-      if (held[slot] === undefined) {
-        held[slot] = message;
-        this.heldCount++;
-      }
     }
-    // Otherwise beyond our receive window: the peer broke it; drop.
-  }
-
-  private deliverInOrder(message: T): void {
-    const deliver = this.out.deliver;
-    const w = this.o.receiveWindow;
-    deliver.push(message);
-    this.nr = (this.nr + 1) & 0xffff;
-    this.heldHead = (this.heldHead + 1) % w;
-    const held = this.hold;
-    if (held === undefined) return;
-    let next: T | undefined;
-    while (this.heldCount > 0 && (next = held[this.heldHead]) !== undefined) {
-      held[this.heldHead] = undefined;
-      this.heldCount--;
-      deliver.push(next);
-      this.nr = (this.nr + 1) & 0xffff;
-      this.heldHead = (this.heldHead + 1) % w;
-    }
+    // 'held' waits for the gap to fill; 'dropped' is beyond our receive window (the peer broke it).
   }
 
   private onTimeout(now: number): void {
@@ -414,7 +405,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
           put16(bytes, NS_OFFSET, this.nxt);
           this.max = (this.max + 1) & 0xffff;
         }
-        put16(bytes, NR_OFFSET, this.nr);
+        put16(bytes, NR_OFFSET, this.rx.nr);
         transmit.push(bytes);
         this.nxt = (this.nxt + 1) & 0xffff;
         off++;
@@ -428,7 +419,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     } else if (this.ackNow || this.ackAt <= now) {
       out.ack = true;
       out.ackNs = this.max;
-      out.ackNr = this.nr;
+      out.ackNr = this.rx.nr;
       this.ackAt = Infinity;
       this.ackNow = false;
     }
@@ -437,8 +428,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
       out.closed = true;
       this.ring = [];
       this.count = 0;
-      this.hold = undefined;
-      this.heldCount = 0;
+      this.rx.clear();
       this.rtxAt = this.ackAt = this.closeAt = Infinity;
     }
   }

@@ -198,6 +198,12 @@ async function run(s: Scenario, tally: Tally): Promise<void> {
     await vt.advance(vt.now + s.timeout + 1);
     expect(closeError).toBeUndefined();
     expect(closed).toBe(true);
+    // After the peer's StopCCN it lingers (re-acking, §5.7) for at most a full cycle after the
+    // last message, then releases by itself.
+    if (tunnel.state === 'lingering') {
+      expect(tunnel.stop?.by).toBe('peer');
+      await vt.advance(vt.now + 31_000);
+    }
     // Released, and it says so even when close() gave up waiting for the StopCCN's ack.
     expect(tunnel.stop).toBeDefined();
     expect(tunnel.state).toBe('closed');

@@ -3,7 +3,7 @@ import { establishSession } from '../../src/client/establish.js';
 import { probe } from '../../src/client/probe.js';
 import { memoryTransportPair } from '../../src/transports/memory.js';
 import { L2tpError } from '../../src/wire/errors.js';
-import { ladder, rejection, SECRET, typeName } from './support.js';
+import { ladder, rejection, SECRET, typeName, steppingClock } from './support.js';
 import { Responder } from './responder.js';
 
 afterEach(() => {
@@ -14,7 +14,7 @@ describe('probe', () => {
   it("reports the SCCRP's fields (the seed's /connect response and more), then StopCCN and close", async () => {
     const link = memoryTransportPair();
     const lns = new Responder(link.b, { bearerCapabilities: 2, framingCapabilities: 1, sequencer: { receiveWindow: 8 } });
-    const r = await probe(link.a, { hostName: 'prober' });
+    const r = await probe(link.a, { hostName: 'prober', clock: steppingClock(link, { 'a:SCCRQ': 7 }) });
     expect(r).toEqual({
       success: true,
       tunnelId: lns.fsm.peerTunnelId,
@@ -29,9 +29,9 @@ describe('probe', () => {
       receiveWindowSize: 8,
       challenged: false,
       authenticated: false,
-      rtt: expect.any(Number),
+      // SCCRQ out at 1000, the clock moves 7 ms as it crosses, the SCCRP comes back at 1007.
+      rtt: 7,
     });
-    expect(r.rtt).toBeGreaterThanOrEqual(0);
     expect(r.tunnelId).toBeGreaterThan(0);
     expect(link.a.closed).toBe(true);
     const names = ladder(link.log);
@@ -110,7 +110,7 @@ describe('establishSession', () => {
   it("returns the seed's /session fields and live handles; frames flow; close releases all", async () => {
     const link = memoryTransportPair();
     const lns = new Responder(link.b);
-    const r = await establishSession(link.a, { hostName: 'lac.test' });
+    const r = await establishSession(link.a, { hostName: 'lac.test', clock: steppingClock(link, { 'a:SCCRQ': 7, 'a:ICRQ': 11 }) });
     expect(r.success).toBe(true);
     const up = await lns.next('session-up', true);
     expect(r.localTunnelId).toBe(lns.fsm.peerTunnelId);
@@ -120,9 +120,10 @@ describe('establishSession', () => {
     expect(r.peerHostname).toBe('lns.test');
     expect(r.vendorName).toBe('responder');
     expect(r.peer?.protocolVersion).toEqual({ version: 1, revision: 0 });
-    expect(r.rtt).toBeGreaterThanOrEqual(0);
-    expect(r.sessionRtt).toBeGreaterThanOrEqual(0);
-    expect(r.latencyMs).toBeGreaterThanOrEqual(r.rtt);
+    // SCCRQ → SCCRP took 7 ms of the stepping clock, ICRQ → ICRP 11: each timing is its own leg.
+    expect(r.rtt).toBe(7);
+    expect(r.sessionRtt).toBe(11);
+    expect(r.latencyMs).toBe(18);
     const echoed = new Promise<Uint8Array>((res) => r.session!.onFrame(res));
     await r.session!.send(new Uint8Array([0xff, 0x03, 0xc0, 0x21, 9]));
     expect([...(await echoed)]).toEqual([0xff, 0x03, 0xc0, 0x21, 9]);

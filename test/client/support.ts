@@ -24,3 +24,17 @@ export async function rejection<E = import('../../src/client/driver-errors.js').
   }
   throw new Error('expected a rejection');
 }
+
+/**
+ * A driver clock that stands still except when a message named in `steps` (`'a:SCCRQ'`…) goes on
+ * the link: then it moves on by that many ms. Timings a driver measures on it (rtt, sessionRtt,
+ * latency) are exact, whatever the machine's load. Uses the link's filter (it drops nothing).
+ */
+export function steppingClock(link: { filter: ((m: Uint8Array, from: 'a' | 'b', i: number) => boolean) | undefined }, steps: Record<string, number>, start = 1000): () => number {
+  let now = start;
+  link.filter = (m, from) => {
+    now += steps[`${from}:${typeName(m)}`] ?? 0;
+    return true;
+  };
+  return () => now;
+}

@@ -6,7 +6,7 @@ import { memoryTransportPair } from '../../src/transports/memory.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { seededRandom } from '../fsm/harness.js';
 import { Responder } from './responder.js';
-import { ladder, rejection, SECRET } from './support.js';
+import { ladder, rejection, SECRET, steppingClock, typeName } from './support.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -16,7 +16,7 @@ describe('openTunnel / close over an in-memory link', () => {
   it('establishes (SCCRQ → SCCRP → SCCCN), reports the peer, and closes with an acked StopCCN', async () => {
     const link = memoryTransportPair();
     const lns = new Responder(link.b);
-    const tunnel = await openTunnel(link.a, { hostName: 'lac.test', random: seededRandom(1) });
+    const tunnel = await openTunnel(link.a, { hostName: 'lac.test', random: seededRandom(1), clock: steppingClock(link, { 'a:SCCRQ': 7 }) });
     expect(tunnel.state).toBe('established');
     expect(tunnel.role).toBe('initiator');
     expect(tunnel.peer.hostName).toBe('lns.test');
@@ -25,8 +25,8 @@ describe('openTunnel / close over an in-memory link', () => {
     expect(tunnel.peer.assignedTunnelId).toBe(lns.fsm.localTunnelId);
     expect(tunnel.peerTunnelId).toBe(lns.fsm.localTunnelId);
     expect(lns.fsm.peerTunnelId).toBe(tunnel.localTunnelId);
-    expect(tunnel.rtt).toBeGreaterThanOrEqual(0);
-    expect(tunnel.rtt).toBeLessThan(1000);
+    expect(tunnel.rtt).toBe(7); // SCCRQ → SCCRP on the stepping clock
+    link.filter = undefined;
     await lns.next('established', true);
     const events: string[] = [];
     tunnel.on('stopped', () => events.push('stopped'));
@@ -81,13 +81,29 @@ describe('openTunnel / close over an in-memory link', () => {
     await lns.stop();
   });
 
-  it('peer StopCCN: a stopped event with the result, sessions down, transport released', async () => {
+  it('peer StopCCN: stopped at once with the result, sessions down; it lingers re-acking a retransmitted StopCCN for a full cycle (§5.7), then releases', async () => {
+    vi.useFakeTimers();
     const link = memoryTransportPair();
-    const lns = new Responder(link.b);
-    const tunnel = await openTunnel(link.a);
-    const session = await tunnel.openSession();
+    const lns = new Responder(link.b, { clock: () => Date.now() });
+    const opening = openTunnel(link.a, { clock: () => Date.now() });
+    await vi.advanceTimersByTimeAsync(1);
+    const tunnel = await opening;
+    const opened = tunnel.openSession();
+    await vi.advanceTimersByTimeAsync(1);
+    const session = await opened;
+    // Lose our first ZLB acking the peer's StopCCN: the peer must retransmit it (l2tpns does).
+    let stopSent = false;
+    let lost = 0;
+    link.filter = (m, from) => {
+      const name = typeName(m);
+      if (from === 'b' && name === 'StopCCN') stopSent = true;
+      if (from === 'a' && name === 'ZLB' && stopSent && lost === 0) return (lost++, false);
+      return true;
+    };
     const stopped = new Promise<TunnelStop>((r) => tunnel.on('stopped', r));
+    const startedAt = Date.now();
     lns.do({ type: 'close', result: { result: 6, error: 0, message: 'maintenance' } });
+    await vi.advanceTimersByTimeAsync(0);
     const stop = await stopped;
     expect(stop.by).toBe('peer');
     expect(stop.result).toEqual({ result: 6, error: 0, message: 'maintenance' });
@@ -97,10 +113,34 @@ describe('openTunnel / close over an in-memory link', () => {
     const down = await session.closed;
     expect(down.by).toBe('peer');
     expect(down.error?.code).toBe('PEER_STOPPED');
-    expect(await tunnel.closed).toBe(stop);
-    expect(link.a.closed).toBe(true);
     await expect(session.send(new Uint8Array([1]))).rejects.toMatchObject({ code: 'PEER_STOPPED' });
     await expect(tunnel.openSession()).rejects.toThrow(TypeError);
+    // Over for the user, but still able to ack: close() resolves at once, the transport stays open.
+    expect(tunnel.state).toBe('lingering');
+    let closeResolved = false;
+    void tunnel.close().then(() => (closeResolved = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(closeResolved).toBe(true);
+    expect(link.a.closed).toBe(false);
+    expect(lost).toBe(1);
+    // The peer retransmits its StopCCN after 1 s; we ack it again.
+    await vi.advanceTimersByTimeAsync(1000);
+    const afterStop = ladder(link.log).slice(ladder(link.log).indexOf('b:StopCCN'));
+    expect(afterStop.filter((n) => n === 'b:StopCCN')).toHaveLength(2);
+    expect(afterStop.filter((n) => n === 'a:ZLB')).toHaveLength(2);
+    expect(lns.fsm.lingering).toBe(true); // the peer got its ack
+    // Released a full cycle (31 s) after the last StopCCN it acked, not before.
+    let released = false;
+    void tunnel.closed.then(() => (released = true));
+    await vi.advanceTimersByTimeAsync(startedAt + 1000 + 31_000 - Date.now() - 10);
+    expect(released).toBe(false);
+    expect(link.a.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(released).toBe(true);
+    expect(await tunnel.closed).toBe(stop);
+    expect(tunnel.state).toBe('closed');
+    expect(link.a.closed).toBe(true);
     await lns.stop();
   });
 
@@ -204,16 +244,20 @@ describe('timeouts, aborts and transport failures', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('100 % loss in real time with short Sequencer timings: TIMEOUT on time', async () => {
+  it('100 % loss with a short retransmission budget: TIMEOUT exactly when the Sequencer gives up (1 + 2 + 4 + 8 = 15 s)', async () => {
+    vi.useFakeTimers();
     const link = memoryTransportPair({ filter: () => false });
-    const started = performance.now();
-    const e = await rejection(openTunnel(link.a, { sequencer: { initialTimeout: 20, maxTimeout: 40, maxRetransmissions: 3 } }));
-    const took = performance.now() - started;
+    let settled = false;
+    const caught = rejection(openTunnel(link.a, { clock: () => Date.now(), timeout: 120_000, sequencer: { maxRetransmissions: 3 } }));
+    void caught.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const e = await caught;
+    expect(settled).toBe(true);
     expect(e.code).toBe('TIMEOUT');
-    // 20 + 40 + 40 + 40 = 140 ms budget.
-    expect(took).toBeGreaterThanOrEqual(139);
-    expect(took).toBeLessThan(1000);
     expect(link.a.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('abort while opening: ABORTED (reason as cause), transport closed, no timer left', async () => {

@@ -136,3 +136,20 @@ export class Pair {
     return this.wire.filter((w) => w.from === side && (typeName === undefined || w.typeName === typeName));
   }
 }
+
+/**
+ * A LAC and an LNS joined by hand (every message delivered at once, no link): established at
+ * time 0, for tests that then feed one side crafted messages.
+ */
+export function establishedPair(lnsOptions: Partial<TunnelOptions> = {}, lacOptions: Partial<TunnelOptions> = {}): { lac: TunnelFsm; lns: TunnelFsm } {
+  const lac = new TunnelFsm({ hostName: 'lac', random: seededRandom(11), ...lacOptions });
+  const lns = new TunnelFsm({ hostName: 'lns', random: seededRandom(5), ...lnsOptions });
+  const carry = (from: TunnelFsm, acts: TunnelAction[]): void => {
+    const to = from === lac ? lns : lac;
+    for (const a of acts) if (a.type === 'send' && (a.bytes[0]! & 0x80) !== 0) carry(to, to.handle({ type: 'received', bytes: a.bytes }, 0));
+  };
+  carry(lac, lac.handle({ type: 'open' }, 0));
+  if (lac.state !== 'established' || lns.state !== 'established') throw new Error(`handshake did not complete: ${lac.state}/${lns.state}`);
+  return { lac, lns };
+}
+

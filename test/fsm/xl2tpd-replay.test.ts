@@ -103,10 +103,13 @@ describe('replay of xl2tpd’s plain capture', () => {
     expectSameStart(control(out)[0]!, fromLac[0]!.bytes);
     expect(ours.slice(1)).toEqual(xl2tpdLac.slice(1));
     expect(ours).toHaveLength(6); // SCCRQ, SCCCN, ICRQ, ICCN, CDN, StopCCN
-    // The StopCCN is acked by xl2tpd's last ZLB; we linger, then close.
+    // The StopCCN is acked by xl2tpd's last ZLB; we linger a full cycle from that ack (the
+    // final exchange, §5.8), not from close(), then close.
     out.push(...f.handle({ type: 'received', bytes: fromLns.at(-1)!.bytes }, 3012));
     expect(f.state).toBe('closing');
-    const closed = f.handle({ type: 'tick' }, 3011 + 31_000);
+    expect(f.lingering).toBe(true);
+    expect(f.handle({ type: 'tick' }, 3011 + 31_000).map((a) => a.type)).not.toContain('closed');
+    const closed = f.handle({ type: 'tick' }, 3012 + 31_000);
     expect(closed.map((a) => a.type)).toContain('closed');
   });
 });

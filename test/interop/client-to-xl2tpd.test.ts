@@ -158,6 +158,11 @@ describe.runIf(enabled)('our client → xl2tpd LNS', () => {
     // We acked it with a ZLB.
     const ack = wire.sent('ZLB').at(-1)!;
     expect(ack.control!.nr).toBe((theirs.control!.ns + 1) & 0xffff);
+    // Over for us, but still able to re-ack a retransmitted StopCCN for a full cycle (§5.7);
+    // close() resolves at once; closing the transport ends the linger early.
+    expect(tunnel.state).toBe('lingering');
+    await tunnel.close();
+    await tunnel.transport.close();
     await tunnel.closed;
     expect(tunnel.state).toBe('closed');
   });

@@ -269,15 +269,25 @@ describe('Sequencer: retransmission (RFC 2661 §5.8)', () => {
   });
 
   it('honours maxRetransmissions, initialTimeout, backoff and maxTimeout', () => {
-    const seq = new Sequencer({ maxRetransmissions: 2, initialTimeout: 100, backoff: 3, maxTimeout: 500, ackDelay: 10 });
+    // Timeouts 1 s, 3 s, then 9 s capped at 8 s, 8 s: deadlines at 1, 4, 12, 20 s.
+    const seq = new Sequencer({ maxRetransmissions: 3, initialTimeout: 1000, backoff: 3, maxTimeout: 8000 });
     seq.send(ctl(), 0);
     const deadlines: number[] = [];
     for (let d = seq.nextDeadline(); d !== undefined; d = seq.nextDeadline()) {
       deadlines.push(d);
       seq.tick(d);
     }
-    expect(deadlines).toEqual([100, 400, 900]);
+    expect(deadlines).toEqual([1000, 4000, 12000, 20000]);
     expect(seq.failed).toBe(true);
+  });
+
+  it('refuses a retransmission cap under 8 s (RFC 2661 §5.8: "MUST be no less than 8 seconds")', () => {
+    expect(() => new Sequencer({ maxTimeout: 7999 })).toThrow(RangeError);
+    expect(() => new Sequencer({ maxTimeout: 7999 })).toThrow(/maxTimeout.*8000.*§5\.8/);
+    expect(() => new Sequencer({ initialTimeout: 100, maxTimeout: 1000, ackDelay: 10 })).toThrow(/maxTimeout/);
+    expect(new Sequencer({ maxTimeout: 8000 }).timeout).toBe(1000);
+    // A first timeout above 8 s is its own cap.
+    expect(retransmissionCycle({ initialTimeout: 10_000, maxRetransmissions: 1 })).toBe(20_000);
   });
 
   it('after failure: transmits nothing more, refuses send, but still delivers and re-acks', () => {
@@ -314,6 +324,22 @@ describe('Sequencer: congestion control (RFC 2661 Appendix A)', () => {
     expect(seq.sendWindow).toBe(1);
     expect(sendMany(seq, 20)).toBe(1);
     expect(ackOneByOne(seq, 9)).toEqual([2, 3, 4, 5, 6, 7, 8, 8, 8]);
+  });
+
+  it('slow start grows CWND per ACK received, not per message acknowledged (Appendix A)', () => {
+    // "CWND is increased by 1 packet each time an ACK (explicit ZLB or piggybacked) is received."
+    const seq = new Sequencer();
+    seq.setPeerWindow(8);
+    sendMany(seq, 20);
+    seq.receive(rec(0, 1, true), 1); // one ACK: CWND 2, Ns 1 and 2 go out
+    expect(seq.sendWindow).toBe(2);
+    // One ACK covering two messages: CWND 3 (per message would make it 4).
+    const out = seq.receive(rec(0, 3, true), 2);
+    expect(seq.sendWindow).toBe(3);
+    expect(out.transmit.map(nsOf)).toEqual([3, 4, 5]);
+    // A stale or repeated Nr acknowledges nothing new: no growth.
+    seq.receive(rec(0, 3, true), 3);
+    expect(seq.sendWindow).toBe(3);
   });
 
   it('slow start releases queued messages as the window grows: 1, then 2, then 3', () => {
@@ -382,6 +408,24 @@ describe('Sequencer: serial arithmetic (modulo 2^16)', () => {
     expect(seq.inFlight).toBe(1);
   });
 
+  it('the half-space boundary (§5.8 modulo 2^16): 32768 behind is a duplicate, 32767 ahead is held', () => {
+    // With the largest receive window, Ns = Nr + 32767 is the furthest message that can be
+    // held, and Ns = Nr + 32768 (= Nr − 32768) is already in the past: a duplicate, re-acked
+    // at once and never held.
+    const seq = new Sequencer({ receiveWindow: 32768, initialNr: 100 });
+    const ahead = seq.receive(rec(100 + 32767, 0), 0);
+    expect(ahead.ack).toBe(false);
+    expect(seq.held).toBe(1);
+    const dup = seq.receive(rec(100 + 32768, 0), 0);
+    expect(dup.ack).toBe(true);
+    expect(dup.ackNr).toBe(100);
+    expect(dup.deliver).toHaveLength(0);
+    expect(seq.held).toBe(1);
+    // The same from the default window: 32768 away is a duplicate, acked at once.
+    expect(new Sequencer().receive(rec(32768, 0), 0).ack).toBe(true);
+    expect(new Sequencer().receive(rec(32767, 0), 0).ack).toBe(false); // beyond the window: dropped
+  });
+
   it('receives across the wrap and treats Ns before the wrap as duplicates', () => {
     const seq = new Sequencer({ initialNr: 65535 });
     expect(seq.receive(rec(0, 0), 0).deliver).toHaveLength(0); // held
@@ -435,8 +479,37 @@ describe('Sequencer: closing (RFC 2661 §5.8)', () => {
     expect(seq.nextDeadline()).toBe(1000);
     expect(seq.tick(1000).transmit).toHaveLength(1);
     expect(seq.tick(2500).closed).toBe(false); // StopCCN not acked yet
-    const out = seq.receive(rec(0, 1, true), 2600);
-    expect(out.closed).toBe(true);
+    // RFC 2661 §5.8: the linger runs "for the full retransmission interval after the final
+    // message exchange" — from this ack, not from close() (which would end it at 2000).
+    expect(seq.receive(rec(0, 1, true), 2600).closed).toBe(false);
+    expect(seq.nextDeadline()).toBe(4600);
+    expect(seq.tick(4599).closed).toBe(false);
+    expect(seq.tick(4600).closed).toBe(true);
+  });
+
+  it('the linger after an acked StopCCN is timed from the ack with the default cycle (acked at 7.05 s → closed at 38.05 s)', () => {
+    const seq = new Sequencer();
+    seq.send(ctl(), 0);
+    seq.close(0);
+    for (const t of [1000, 3000]) expect(seq.tick(t).transmit).toHaveLength(1);
+    expect(seq.receive(rec(0, 1, true), 7050).closed).toBe(false);
+    expect(seq.nextDeadline()).toBe(7050 + 31_000);
+    expect(seq.tick(38_049).closed).toBe(false);
+    expect(seq.tick(38_050).closed).toBe(true);
+  });
+
+  it('abandon(now, linger) lingers that long even when closeLinger is 0 (a peer StopCCN, §5.7)', () => {
+    const seq = new Sequencer({ closeLinger: 0 });
+    seq.send(ctl(), 0);
+    expect(seq.abandon(10, 31_000).closed).toBe(false);
+    expect(seq.inFlight).toBe(0);
+    expect(seq.nextDeadline()).toBe(31_010);
+    // A retransmitted StopCCN (Ns 0 again after delivery) is acked at once while lingering.
+    expect(seq.receive(rec(0, 1), 20).deliver).toHaveLength(1);
+    expect(seq.receive(rec(0, 1), 5000).ack).toBe(true);
+    expect(seq.tick(35_999).closed).toBe(false); // each message received extends it (5 s + 31 s)
+    expect(seq.tick(36_000).closed).toBe(true);
+    expect(() => seq.abandon(0, -1)).toThrow(RangeError);
   });
 
   it('closes after linger even when the last message failed', () => {

@@ -55,6 +55,9 @@ describe('createLns with the driver as LAC', () => {
     await lns.close();
     lns = undefined;
     expect(await stopped).toMatchObject({ by: 'peer', result: { result: 6 } });
+    // The client lingers to re-ack a retransmitted StopCCN (§5.7); closing its socket ends that.
+    expect(tunnel.state).toBe('lingering');
+    await tunnel.transport.close();
     await tunnel.closed;
   });
 

@@ -174,7 +174,7 @@ describe('createLns under an SCCRQ flood', () => {
   });
 
   it('an unanswered SCCRP expires: counted and reported as half-open-evicted, reason expired', async () => {
-    const l = await start({ sequencer: { initialTimeout: 20, maxTimeout: 20, maxRetransmissions: 1, closeLinger: 20 } });
+    const l = await start({ sequencer: { initialTimeout: 20, maxRetransmissions: 1, closeLinger: 20 } });
     const log = record(l);
     const a = await floodSocket('127.0.0.2');
     a.send(sccrqWithTunnelId(7), l.address().port, '127.0.0.1');

@@ -1,0 +1,203 @@
+/**
+ * The state a {@link TunnelFsm} keeps and the plumbing every part of it shares: moving along the
+ * transition table, sending through the Sequencer, and the ways a control connection ends.
+ * The handshake (handshake.ts) and the received-message dispatch (receive.ts) work on it.
+ * @internal
+ */
+import { Sequencer } from '../reliable/sequencer.js';
+import type { SequencerOutput } from '../reliable/types.js';
+import { hello, stopccn, type MessageOptions } from '../wire/builders.js';
+import type { ControlMessage } from '../wire/control.js';
+import { L2tpError } from '../wire/errors.js';
+import type { ResultCodeValue } from '../wire/value-codecs.js';
+import { randomId16 } from './checks.js';
+import type { ResolvedTunnelOptions } from './options.js';
+import { Sessions } from './sessions.js';
+import { TUNNEL_TRANSITIONS, findTransition, type TunnelTableEvent } from './table.js';
+import type { PeerInfo, TunnelAction, TunnelRole, TunnelState } from './types.js';
+
+/** Length of the challenges and random vectors we make (16, as MD5 is; RFC 2661 allows any). */
+export const RANDOM_LENGTH = 16;
+
+/** @internal */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** @internal The mutable core of one control connection. */
+export class TunnelCore {
+  readonly localTunnelId: number;
+  st: TunnelState = 'idle';
+  role: TunnelRole | undefined;
+  peerId = 0;
+  seq: Sequencer<ControlMessage> | undefined;
+  ourChallenge: Uint8Array | undefined;
+  ourTie: Uint8Array | undefined;
+  peer: Mutable<PeerInfo> | undefined;
+  lastHeard = 0;
+  /** When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`. */
+  handshakeAt = Infinity;
+  readonly sessions: Sessions;
+
+  // Scratch of the handle() call in progress.
+  acts: TunnelAction[] = [];
+  now = 0;
+  ackDue: { ns: number; nr: number } | undefined;
+
+  constructor(readonly o: ResolvedTunnelOptions) {
+    this.localTunnelId = o.localTunnelId ?? randomId16(o.random, () => false);
+    this.sessions = new Sessions(
+      {
+        common: (sessionId) => this.common(sessionId),
+        sendControl: (bytes) => this.sendControl(bytes),
+        emit: (a) => this.acts.push(a),
+        peerTunnelId: () => this.peerId,
+        now: () => this.now,
+      },
+      o,
+    );
+  }
+
+  /** Move along the table; false when the table has no row (the caller decides). */
+  go(event: TunnelTableEvent): boolean {
+    const row = findTransition(TUNNEL_TRANSITIONS, this.st, event);
+    if (row === undefined) return false;
+    this.st = row.next;
+    return true;
+  }
+
+  needEstablished(what: string): void {
+    if (this.st !== 'established') throw new TypeError(`${what}: the tunnel is ${this.st}; wait for the established action`);
+  }
+
+  /**
+   * Header fields (and hiding) for a message we send. SCCRQ and SCCRP go unhidden (`hide`
+   * false): real peers (xl2tpd) load the tunnel secret only once the SCCRQ/SCCRP is parsed, so
+   * they cannot unhide anything in them and tear the tunnel down ("Invalid Hidden AVP").
+   */
+  common(sessionId: number, hide = true): MessageOptions {
+    const c: { tunnelId: number; sessionId: number; hiding?: MessageOptions['hiding'] } = { tunnelId: this.peerId, sessionId };
+    if (hide && this.o.hideAvps) c.hiding = { secret: this.o.secret!, randomVector: this.o.random(RANDOM_LENGTH) };
+    return c;
+  }
+
+  sendControl(bytes: Uint8Array): void {
+    const seq = this.seq;
+    if (seq === undefined || seq.failed || seq.state !== 'open') return;
+    this.absorb(seq.send(bytes, this.now));
+  }
+
+  /** Act on a Sequencer output at once: the object is reused by the next call. */
+  absorb(out: SequencerOutput<ControlMessage>): void {
+    const t = out.transmit;
+    for (let i = 0; i < t.length; i++) this.acts.push({ type: 'send', bytes: t[i]!.slice() });
+    // Whatever went out carries the newest Nr, so it is the ack.
+    if (t.length !== 0) this.ackDue = undefined;
+    if (out.ack) this.ackDue = { ns: out.ackNs, nr: out.ackNr };
+    const failed = out.failed;
+    const closed = out.closed;
+    if (failed) this.onRetriesExhausted();
+    if (closed) this.onLingerOver();
+  }
+
+  stopped(by: 'local' | 'peer', result: ResultCodeValue | undefined, error: L2tpError | undefined): void {
+    const a: Mutable<Extract<TunnelAction, { type: 'stopped' }>> = { type: 'stopped', by };
+    if (result !== undefined) a.result = result;
+    if (error !== undefined) a.error = error;
+    this.acts.push(a);
+  }
+
+  finish(): void {
+    this.st = 'closed';
+    this.seq = undefined;
+    this.ackDue = undefined;
+    this.acts.push({ type: 'closed' });
+  }
+
+  /**
+   * Tear down from our side with a StopCCN carrying `result` (§5.7), keep acking for a full
+   * retransmission cycle (§5.8: the Sequencer lingers), then `closed`.
+   */
+  teardown(event: TunnelTableEvent, result: ResultCodeValue, error: L2tpError | undefined): void {
+    if (!this.go(event)) return;
+    this.sessions.allDown('local', error);
+    this.stopped('local', result, error);
+    if (this.st !== 'closing') {
+      this.finish();
+      return;
+    }
+    const seq = this.seq;
+    if (seq === undefined || seq.failed) {
+      this.finish();
+      return;
+    }
+    this.sendControl(stopccn({ ...this.common(0), assignedTunnelId: this.localTunnelId, resultCode: result }));
+    if (this.seq !== undefined && this.st === 'closing') this.absorb(this.seq.close(this.now));
+  }
+
+  refuse(event: TunnelTableEvent, result: number, error: number, message: string, code: L2tpError['code'] = 'PROTOCOL'): void {
+    this.teardown(event, { result, error, message }, new L2tpError(code, message));
+  }
+
+  onRetriesExhausted(): void {
+    const was = this.st;
+    if (!this.go('retries-exhausted')) return;
+    if (was !== 'closing') {
+      const error = new L2tpError('TIMEOUT', 'no acknowledgement from the peer after every retransmission (RFC 2661 §5.8)');
+      this.sessions.allDown('local', error);
+      this.stopped('local', undefined, error);
+    }
+    this.finish();
+  }
+
+  onLingerOver(): void {
+    if (this.go('linger-over')) this.finish();
+  }
+
+  /** Start the handshake clock: the message that moves us to wait-ctl-* just went out. */
+  awaitPeer(): void {
+    this.handshakeAt = this.now + this.o.handshakeTimeout;
+  }
+
+  /** The earliest deadline: the Sequencer's, the handshake's, HELLO's, a waiting session's. */
+  nextDeadline(): number | undefined {
+    const st = this.st;
+    let d = this.seq?.nextDeadline() ?? Infinity;
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.handshakeAt < d) d = this.handshakeAt;
+    if (st === 'established') {
+      if (this.o.helloInterval > 0) d = Math.min(d, this.lastHeard + this.o.helloInterval);
+      d = Math.min(d, this.sessions.nextDeadline());
+    }
+    return d === Infinity ? undefined : d;
+  }
+
+  /** Time passed: retransmit, give up a half-open tunnel or call, send HELLO when due. */
+  tick(): void {
+    if (this.seq !== undefined) this.absorb(this.seq.tick(this.now));
+    const st = this.st;
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.now >= this.handshakeAt) this.handshakeExpired();
+    if (this.st === 'established') this.sessions.expire(this.now);
+    this.helloIfDue();
+  }
+
+  /**
+   * No SCCRP (initiator) or SCCCN (responder) within `handshakeTimeout`, however our message was
+   * acked: free the tunnel without a word. A peer that never completed the handshake gets no
+   * StopCCN (it may be a flood's spoofed source; a real LAC has given up by now too).
+   */
+  private handshakeExpired(): void {
+    const waiting = this.st === 'wait-ctl-reply' ? 'SCCRP' : 'SCCCN';
+    if (!this.go('handshake-timeout')) return;
+    const error = new L2tpError('TIMEOUT', `no ${waiting} within ${this.o.handshakeTimeout} ms (handshakeTimeout): half-open tunnel freed`);
+    this.sessions.allDown('local', error);
+    this.stopped('local', undefined, error);
+    this.finish();
+  }
+
+  helloIfDue(): void {
+    if (this.st !== 'established' || this.o.helloInterval <= 0) return;
+    if (this.now < this.lastHeard + this.o.helloInterval) return;
+    this.go('hello-due');
+    // Restart the idle clock so one silence yields one HELLO; the Sequencer retries it.
+    this.lastHeard = this.now;
+    this.sendControl(hello(this.common(0)));
+  }
+}
