@@ -59,6 +59,9 @@ export {
 export * from './wire/md5.js';
 export * from './wire/hidden.js';
 export * from './wire/challenge.js';
+export { v3DigestKey, signControlV3, verifyControlV3, type DigestNonces, type V3DigestOptions } from './wire/v3-digest.js';
+export { v3HidingKey, hideAvpValueV3, unhideAvpValueV3 } from './wire/v3-hidden.js';
+export { encodeControlV3, parseControlV3, type V3AuthOptions, type ControlMessageV3Init } from './wire/v3-auth.js';
 export { Sequencer, retransmissionCycle } from './reliable/index.js';
 export type { AckMessage, CongestionMode, ReceivedControl, SequencerOptions, SequencerOutput, SequencerState } from './reliable/index.js';
 export type { Transport, TransportAddress, TransportKind } from './client/transport.js';

@@ -37,6 +37,8 @@ export type L2tpErrorCode =
   | 'PROTOCOL'
   /** The peer's Challenge Response is wrong or missing (RFC 2661 §5.1.1). */
   | 'AUTH_FAILED'
+  /** An L2TPv3 Message Digest AVP does not match the message (RFC 3931 §4.3; StopCCN Result Code 4). */
+  | 'BAD_DIGEST'
   /** The operation was aborted through an `AbortSignal`. */
   | 'ABORTED'
   /** The transport closed or failed. */
