@@ -26,8 +26,10 @@
  * texts), not something an implementation may fix on its own without breaking interoperability;
  * senders that care should not hide two AVPs with equal types under one Random Vector.
  *
- * L2TPv3 (RFC 3931 §5.3) keeps the same scheme but with a 4-byte Vendor ID ahead of the type in
- * the first hash; it is not implemented here.
+ * L2TPv3 (RFC 3931 §5.3) keeps this scheme unchanged (the first hash still takes the 2-byte
+ * Attribute Type, no Vendor ID) but keys it with a shared key derived from the secret,
+ * HMAC-MD5(secret, 1), instead of the secret itself, and allows hiding only with control message
+ * authentication on: see `v3-hidden.ts` (`v3HidingKey`, `hideAvpValueV3`).
  */
 import { assertBytes, assertInt, put16 } from './bytes.js';
 import { L2tpError } from './errors.js';
