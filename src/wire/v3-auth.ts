@@ -36,7 +36,7 @@ export interface ControlMessageV3Init extends Omit<ControlMessageInit, 'version'
 /**
  * Encode and sign an L2TPv3 control message: a Message Digest AVP right after Message Type
  * (§5.4.1), hidden AVPs (if `hiding`) keyed by `v3HidingKey(auth.secret)` (§5.3) after the Random
- * Vector, then the digest over the whole message (§4.3).
+ * Vector, then the digest over the whole message (§5.4.1).
  *
  * @throws `TypeError`/`RangeError` as `encodeControl` does, or when `type` is 0 (a v3 ZLB
  *   carries no AVP to put a digest in: acknowledge with the ACK message, type 20).
@@ -86,7 +86,7 @@ function moveDigestFirst(b: Uint8Array): void {
 
 /**
  * Verify and parse a received L2TPv3 control message with authentication on: checks the Message
- * Digest (§4.3) and unhides hidden AVPs with the v3 key (§5.3). `auth.nonces` are from the
+ * Digest (§5.4.1) and unhides hidden AVPs with the v3 key (§5.3). `auth.nonces` are from the
  * *sender's* side: `local` is the peer's nonce, `remote` ours.
  * @throws {@link L2tpError} `BAD_DIGEST` (answer StopCCN, Result Code 4), `MISSING_AVP`, or any
  *   error `parseControl` throws.

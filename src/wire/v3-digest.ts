@@ -23,7 +23,7 @@
  * against an independent HMAC in `test/wire/v3-digest.test.ts`.
  *
  * This layer only computes and checks; enabling authentication, choosing nonces (random, at
- * least 16 bytes, §5.4.1) and answering a bad digest (StopCCN, Result Code 4, §4.3) belong to the
+ * least 16 bytes recommended, §5.4.1) and dropping a message whose digest is wrong belong to the
  * control plane.
  */
 import { hmac, SHA1_HASH, type HashFunction } from '../crypto/index.js';
@@ -70,7 +70,7 @@ export interface V3DigestOptions {
 
 /**
  * The key of the Message Digest: HMAC-MD5 keyed by the shared secret over the single octet 2
- * (RFC 3931 §4.3). {@link signControlV3} and {@link verifyControlV3} derive it themselves from
+ * (RFC 3931 §5.4.1). {@link signControlV3} and {@link verifyControlV3} derive it themselves from
  * the secret; it is exported for logging-free checks and known-answer tests.
  * @example
  * ```ts
@@ -81,32 +81,35 @@ export function v3DigestKey(secret: TunnelSecret): Uint8Array {
   return hmac(MD5, secretBytes(secret), Uint8Array.of(2));
 }
 
-/** Where a message's first Message Digest AVP is: its Digest Type octet and digest length. */
+/** Where a Message Digest AVP's value is: its Digest Type octet and digest length. */
 interface DigestPlace {
   readonly typeOffset: number;
   readonly digestLength: number;
 }
 
 /**
- * Find the first Message Digest AVP (vendor 0, type 59) of a v3 control message. §5.4.1 puts it
- * right after Message Type, but a walk costs little and also accepts a sender that did not.
+ * The Message Digest AVPs (vendor 0, type 59) of a v3 control message, at most two (§5.4.1: one
+ * right after Message Type, and optionally a second right after it, to switch secrets or
+ * algorithms). A walk costs little and also finds them where a sender misplaced them.
  */
-function findDigest(b: Uint8Array): DigestPlace | undefined {
+function findDigests(b: Uint8Array): DigestPlace[] {
   if (b.length < V3_CONTROL_HEADER || (b[1]! & 0x0f) !== 3 || (b[0]! & 0x80) === 0) {
     throw new L2tpError('BAD_VERSION', 'not an L2TPv3 control message (T bit clear or version not 3)', 0);
   }
   const end = Math.min(b.length, u16(b, 2));
+  const found: DigestPlace[] = [];
   let o = V3_CONTROL_HEADER;
   while (o + 6 <= end) {
     const len = u16(b, o) & 0x03ff;
     if (len < 6 || o + len > end) throw new L2tpError('BAD_AVP_LENGTH', `AVP Length ${len} does not fit the message`, o);
     if (u16(b, o + 2) === 0 && u16(b, o + 4) === MESSAGE_DIGEST) {
       if (len < 7) throw new L2tpError('BAD_AVP_VALUE', 'Message Digest AVP without a Digest Type', o);
-      return { typeOffset: o + 6, digestLength: len - 7 };
+      if (found.length === 2) throw new L2tpError('BAD_AVP_VALUE', 'more than two Message Digest AVPs (RFC 3931 §5.4.1 allows two)', o);
+      found.push({ typeOffset: o + 6, digestLength: len - 7 });
     }
     o += len;
   }
-  return undefined;
+  return found;
 }
 
 /** The hash of a Digest Type, checking the digest has that hash's length. */
@@ -122,8 +125,11 @@ function hashFor(b: Uint8Array, at: DigestPlace): HashFunction {
   return row[0];
 }
 
-/** Digest of `b` (its digest field read as zeros) under `options`. */
-function compute(b: Uint8Array, at: DigestPlace, hash: HashFunction, options: V3DigestOptions): Uint8Array {
+/**
+ * Digest of `b` by `hash`, every Message Digest value in `all` read as zeros (§5.4.1:
+ * "the Value field for both of the Message Digest AVPs MUST be set to zero").
+ */
+function compute(b: Uint8Array, all: readonly DigestPlace[], hash: HashFunction, options: V3DigestOptions): Uint8Array {
   const key = v3DigestKey(options.secret);
   const n = options.nonces;
   if (n !== undefined) {
@@ -138,14 +144,16 @@ function compute(b: Uint8Array, at: DigestPlace, hash: HashFunction, options: V3
     input.set(n.remote, n.local.length);
   }
   input.set(b.subarray(0, length), pre);
-  input.fill(0, pre + at.typeOffset + 1, pre + at.typeOffset + 1 + at.digestLength);
+  for (const d of all) input.fill(0, pre + d.typeOffset + 1, pre + d.typeOffset + 1 + d.digestLength);
   return hmac(hash, key, input);
 }
 
 /**
  * Sign an encoded L2TPv3 control message in place: fills its Message Digest AVP (which the
  * message must already carry, with its Digest Type set and any digest bytes, e.g. zeros) with
- * the digest RFC 3931 §4.3 specifies. Returns `bytes`.
+ * the digest RFC 3931 §5.4.1 specifies. Returns `bytes`. A message carrying two Message Digest
+ * AVPs (§5.4.1, e.g. one HMAC-MD5 and one HMAC-SHA-1 while switching) gets both filled, each
+ * computed with both fields zeroed.
  *
  * Sign last: any change to the message after signing (Ns/Nr included) breaks the digest, so a
  * retransmission with a new Nr is signed again.
@@ -163,23 +171,25 @@ function compute(b: Uint8Array, at: DigestPlace, hash: HashFunction, options: V3
  */
 export function signControlV3(bytes: Uint8Array, options: V3DigestOptions): Uint8Array {
   assertBytes(bytes, 'bytes');
-  const at = findDigest(bytes);
-  if (at === undefined) throw new RangeError('the message has no Message Digest AVP (59) to fill: encode one (e.g. messageDigest: { digestType: 0, digest: new Uint8Array(16) }) before signing');
-  const digest = compute(bytes, at, hashFor(bytes, at), options);
-  bytes.set(digest, at.typeOffset + 1);
+  const all = findDigests(bytes);
+  if (all.length === 0) throw new RangeError('the message has no Message Digest AVP (59) to fill: encode one (e.g. messageDigest: { digestType: 0, digest: new Uint8Array(16) }) before signing');
+  // Compute every digest before writing any: each is over the message with both fields zeroed.
+  const digests = all.map((at) => compute(bytes, all, hashFor(bytes, at), options));
+  all.forEach((at, i) => bytes.set(digests[i]!, at.typeOffset + 1));
   return bytes;
 }
 
 /**
- * Verify a received L2TPv3 control message's Message Digest (RFC 3931 §4.3): returns normally
- * when it is right. The comparison takes the same time wherever the first differing byte is.
- * Only the first Message Digest AVP is checked (§5.4.1 allows a second, for moving between
- * algorithms; it is not supported yet).
+ * Verify a received L2TPv3 control message's Message Digest (RFC 3931 §5.4.1): returns normally
+ * when it is right, or when either of two Message Digest AVPs is (§5.4.1: "the message MUST be
+ * accepted if either Message Digest is valid"). With two secrets configured, call it once per
+ * secret. The comparison takes the same time wherever the first differing byte is.
  *
- * @throws {@link L2tpError} `BAD_DIGEST` when the digest is wrong (answer with StopCCN, Result
- *   Code 4, §4.3); `MISSING_AVP` when there is no Message Digest AVP; `BAD_AVP_VALUE` for an
- *   unknown Digest Type or a digest of the wrong length; `BAD_VERSION`/`BAD_AVP_LENGTH` when the
- *   bytes are not a well-formed v3 control message.
+ * @throws {@link L2tpError} `BAD_DIGEST` when no digest matches: §5.4.1 says the message MUST be
+ *   dropped, before any of its content is used (issue 18 also has the control plane answer with
+ *   StopCCN, Result Code 4); `MISSING_AVP` when there is no Message Digest AVP; `BAD_AVP_VALUE`
+ *   for an unknown Digest Type, a digest of the wrong length or a third Message Digest AVP;
+ *   `BAD_VERSION`/`BAD_AVP_LENGTH` when the bytes are not a well-formed v3 control message.
  * @example
  * ```ts
  * // On the SCCRP we received: its sender's nonce is local, ours is remote
@@ -188,10 +198,15 @@ export function signControlV3(bytes: Uint8Array, options: V3DigestOptions): Uint
  */
 export function verifyControlV3(bytes: Uint8Array, options: V3DigestOptions): void {
   assertBytes(bytes, 'bytes');
-  const at = findDigest(bytes);
-  if (at === undefined) throw new L2tpError('MISSING_AVP', 'control message authentication is on but the message has no Message Digest AVP (RFC 3931 §5.4.1)', V3_CONTROL_HEADER);
-  const expected = compute(bytes, at, hashFor(bytes, at), options);
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ bytes[at.typeOffset + 1 + i]!;
-  if (diff !== 0) throw new L2tpError('BAD_DIGEST', 'Message Digest does not match (wrong secret or nonces, or the message was altered; RFC 3931 §4.3)', at.typeOffset + 1);
+  const all = findDigests(bytes);
+  if (all.length === 0) throw new L2tpError('MISSING_AVP', 'control message authentication is on but the message has no Message Digest AVP (RFC 3931 §5.4.1)', V3_CONTROL_HEADER);
+  // Both are checked even when the first matches, so the time taken does not say which one did.
+  let anyValid = false;
+  for (const at of all) {
+    const expected = compute(bytes, all, hashFor(bytes, at), options);
+    let diff = 0;
+    for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ bytes[at.typeOffset + 1 + i]!;
+    anyValid ||= diff === 0;
+  }
+  if (!anyValid) throw new L2tpError('BAD_DIGEST', 'Message Digest does not match (wrong secret or nonces, or the message was altered; RFC 3931 §5.4.1)', all[0]!.typeOffset + 1);
 }

@@ -99,6 +99,37 @@ describe('Message Digest known answers (RFC 3931 §4.3, §5.4.1)', () => {
   });
 });
 
+describe('two Message Digest AVPs (§5.4.1: switching secrets or algorithms)', () => {
+  // An SCCCN by hand with an HMAC-MD5 digest directly followed by an HMAC-SHA-1 one.
+  const TWO = hex(`
+    c803 0046 01020304 0001 0001
+    8008 0000 0000 0003
+    8017 0000 003b 00 00000000000000000000000000000000
+    801b 0000 003b 01 0000000000000000000000000000000000000000`);
+  const nonces = { local: NONCE_A, remote: NONCE_B };
+
+  it('signs both, each over the message with both digest fields zeroed', () => {
+    const md5 = createHmac('md5', sharedKey).update(NONCE_A).update(NONCE_B).update(TWO).digest();
+    const sha1 = createHmac('sha1', sharedKey).update(NONCE_A).update(NONCE_B).update(TWO).digest();
+    const signed = signControlV3(TWO.slice(), { secret: SECRET, nonces });
+    expect(Buffer.from(signed.subarray(27, 43))).toEqual(md5);
+    expect(Buffer.from(signed.subarray(50, 70))).toEqual(sha1);
+  });
+
+  it('accepts the message when either digest is valid, refuses it when neither is', () => {
+    const signed = signControlV3(TWO.slice(), { secret: SECRET, nonces });
+    const firstBad = signed.slice();
+    firstBad[27]! ^= 1;
+    const secondBad = signed.slice();
+    secondBad[69]! ^= 1;
+    const bothBad = firstBad.slice();
+    bothBad[69]! ^= 1;
+    verifyControlV3(firstBad, { secret: SECRET, nonces });
+    verifyControlV3(secondBad, { secret: SECRET, nonces });
+    expect(() => verifyControlV3(bothBad, { secret: SECRET, nonces })).toThrow(expect.objectContaining({ code: 'BAD_DIGEST' }));
+  });
+});
+
 describe('verifyControlV3 refusals', () => {
   const nonces = { local: NONCE_A, remote: NONCE_B };
   const signed = signControlV3(SCCRQ_ZEROED.slice(), { secret: SECRET, nonces });
@@ -164,23 +195,23 @@ describe('AVP hiding in v3 (RFC 3931 §5.3)', () => {
     expect(hidingKey).not.toEqual(sharedKey);
   });
 
-  it('hides with the RFC 2661 §4.3 MD5 chain keyed by the derived key (by hand with OpenSSL MD5)', () => {
-    // Router ID (60) = 0xc0000201: subformat = Original Length 0004 | value, one block.
-    const plain = hex('0004 c0000201');
-    const b1 = createHash('md5').update(Uint8Array.of(0, 60)).update(hidingKey).update(rv).digest();
+  it('hides with the §5.3 MD5 chain, b_1 = MD5(A + S + RV), keyed by the derived key (by hand with OpenSSL MD5)', () => {
+    // Vendor Name (8) = "acme": subformat = Original Length 0004 | value, one block.
+    const plain = hex('0004 61636d65');
+    const b1 = createHash('md5').update(Uint8Array.of(0, 8)).update(hidingKey).update(rv).digest();
     const expected = plain.map((p, i) => p ^ b1[i]!);
-    const hidden = hideAvpValueV3(60, hex('c0000201'), SECRET, rv);
+    const hidden = hideAvpValueV3(8, enc('acme'), SECRET, rv);
     expect(hidden).toEqual(expected);
-    expect(unhideAvpValueV3(60, hidden, SECRET, rv)).toEqual(hex('c0000201'));
+    expect(unhideAvpValueV3(8, hidden, SECRET, rv)).toEqual(Uint8Array.from(enc('acme')));
     // The v2 scheme (raw secret) gives different bytes: the derived key is really used.
-    const b1v2 = createHash('md5').update(Uint8Array.of(0, 60)).update(enc(SECRET)).update(rv).digest();
+    const b1v2 = createHash('md5').update(Uint8Array.of(0, 8)).update(enc(SECRET)).update(rv).digest();
     expect(hidden).not.toEqual(plain.map((p, i) => p ^ b1v2[i]!));
   });
 
   it('encodeControlV3 puts the Message Digest right after Message Type, then the Random Vector, and round-trips', () => {
     const nonces = { local: NONCE_B, remote: NONCE_A };
     const bytes = encodeControlV3(
-      { type: 2, tunnelId: 0x0a0b0c0d, ns: 0, nr: 1, routerId: 0xc0000202, assignedControlConnectionId: 0x01020304, pseudowireCapabilitiesList: [5], hostName: 'lcce-b', controlMessageAuthenticationNonce: NONCE_B, hiding: { randomVector: rv, avps: [60, 61] } },
+      { type: 2, tunnelId: 0x0a0b0c0d, ns: 0, nr: 1, routerId: 0xc0000202, assignedControlConnectionId: 0x01020304, pseudowireCapabilitiesList: [5], hostName: 'lcce-b', vendorName: 'acme', controlMessageAuthenticationNonce: NONCE_B, hiding: { randomVector: rv, avps: [8] } },
       { secret: SECRET, digestType: 1, nonces },
     );
     const avps = parseControl(bytes).avps;
@@ -189,9 +220,9 @@ describe('AVP hiding in v3 (RFC 3931 §5.3)', () => {
       [59, false],
       [36, false],
     ]);
-    expect(avps.filter((a) => a.hidden).map((a) => a.type)).toEqual([60, 61]);
+    expect(avps.filter((a) => a.hidden).map((a) => a.type)).toEqual([8]);
     const m = parseControlV3(bytes, { secret: SECRET, nonces });
-    expect([m.routerId, m.assignedControlConnectionId, m.hostName]).toEqual([0xc0000202, 0x01020304, 'lcce-b']);
+    expect([m.routerId, m.assignedControlConnectionId, m.hostName, m.vendorName]).toEqual([0xc0000202, 0x01020304, 'lcce-b', 'acme']);
     // Unhiding with the raw secret (the v2 way) does not recover them.
     let v2: ReturnType<typeof parseControl> | undefined;
     try {
@@ -199,7 +230,7 @@ describe('AVP hiding in v3 (RFC 3931 §5.3)', () => {
     } catch (e) {
       expect((e as L2tpError).code).toBe('BAD_HIDDEN_LENGTH');
     }
-    expect([v2?.routerId, v2?.assignedControlConnectionId]).not.toEqual([0xc0000202, 0x01020304]);
+    expect(v2?.vendorName).not.toBe('acme');
   });
 
   it('refuses a v3 ZLB (no room for a digest) and an unknown digest type', () => {
