@@ -9,6 +9,7 @@
  */
 import { assertBytes, assertInt, put16, u16, u32 } from './bytes.js';
 import { fail } from './errors.js';
+import { bytesToHex } from './json.js';
 
 /**
  * AVP header bits (RFC 2661 §4.1).
@@ -107,8 +108,14 @@ export class ParsedAvp implements Avp {
     return this.bytes.subarray(s, s + this.valueLength);
   }
 
-  /** A plain `Avp` object (for logs, JSON and deep equality in tests). */
-  toJSON(): Avp {
+  /**
+   * A plain `Avp` object with `value` as a view (for re-encoding and deep equality in tests).
+   * @example
+   * ```ts
+   * encodeControl({ tunnelId: 7, avps: msg.avps.map((a) => a.toObject()) });
+   * ```
+   */
+  toObject(): Avp {
     const o: { -readonly [K in keyof Avp]: Avp[K] } = {
       mandatory: this.mandatory,
       hidden: this.hidden,
@@ -119,7 +126,29 @@ export class ParsedAvp implements Avp {
     if (this.reserved !== undefined) o.reserved = this.reserved;
     return o;
   }
+
+  /**
+   * The loggable form: `value` as lowercase hex, so `JSON.stringify` writes it readably.
+   * @example
+   * ```ts
+   * JSON.stringify(avp); // {"mandatory":true,"hidden":false,"vendorId":0,"type":9,"value":"0007"}
+   * ```
+   */
+  toJSON(): AvpJson {
+    const o: { -readonly [K in keyof AvpJson]: AvpJson[K] } = {
+      mandatory: this.mandatory,
+      hidden: this.hidden,
+      vendorId: this.vendorId,
+      type: this.type,
+      value: bytesToHex(this.value),
+    };
+    if (this.reserved !== undefined) o.reserved = this.reserved;
+    return o;
+  }
 }
+
+/** What {@link ParsedAvp.toJSON} returns: an {@link Avp} with its value as lowercase hex. */
+export type AvpJson = Omit<Avp, 'value'> & { readonly value: string };
 
 /**
  * A zero-allocation cursor over the AVPs of a message: no objects, no views, for high-rate use

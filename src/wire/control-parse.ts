@@ -5,109 +5,16 @@
  * but builds nothing it does not have to: typed fields and the `avps` list are views decoded on
  * first access, so a parse costs one small object however many AVPs the message has.
  */
-import { AVP_HEADER_LENGTH, ParsedAvp } from './avp.js';
-import { AVP_CATALOG, avpDef } from './avp-catalog.js';
+import { AVP_HEADER_LENGTH } from './avp.js';
+import { avpDef } from './avp-catalog.js';
+import { ParsedControl } from './control-view.js';
 import type { AvpDef } from './avp-def.js';
 import { assertBytes, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
 import { HeaderFlag } from './header.js';
 import { unhideAvpValue } from './hidden.js';
 import { messageDef } from './message-catalog.js';
-import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessage, type ControlMessageJson, type ParseControlOptions } from './control-types.js';
-
-const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
-
-class ParsedControl {
-  readonly version: 2 | 3;
-  readonly tunnelId: number;
-  readonly sessionId: number;
-  readonly ns: number;
-  readonly nr: number;
-  readonly length: number;
-  readonly isZlb: boolean;
-  readonly type: number;
-  readonly typeName: string;
-  /** @internal The input the message was parsed from. */
-  readonly src: Uint8Array;
-  /** @internal AVP offset → unhidden value, when a secret was given. */
-  unhidden: Map<number, Uint8Array> | undefined = undefined;
-  /** @internal */
-  list: ParsedAvp[] | undefined = undefined;
-
-  constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string) {
-    this.src = src;
-    this.version = version;
-    this.tunnelId = tunnelId;
-    this.sessionId = sessionId;
-    this.ns = ns;
-    this.nr = nr;
-    this.length = length;
-    this.isZlb = length === CONTROL_HEADER_LENGTH;
-    this.type = type;
-    this.typeName = typeName;
-  }
-
-  get bytes(): Uint8Array {
-    return this.src.length === this.length ? this.src : this.src.subarray(0, this.length);
-  }
-
-  get avps(): readonly ParsedAvp[] {
-    if (this.list === undefined) {
-      const list: ParsedAvp[] = [];
-      const b = this.src;
-      for (let o = CONTROL_HEADER_LENGTH; o < this.length; o += u16(b, o) & 0x03ff) list.push(new ParsedAvp(b, o));
-      this.list = list;
-    }
-    return this.list;
-  }
-
-  /** @internal The typed value of the first usable occurrence of `d`, or undefined. */
-  field(d: AvpDef): unknown {
-    const b = this.src;
-    const end = this.length;
-    for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
-      const w = (b[o]! << 8) | b[o + 1]!;
-      const len = w & 0x03ff;
-      if (((b[o + 4]! << 8) | b[o + 5]!) === d.type && ((b[o + 2]! << 8) | b[o + 3]!) === d.vendorId && (w & 0x3c00) === 0) {
-        if ((w & 0x4000) === 0) return d.codec.decode(b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH);
-        const v = this.unhidden?.get(o);
-        if (v !== undefined) return d.codec.decode(v, 0, v.length);
-      }
-      o += len;
-    }
-    return undefined;
-  }
-
-  toJSON(): ControlMessageJson {
-    const o: Record<string, unknown> = {};
-    for (const k of HEADER_FIELDS) o[k] = this[k];
-    // Each catalogue row is looked up once, even when it repeats (a hidden AVP without a secret
-    // decodes to nothing, so "key already set" would rescan the message per repeat).
-    const tried = new Set<AvpDef>();
-    for (const a of this.avps) {
-      const d = avpDef(a.vendorId, a.type);
-      if (d !== undefined && !tried.has(d)) {
-        tried.add(d);
-        const v = this.field(d);
-        if (v !== undefined) o[d.key] = v;
-      }
-    }
-    o.avps = this.avps.map((a) => a.toJSON());
-    return o as ControlMessageJson;
-  }
-}
-
-// One getter per catalogue key on the prototype: `msg.hostName` decodes on access.
-for (const d of AVP_CATALOG) {
-  if (d.key in ParsedControl.prototype) continue;
-  Object.defineProperty(ParsedControl.prototype, d.key, {
-    get(this: ParsedControl) {
-      return this.field(d);
-    },
-    enumerable: false,
-    configurable: false,
-  });
-}
+import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessage, type ParseControlOptions } from './control-types.js';
 
 /**
  * Parse one control message (v2 or v3 over UDP).

@@ -2,7 +2,8 @@
  * Control message shapes (RFC 2661 §3.1, §4, §6; RFC 3931 §3.2.1): what {@link parseControl}
  * returns and what {@link encodeControl} takes.
  */
-import type { Avp, AvpInit, ParsedAvp } from './avp.js';
+import type { Avp, AvpInit, AvpJson, ParsedAvp } from './avp.js';
+import type { Jsonified } from './json.js';
 import type { AvpFields } from './avp-catalog.js';
 
 /** @internal Random Vector AVP (RFC 2661 §4.4.1): seeds hidden AVPs (§4.3). */
@@ -22,7 +23,7 @@ export const CONTROL_HEADER_LENGTH = 12;
  * `encodeControl(parseControl(b))` gives back `b`.
  *
  * Typed fields and `avps` are decoded on access from the parsed bytes: keep those bytes unchanged
- * while you use the message. `toJSON()` gives a plain object (for logs and comparisons).
+ * while you use the message. `toObject()` gives a plain object; `toJSON()` a loggable one.
  */
 export interface ControlMessage extends Readonly<AvpFields> {
   readonly version: 2 | 3;
@@ -44,12 +45,23 @@ export interface ControlMessage extends Readonly<AvpFields> {
   readonly avps: readonly ParsedAvp[];
   /** The message's bytes (a view of the parsed input, `length` bytes). */
   readonly bytes: Uint8Array;
-  /** A plain-object snapshot: header fields, every typed field present, and `avps`. */
+  /**
+   * A plain-object snapshot with native values (`bigint`, `Uint8Array` views): header fields,
+   * every typed field present, and `avps`. `encodeControl(m.toObject())` gives back the bytes.
+   */
+  toObject(): ControlMessageObject;
+  /**
+   * The loggable snapshot: {@link toObject} with 64-bit values as decimal strings and bytes as
+   * lowercase hex, so `JSON.stringify(m)` never throws whatever the peer sent.
+   */
   toJSON(): ControlMessageJson;
 }
 
-/** What {@link ControlMessage.toJSON} returns. */
-export type ControlMessageJson = Omit<ControlMessage, 'avps' | 'bytes' | 'toJSON'> & { avps: Avp[] };
+/** What {@link ControlMessage.toObject} returns. */
+export type ControlMessageObject = Omit<ControlMessage, 'avps' | 'bytes' | 'toJSON' | 'toObject'> & { avps: Avp[] };
+
+/** What {@link ControlMessage.toJSON} returns (see `Jsonified`). */
+export type ControlMessageJson = Jsonified<Omit<ControlMessageObject, 'avps'>> & { avps: AvpJson[] };
 
 /** Options for {@link parseControl}. */
 export interface ParseControlOptions {

@@ -8,6 +8,7 @@ export {
   type ControlMessage,
   type ControlMessageInit,
   type ControlMessageJson,
+  type ControlMessageObject,
   type HidingOptions,
   type ParseControlOptions,
 } from './control-types.js';
