@@ -179,8 +179,12 @@ export class AvpReader {
     if (bytes) this.reset(bytes, start, end);
   }
 
-  /** Start walking the AVPs in `bytes[start, end)`. */
+  /** Start walking the AVPs in `bytes[start, end)`. @throws `RangeError` for bounds outside `bytes`. */
   reset(bytes: Uint8Array, start: number, end: number = bytes.length): this {
+    // Local misuse (a NaN or fractional bound would walk garbage): integers, 0 ≤ start ≤ end ≤ length.
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= bytes.length)) {
+      throw new RangeError(`AvpReader.reset: need integers 0 ≤ start ≤ end ≤ ${bytes.length} (bytes.length), got start ${String(start)}, end ${String(end)}`);
+    }
     this.bytes = bytes;
     this.next_ = start;
     this.end = end;

@@ -84,6 +84,9 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   let vectorStart = -1;
   let vectorEnd = -1;
   const secret = options?.secret;
+  // Reserved AVP bits: RFC 2661 §4.1 has an AVP with any set treated as unrecognised; RFC 3931
+  // §5.1 has them "ignored upon receipt" in L2TPv3.
+  const reservedMask = version === 3 ? 0 : 0x3c00;
   while (o < end) {
     if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
     const w = (b[o]! << 8) | b[o + 1]!;
@@ -92,8 +95,8 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
     if (o + len > end) fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
     const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     const at = (b[o + 4]! << 8) | b[o + 5]!;
-    if (vendorId === 0 && (w & 0x3c00) === 0) {
-      // An AVP with reserved bits set is unrecognised (§4.1), so it does not count as present.
+    if (vendorId === 0 && (w & reservedMask) === 0) {
+      // In v2 an AVP with reserved bits set is unrecognised (§4.1): it does not count as present.
       if (at < 32) seenLo |= 1 << at;
       else if (at < 64) seenHi |= 1 << (at - 32);
       if (at === RANDOM_VECTOR_AVP && (w & 0x4000) === 0) {
@@ -102,8 +105,8 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
         vectorEnd = o + len;
       }
     }
-    // Reserved bits set: "treat as unrecognized" (§4.1), so no typed value to check.
-    if ((w & 0x3c00) === 0) {
+    // v2 reserved bits set: "treat as unrecognized" (§4.1), so no typed value to check.
+    if ((w & reservedMask) === 0) {
       const d = avpDef(vendorId, at);
       if (d !== undefined) {
         if ((w & 0x4000) === 0) {
