@@ -48,6 +48,7 @@ export {
   type ControlMessageInit,
   type ParseControlOptions,
   type HidingOptions,
+  type HidingPad,
 } from './wire/control.js';
 export * from './wire/builders.js';
 export {

@@ -5,7 +5,9 @@
 import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, writeAvpHeader } from './avp.js';
 import type { AvpDef } from './avp-def.js';
 import { alloc, assertBytes, assertInt, POOL_MAX, poolCommit, poolSlab, poolStart } from './bytes.js';
+import { avpDef } from './avp-catalog.js';
 import { hideAvpValue } from './hidden.js';
+import { checkHiding, paddingFor } from './hiding-plan.js';
 import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessageInit, type HidingOptions } from './control-types.js';
 import { gather, otherDef, planOf, putDefHeader, putMessageType, rawLength, slots, valueLength, writeControlHeader, writeRaw } from './control-fields.js';
 
@@ -100,18 +102,23 @@ const planDefs: AvpDef[] = [];
 const planValues: unknown[] = [];
 const planLengths: number[] = [];
 const planHidden: boolean[] = [];
+/** The padding of each hidden row (RFC 2661 §4.3), chosen when it is sized. */
+const planPadding: (Uint8Array | undefined)[] = [];
 let planCount = 0;
+let hiddenCount = 0;
 
 function plan(d: AvpDef, v: unknown, hiding: HidingOptions | undefined): number {
   const len = valueLength(d, v);
   const hide = hiding !== undefined && (hiding.avps ? d.vendorId === 0 && hiding.avps.includes(d.type) : d.hideable);
-  const room = hide ? 2 + len + (hiding!.padding?.length ?? 0) : len;
+  const padding = hide ? paddingFor(hiding!, hiddenCount++, len) : undefined;
+  const room = hide ? 2 + len + (padding?.length ?? 0) : len;
   if (room > AVP_MAX_VALUE_LENGTH) throw new RangeError(`${d.key} (${d.name} AVP) is ${room} bytes encoded; an AVP holds at most ${AVP_MAX_VALUE_LENGTH}`);
   const i = planCount++;
   planDefs[i] = d;
   planValues[i] = v;
   planLengths[i] = len;
   planHidden[i] = hide;
+  planPadding[i] = padding;
   return AVP_HEADER_LENGTH + room;
 }
 
@@ -132,6 +139,8 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
     assertBytes(rv, 'hiding.randomVector');
     if (rv.length === 0 || rv.length > AVP_MAX_VALUE_LENGTH) throw new RangeError(`hiding.randomVector must be 1 to ${AVP_MAX_VALUE_LENGTH} bytes, got ${rv.length}`);
     n += AVP_HEADER_LENGTH + rv.length;
+    checkHiding(hiding, avpDef);
+    hiddenCount = 0;
   }
   const defs = p.defs;
   const others = gather(m, p, defaults);
@@ -234,7 +243,8 @@ function writeTyped(b: Uint8Array, base: number, msg: ControlMessageInit, type: 
     if (planHidden[i]) {
       const plain = new Uint8Array(len);
       d.codec.encode(v as never, plain, 0);
-      const hidden = hideAvpValue(d.type, plain, hiding!.secret, hiding!.randomVector, hiding!.padding);
+      const hidden = hideAvpValue(d.type, plain, hiding!.secret, hiding!.randomVector, planPadding[i]);
+      planPadding[i] = undefined;
       putDefHeader(b, o, d, true, AVP_HEADER_LENGTH + hidden.length);
       b.set(hidden, o + AVP_HEADER_LENGTH);
       o += AVP_HEADER_LENGTH + hidden.length;

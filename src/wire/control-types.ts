@@ -86,10 +86,36 @@ export interface HidingOptions {
    * Message Type. Pure code: the caller provides the randomness.
    */
   randomVector: Uint8Array;
-  /** Padding appended to each hidden value before hiding (optional; hides the true length). */
+  /**
+   * Exact padding appended to every hidden value (§4.3). When given, `pad` is not used.
+   */
   padding?: Uint8Array;
-  /** AVP types to hide. Default: every typed field whose AVP the RFC allows to be hidden. */
+  /**
+   * Random padding of short hidden values (§4.3 allows any; it also hides the value's length).
+   * Default `{ min: 8, max: 16 }`: a hidden part (2 + value + padding, i.e. AVP Length − 6)
+   * under 16 bytes is padded to a random total from max(8, its size) to 16 — l2tpns refuses hidden
+   * parts under 8 bytes and mis-decodes those over 16. `false`: no padding.
+   */
+  pad?: HidingPad | false;
+  /**
+   * AVP types to hide. Default: every typed field whose AVP the RFC allows to be hidden. Listing
+   * one the RFC says MUST NOT be hidden (§4.4: Message Type, Result Code, Protocol Version, Host
+   * Name, …) is a `RangeError`.
+   */
   avps?: readonly number[];
+}
+
+/** How {@link HidingOptions.pad} pads short hidden values. */
+export interface HidingPad {
+  /** Smallest hidden part (2 + value + padding) to pad up to. Default 8. */
+  min?: number;
+  /** Largest hidden part the padding may bring a value to. Default 16 (or `min` if larger). */
+  max?: number;
+  /**
+   * Random bytes (`n => crypto.getRandomValues(new Uint8Array(n))`). Default: derived from the
+   * secret and the Random Vector by MD5, since the encoder itself draws no randomness.
+   */
+  random?: (n: number) => Uint8Array;
 }
 
 /**

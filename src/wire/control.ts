@@ -10,6 +10,7 @@ export {
   type ControlMessageJson,
   type ControlMessageObject,
   type HidingOptions,
+  type HidingPad,
   type ParseControlOptions,
 } from './control-types.js';
 export { parseControl } from './control-parse.js';

@@ -26,8 +26,14 @@
  * texts), not something an implementation may fix on its own without breaking interoperability;
  * senders that care should not hide two AVPs with equal types under one Random Vector.
  *
- * L2TPv3 (RFC 3931 §5.3) keeps the same scheme but with a 4-byte Vendor ID ahead of the type in
- * the first hash; it is not implemented here.
+ * **L2TPv3.** RFC 3931 §5.3 keeps this XOR-with-MD5-chain scheme and the same first hash input
+ * (the 2-octet Attribute Type, no Vendor ID), but keys it with a shared key derived from the
+ * secret by HMAC-MD5 instead of the raw secret, and allows the H bit only when control message
+ * authentication is in use. These functions implement the RFC 2661 form only; the v3 key
+ * derivation is not implemented here.
+ *
+ * **Padding.** What the encoder pads by default (and why: l2tpns refuses hidden parts under 8
+ * bytes) is in `hiding-plan.ts`; these functions take the padding they are given.
  */
 import { assertBytes, assertInt, put16 } from './bytes.js';
 import { L2tpError } from './errors.js';
