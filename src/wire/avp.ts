@@ -73,29 +73,46 @@ export interface Avp {
  * ```
  */
 export class ParsedAvp implements Avp {
-  readonly mandatory: boolean;
-  readonly hidden: boolean;
-  readonly reserved?: number;
-  readonly vendorId: number;
-  readonly type: number;
   /** Offset of this AVP's header in the message. */
   readonly offset: number;
-  /** Length of the value in bytes (AVP Length minus 6). */
-  readonly valueLength: number;
   /** @internal */
   readonly bytes: Uint8Array;
+  /** @internal The header's first 16-bit word (M, H, reserved bits, Length); the rest is read on access. */
+  readonly word: number;
 
   constructor(bytes: Uint8Array, offset: number) {
-    const w = u16(bytes, offset);
+    // Three stores: a message's AVP list is built in one walk, and most readers look at a few
+    // fields of a few AVPs, so each field is derived from the bytes on access.
     this.bytes = bytes;
     this.offset = offset;
-    this.mandatory = (w & AvpFlag.Mandatory) !== 0;
-    this.hidden = (w & AvpFlag.Hidden) !== 0;
-    const r = (w & AvpFlag.Reserved) >>> 10;
-    if (r !== 0) this.reserved = r;
-    this.valueLength = (w & AvpFlag.Length) - AVP_HEADER_LENGTH;
-    this.vendorId = u16(bytes, offset + 2);
-    this.type = u16(bytes, offset + 4);
+    this.word = (bytes[offset]! << 8) | bytes[offset + 1]!;
+  }
+
+  get mandatory(): boolean {
+    return (this.word & AvpFlag.Mandatory) !== 0;
+  }
+
+  get hidden(): boolean {
+    return (this.word & AvpFlag.Hidden) !== 0;
+  }
+
+  /** The 4 reserved bits (1–15), or undefined when the peer set none (RFC 2661 §4.1). */
+  get reserved(): number | undefined {
+    const r = (this.word & AvpFlag.Reserved) >>> 10;
+    return r === 0 ? undefined : r;
+  }
+
+  get vendorId(): number {
+    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
+  }
+
+  get type(): number {
+    return (this.bytes[this.offset + 4]! << 8) | this.bytes[this.offset + 5]!;
+  }
+
+  /** Length of the value in bytes (AVP Length minus 6). */
+  get valueLength(): number {
+    return (this.word & AvpFlag.Length) - AVP_HEADER_LENGTH;
   }
 
   /** Offset of the value in the message. */

@@ -12,7 +12,10 @@ import { CONTROL_HEADER_LENGTH, type ControlMessageJson, type ControlMessageObje
 
 const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
 
-/** IETF AVP types below this are indexed in a typed array; others (and vendor AVPs) in a Map. */
+/**
+ * IETF AVP types below this are indexed in a plain array (holey, grown to the largest type seen:
+ * allocating a typed array per message costs more than parsing it); others and vendor AVPs in a Map.
+ */
 const DIRECT = 128;
 
 /** @internal The object {@link parseControl} returns (the public shape is `ControlMessage`). */
@@ -32,8 +35,8 @@ export class ParsedControl {
   unhidden: Map<number, Uint8Array> | undefined = undefined;
   /** @internal */
   list: ParsedAvp[] | undefined = undefined;
-  /** @internal IETF type → offset of its first usable AVP (0: none); built on the first typed read. */
-  index: Uint16Array | undefined = undefined;
+  /** @internal IETF type → offset of its first usable AVP (absent: none); built on the first typed read. */
+  index: number[] | undefined = undefined;
   /** @internal vendorId·65536 + type → offset, for catalogued AVPs outside {@link index}. */
   more: Map<number, number> | undefined = undefined;
 
@@ -70,8 +73,8 @@ export class ParsedControl {
    * bits clear in v2 (RFC 2661 §4.1: otherwise "treat as unrecognized"; RFC 3931 §5.1 has them
    * ignored on receipt) and, when hidden, unhidden by the parser (a secret was given).
    */
-  buildIndex(): Uint16Array {
-    const idx = new Uint16Array(DIRECT);
+  buildIndex(): number[] {
+    const idx: number[] = [];
     const b = this.src;
     const end = this.length;
     const reservedMask = this.version === 3 ? 0 : 0x3c00;
@@ -82,7 +85,7 @@ export class ParsedControl {
         const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
         const at = (b[o + 4]! << 8) | b[o + 5]!;
         if (vendorId === 0 && at < DIRECT) {
-          if (idx[at] === 0) idx[at] = o;
+          if (idx[at] === undefined) idx[at] = o;
         } else if (avpDef(vendorId, at) !== undefined) {
           const k = vendorId * 0x10000 + at;
           const more = (this.more ??= new Map());
@@ -98,8 +101,8 @@ export class ParsedControl {
   /** @internal The typed value of the first usable occurrence of `d`, or undefined. */
   field(d: AvpDef): unknown {
     const idx = this.index ?? this.buildIndex();
-    const o = d.vendorId === 0 && d.type < DIRECT ? idx[d.type]! : (this.more?.get(d.vendorId * 0x10000 + d.type) ?? 0);
-    if (o === 0) return undefined;
+    const o = d.vendorId === 0 && d.type < DIRECT ? idx[d.type] : this.more?.get(d.vendorId * 0x10000 + d.type);
+    if (o === undefined) return undefined;
     const b = this.src;
     if ((b[o]! & 0x40) === 0) return d.codec.decode(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
     const v = this.unhidden!.get(o)!;
