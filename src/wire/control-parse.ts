@@ -7,7 +7,7 @@
  */
 import { AVP_HEADER_LENGTH } from './avp.js';
 import { avpDef } from './avp-catalog.js';
-import { ParsedControl } from './control-view.js';
+import { INDEX_DIRECT, ParsedControl } from './control-view.js';
 import type { AvpDef } from './avp-def.js';
 import { assertBytes, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
@@ -87,6 +87,9 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   // Reserved AVP bits: RFC 2661 §4.1 has an AVP with any set treated as unrecognised; RFC 3931
   // §5.1 has them "ignored upon receipt" in L2TPv3.
   const reservedMask = version === 3 ? 0 : 0x3c00;
+  // The Message Type AVP, checked above, is the first index entry.
+  const idx: number[] = [CONTROL_HEADER_LENGTH];
+  msg.index = idx;
   while (o < end) {
     if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
     const w = (b[o]! << 8) | b[o + 1]!;
@@ -109,6 +112,7 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
     if ((w & reservedMask) === 0) {
       const d = avpDef(vendorId, at);
       if (d !== undefined) {
+        let usable = true;
         if ((w & 0x4000) === 0) {
           checkValue(d, b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH, o);
         } else if (secret !== undefined) {
@@ -116,6 +120,16 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
           const value = unhideAvpValue(at, b.subarray(o + AVP_HEADER_LENGTH, o + len), secret, b.subarray(vectorStart, vectorEnd), o + AVP_HEADER_LENGTH);
           checkValue(d, value, 0, value.length, o);
           (msg.unhidden ??= new Map()).set(o, value);
+        } else usable = false; // hidden, no secret: no typed value
+        // The typed fields' index, built in this walk (the first usable occurrence wins).
+        if (usable) {
+          if (vendorId === 0 && at < INDEX_DIRECT) {
+            if (idx[at] === undefined) idx[at] = o;
+          } else {
+            const k = vendorId * 0x10000 + at;
+            const more = (msg.more ??= new Map());
+            if (!more.has(k)) more.set(k, o);
+          }
         }
       }
     }

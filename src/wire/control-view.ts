@@ -1,8 +1,9 @@
 /**
  * The parsed control message: a view over the parser's input (RFC 2661 §3.1, §4). Typed fields
- * are read through an index of the AVPs built once, on the first typed read: one walk of the
- * message, then each getter is one array (IETF) or `Map` (vendor) lookup and one value decode,
- * so reading every field of a 64 KiB message costs time linear in its size.
+ * are read through an index of the AVPs built once — by the parser, in the walk it makes anyway
+ * (`buildIndex` is the same walk for a message made otherwise) — so each getter is one array
+ * (IETF) or `Map` (vendor) lookup and one value decode, and reading every field of a 64 KiB
+ * message costs time linear in its size.
  */
 import { AVP_HEADER_LENGTH, ParsedAvp, type Avp } from './avp.js';
 import { AVP_CATALOG, avpDef } from './avp-catalog.js';
@@ -16,7 +17,8 @@ const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length',
  * IETF AVP types below this are indexed in a plain array (holey, grown to the largest type seen:
  * allocating a typed array per message costs more than parsing it); others and vendor AVPs in a Map.
  */
-const DIRECT = 128;
+export const INDEX_DIRECT = 128;
+const DIRECT = INDEX_DIRECT;
 
 /** @internal The object {@link parseControl} returns (the public shape is `ControlMessage`). */
 export class ParsedControl {
