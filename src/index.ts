@@ -30,7 +30,9 @@ export {
   AVP_MAX_VALUE_LENGTH,
   type Avp,
   type AvpInit,
+  type AvpJson,
 } from './wire/avp.js';
+export { bytesToHex, jsonValue, type Jsonified } from './wire/json.js';
 export type { AvpDef, MessageDef, ValueCodec, MandatoryRule } from './wire/avp-def.js';
 export * from './wire/avp-catalog.js';
 export * from './wire/message-catalog.js';
@@ -42,9 +44,11 @@ export {
   CONTROL_HEADER_LENGTH,
   type ControlMessage,
   type ControlMessageJson,
+  type ControlMessageObject,
   type ControlMessageInit,
   type ParseControlOptions,
   type HidingOptions,
+  type HidingPad,
 } from './wire/control.js';
 export * from './wire/builders.js';
 export {

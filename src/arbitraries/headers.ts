@@ -74,7 +74,7 @@ export function controlHeaderV3Arb(): fc.Arbitrary<GeneratedHeader<ControlHeader
  */
 export function dataHeaderV3Arb(): fc.Arbitrary<GeneratedHeader<DataHeaderV3Init>> {
   return fc
-    .record({ sessionId: u32, cookieLength: fc.constantFrom(0, 4, 8) })
+    .record({ sessionId: fc.integer({ min: 1, max: 0xffffffff }), cookieLength: fc.constantFrom(0, 4, 8) }) // non-zero, RFC 3931 §4.1
     .chain(({ sessionId, cookieLength }) =>
       fc.uint8Array({ minLength: cookieLength, maxLength: cookieLength }).map((c) => {
         const h: DataHeaderV3Init = { version: 3, isControl: false, sessionId };

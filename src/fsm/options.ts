@@ -3,6 +3,7 @@
  */
 import { assertInt } from '../wire/bytes.js';
 import type { TunnelSecret } from '../wire/challenge.js';
+import type { HidingPad } from '../wire/control.js';
 import { retransmissionCycle, type SequencerOptions } from '../reliable/options.js';
 
 /** Source of random bytes: the driver passes `crypto.getRandomValues`-backed bytes, tests a seeded one. */
@@ -19,8 +20,12 @@ export interface TunnelOptions {
    * unhide received hidden AVPs (§4.3). Without it a peer's challenge is refused (StopCCN 4).
    */
   secret?: TunnelSecret;
-  /** Send hideable AVPs hidden, with a Random Vector (§4.3). Needs `secret`. Default false. */
-  hideAvps?: boolean;
+  /**
+   * Send hideable AVPs hidden, with a Random Vector (§4.3). Needs `secret`. Default false.
+   * `{ pad }` sets how short hidden values are padded (default: to a random 8–16 bytes with
+   * `random`, see `HidingOptions.pad`; `false`: no padding).
+   */
+  hideAvps?: boolean | { pad?: HidingPad | false };
   /** Our Tunnel ID (1–65535). Default: random. An LNS passes its own to keep IDs unique. */
   localTunnelId?: number;
   vendorName?: string;
@@ -75,6 +80,8 @@ export interface ResolvedTunnelOptions {
   readonly random: RandomBytes;
   readonly secret: TunnelSecret | undefined;
   readonly hideAvps: boolean;
+  /** The padding rule for hidden values (RFC 2661 §4.3), `random` filled in. */
+  readonly hidePad: HidingPad | false;
   readonly localTunnelId: number | undefined;
   readonly vendorName: string | undefined;
   readonly firmwareRevision: number | undefined;
@@ -129,7 +136,8 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     hostName: o.hostName,
     random: o.random,
     secret: o.secret,
-    hideAvps: o.hideAvps === true,
+    hideAvps: o.hideAvps === true || (typeof o.hideAvps === 'object' && o.hideAvps !== null),
+    hidePad: resolveHidePad(o),
     localTunnelId: o.localTunnelId,
     vendorName: o.vendorName,
     firmwareRevision: o.firmwareRevision,
@@ -145,4 +153,13 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     peerStopLinger,
     lenient: o.lenient === true,
   };
+}
+
+/** `hideAvps.pad` with our random source as its default (the encoder draws no randomness). */
+function resolveHidePad(o: TunnelOptions): HidingPad | false {
+  const h = o.hideAvps;
+  const pad = typeof h === 'object' && h !== null ? h.pad : undefined;
+  if (pad === false) return false;
+  if (pad !== undefined && (typeof pad !== 'object' || pad === null)) throw new TypeError('options.hideAvps.pad must be an object { min?, max?, random? } or false');
+  return { ...pad, random: pad?.random ?? o.random };
 }

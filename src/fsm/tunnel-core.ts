@@ -75,7 +75,7 @@ export class TunnelCore {
    */
   common(sessionId: number, hide = true): MessageOptions {
     const c: { tunnelId: number; sessionId: number; hiding?: MessageOptions['hiding'] } = { tunnelId: this.peerId, sessionId };
-    if (hide && this.o.hideAvps) c.hiding = { secret: this.o.secret!, randomVector: this.o.random(RANDOM_LENGTH) };
+    if (hide && this.o.hideAvps) c.hiding = { secret: this.o.secret!, randomVector: this.o.random(RANDOM_LENGTH), pad: this.o.hidePad };
     return c;
   }
 

@@ -7,6 +7,7 @@ import type { TransportAddress } from '../client/transport.js';
 import type { CallInfo, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
 import type { SequencerOptions } from '../reliable/options.js';
 import type { TunnelSecret } from '../wire/challenge.js';
+import type { HidingPad } from '../wire/control.js';
 import type { L2tpError } from '../wire/errors.js';
 import type { TcpLimitReason } from '../transports/node-tcp-limits.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
@@ -69,8 +70,11 @@ export interface LnsOptions {
   hostName: string;
   /** Tunnel secret: challenge every LAC and answer its challenge (§5.1.1); unhide its hidden AVPs (§4.3). */
   secret?: TunnelSecret;
-  /** Send hideable AVPs hidden (§4.3). Needs `secret`. Default false. */
-  hideAvps?: boolean;
+  /**
+   * Send hideable AVPs hidden (§4.3). Needs `secret`. Default false. `{ pad }`: how short hidden
+   * values are padded (default a random 8–16 bytes; see `HidingOptions.pad`).
+   */
+  hideAvps?: boolean | { pad?: HidingPad | false };
   /**
    * Also accept L2TP over TCP (not in any RFC: messages framed by their Length field, see
    * `StreamFramer`). `true` listens on `port` (a separate free port when `port` is 0). At most

@@ -9,6 +9,7 @@
  */
 import { assertBytes, assertInt, put16, u16, u32 } from './bytes.js';
 import { fail } from './errors.js';
+import { bytesToHex } from './json.js';
 
 /**
  * AVP header bits (RFC 2661 §4.1).
@@ -72,29 +73,46 @@ export interface Avp {
  * ```
  */
 export class ParsedAvp implements Avp {
-  readonly mandatory: boolean;
-  readonly hidden: boolean;
-  readonly reserved?: number;
-  readonly vendorId: number;
-  readonly type: number;
   /** Offset of this AVP's header in the message. */
   readonly offset: number;
-  /** Length of the value in bytes (AVP Length minus 6). */
-  readonly valueLength: number;
   /** @internal */
   readonly bytes: Uint8Array;
+  /** @internal The header's first 16-bit word (M, H, reserved bits, Length); the rest is read on access. */
+  readonly word: number;
 
   constructor(bytes: Uint8Array, offset: number) {
-    const w = u16(bytes, offset);
+    // Three stores: a message's AVP list is built in one walk, and most readers look at a few
+    // fields of a few AVPs, so each field is derived from the bytes on access.
     this.bytes = bytes;
     this.offset = offset;
-    this.mandatory = (w & AvpFlag.Mandatory) !== 0;
-    this.hidden = (w & AvpFlag.Hidden) !== 0;
-    const r = (w & AvpFlag.Reserved) >>> 10;
-    if (r !== 0) this.reserved = r;
-    this.valueLength = (w & AvpFlag.Length) - AVP_HEADER_LENGTH;
-    this.vendorId = u16(bytes, offset + 2);
-    this.type = u16(bytes, offset + 4);
+    this.word = (bytes[offset]! << 8) | bytes[offset + 1]!;
+  }
+
+  get mandatory(): boolean {
+    return (this.word & AvpFlag.Mandatory) !== 0;
+  }
+
+  get hidden(): boolean {
+    return (this.word & AvpFlag.Hidden) !== 0;
+  }
+
+  /** The 4 reserved bits (1–15), or undefined when the peer set none (RFC 2661 §4.1). */
+  get reserved(): number | undefined {
+    const r = (this.word & AvpFlag.Reserved) >>> 10;
+    return r === 0 ? undefined : r;
+  }
+
+  get vendorId(): number {
+    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
+  }
+
+  get type(): number {
+    return (this.bytes[this.offset + 4]! << 8) | this.bytes[this.offset + 5]!;
+  }
+
+  /** Length of the value in bytes (AVP Length minus 6). */
+  get valueLength(): number {
+    return (this.word & AvpFlag.Length) - AVP_HEADER_LENGTH;
   }
 
   /** Offset of the value in the message. */
@@ -107,8 +125,14 @@ export class ParsedAvp implements Avp {
     return this.bytes.subarray(s, s + this.valueLength);
   }
 
-  /** A plain `Avp` object (for logs, JSON and deep equality in tests). */
-  toJSON(): Avp {
+  /**
+   * A plain `Avp` object with `value` as a view (for re-encoding and deep equality in tests).
+   * @example
+   * ```ts
+   * encodeControl({ tunnelId: 7, avps: msg.avps.map((a) => a.toObject()) });
+   * ```
+   */
+  toObject(): Avp {
     const o: { -readonly [K in keyof Avp]: Avp[K] } = {
       mandatory: this.mandatory,
       hidden: this.hidden,
@@ -119,7 +143,29 @@ export class ParsedAvp implements Avp {
     if (this.reserved !== undefined) o.reserved = this.reserved;
     return o;
   }
+
+  /**
+   * The loggable form: `value` as lowercase hex, so `JSON.stringify` writes it readably.
+   * @example
+   * ```ts
+   * JSON.stringify(avp); // {"mandatory":true,"hidden":false,"vendorId":0,"type":9,"value":"0007"}
+   * ```
+   */
+  toJSON(): AvpJson {
+    const o: { -readonly [K in keyof AvpJson]: AvpJson[K] } = {
+      mandatory: this.mandatory,
+      hidden: this.hidden,
+      vendorId: this.vendorId,
+      type: this.type,
+      value: bytesToHex(this.value),
+    };
+    if (this.reserved !== undefined) o.reserved = this.reserved;
+    return o;
+  }
 }
+
+/** What {@link ParsedAvp.toJSON} returns: an {@link Avp} with its value as lowercase hex. */
+export type AvpJson = Omit<Avp, 'value'> & { readonly value: string };
 
 /**
  * A zero-allocation cursor over the AVPs of a message: no objects, no views, for high-rate use
@@ -150,8 +196,12 @@ export class AvpReader {
     if (bytes) this.reset(bytes, start, end);
   }
 
-  /** Start walking the AVPs in `bytes[start, end)`. */
+  /** Start walking the AVPs in `bytes[start, end)`. @throws `RangeError` for bounds outside `bytes`. */
   reset(bytes: Uint8Array, start: number, end: number = bytes.length): this {
+    // Local misuse (a NaN or fractional bound would walk garbage): integers, 0 ≤ start ≤ end ≤ length.
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= bytes.length)) {
+      throw new RangeError(`AvpReader.reset: need integers 0 ≤ start ≤ end ≤ ${bytes.length} (bytes.length), got start ${String(start)}, end ${String(end)}`);
+    }
     this.bytes = bytes;
     this.next_ = start;
     this.end = end;

@@ -23,6 +23,8 @@ export type L2tpErrorCode =
   | 'MESSAGE_TYPE_NOT_FIRST'
   /** An AVP the message type requires (RFC 2661 §6) is absent. */
   | 'MISSING_AVP'
+  /** An ID the RFC says is non-zero is 0 (RFC 3931 §4.1: an L2TPv3 data message's Session ID). */
+  | 'BAD_SESSION_ID'
   /** A hidden AVP arrived but no shared secret was given to unhide it. */
   | 'HIDDEN_WITHOUT_SECRET'
   /** A hidden AVP arrived without a Random Vector AVP before it in the same message (§4.3). */

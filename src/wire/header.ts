@@ -92,7 +92,8 @@ export interface ParseHeaderOptions {
  * messages, where the payload starts. When L=1 the Length field is checked against the input:
  * it may not exceed it (trailing bytes past Length, such as link padding, are ignored).
  *
- * @throws {@link L2tpError} `TRUNCATED`, `BAD_VERSION`, `BAD_LENGTH`.
+ * @throws {@link L2tpError} `TRUNCATED`, `BAD_VERSION`, `BAD_LENGTH`, `BAD_SESSION_ID` (v3 data
+ *   to Session ID 0); `RangeError` for a `cookieLength` other than 0, 4 or 8.
  * @example
  * ```ts
  * const h = parseHeader(bytes);
@@ -100,6 +101,10 @@ export interface ParseHeaderOptions {
  * ```
  */
 export function parseHeader(bytes: Uint8Array, options?: ParseHeaderOptions): Header {
+  const cl = options?.cookieLength;
+  if (cl !== undefined && cl !== 0 && cl !== 4 && cl !== 8) {
+    throw new RangeError(`cookieLength must be 0, 4 or 8 (RFC 3931 §4.1), got ${String(cl)}`);
+  }
   assertBytes(bytes);
   const n = bytes.length;
   if (n < 2) fail('TRUNCATED', 'message shorter than the 2-byte flags word', n);
@@ -169,10 +174,14 @@ function parseV3Data(b: Uint8Array, n: number, options?: ParseHeaderOptions): Da
   const cookieLength = options?.cookieLength ?? 0;
   const headerLength = 8 + cookieLength;
   if (n < headerLength) fail('TRUNCATED', `L2TPv3 data header with a ${cookieLength}-byte cookie is ${headerLength} bytes`, n);
+  const sessionId = u32(b, 4);
+  // RFC 3931 §4.1: "a non-zero identifier for a session"; 0 is reserved (over IP it marks a
+  // control message, §4.1.1.2), so a data message to Session ID 0 addresses no session.
+  if (sessionId === 0) fail('BAD_SESSION_ID', 'L2TPv3 data message with Session ID 0 (RFC 3931 §4.1: non-zero)', 4);
   return {
     version: 3,
     isControl: false,
-    sessionId: u32(b, 4),
+    sessionId,
     cookie: cookieLength ? b.subarray(8, headerLength) : undefined,
     headerLength,
   };
@@ -228,7 +237,10 @@ export function headerLength(h: HeaderInit): number {
   let n = 6;
   if (h.length !== undefined || h.isControl) n += 2;
   if (h.isControl || (h.ns !== undefined && h.nr !== undefined)) n += 4;
-  if (h.offsetSize !== undefined) n += 2 + h.offsetSize;
+  if (h.offsetSize !== undefined) {
+    assertInt(h.offsetSize, 0, 0xffff, 'offsetSize');
+    n += 2 + h.offsetSize;
+  }
   return n;
 }
 
@@ -262,7 +274,8 @@ export function encodeHeader(h: HeaderInit, target?: Uint8Array, offset = 0): Ui
       put16(b, offset + 8, h.ns);
       put16(b, offset + 10, h.nr);
     } else {
-      assertInt(h.sessionId, 0, 0xffffffff, 'sessionId');
+      // RFC 3931 §4.1: the Session ID of a data message is non-zero.
+      assertInt(h.sessionId, 1, 0xffffffff, 'sessionId (L2TPv3 data: non-zero, RFC 3931 §4.1)');
       if (h.cookie && h.cookie.length !== 4 && h.cookie.length !== 8) {
         throw new RangeError(`cookie must be 4 or 8 bytes (RFC 3931 §4.1), got ${h.cookie.length}`);
       }

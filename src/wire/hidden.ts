@@ -30,6 +30,9 @@
  * Attribute Type, no Vendor ID) but keys it with a shared key derived from the secret,
  * HMAC-MD5(secret, 1), instead of the secret itself, and allows hiding only with control message
  * authentication on: see `v3-hidden.ts` (`v3HidingKey`, `hideAvpValueV3`).
+ *
+ * **Padding.** What the encoder pads by default (and why: l2tpns refuses hidden parts under 8
+ * bytes) is in `hiding-plan.ts`; these functions take the padding they are given.
  */
 import { assertBytes, assertInt, put16 } from './bytes.js';
 import { L2tpError } from './errors.js';

@@ -30,7 +30,7 @@ const SECRET = 'l2tp-wire-test-secret';
 
 /** Re-encode a parsed message from its raw AVP list (nothing typed involved). */
 function reencode(m: ControlMessage): Uint8Array {
-  return encodeControl({ version: m.version, tunnelId: m.tunnelId, sessionId: m.sessionId, ns: m.ns, nr: m.nr, avps: m.avps.map((a) => a.toJSON()) });
+  return encodeControl({ version: m.version, tunnelId: m.tunnelId, sessionId: m.sessionId, ns: m.ns, nr: m.nr, avps: m.avps.map((a) => a.toObject()) });
 }
 
 describe('values and AVPs', () => {
@@ -54,7 +54,7 @@ describe('values and AVPs', () => {
       fc.property(typedAvpArb(), ({ def, avp }) => {
         expect(avp.mandatory).toBe(def.mandatory);
         const [p] = decodeAvps(encodeAvp(avp));
-        expect(p!.toJSON()).toEqual({ mandatory: def.mandatory, hidden: false, vendorId: def.vendorId, type: def.type, value: avp.value });
+        expect(p!.toObject()).toEqual({ mandatory: def.mandatory, hidden: false, vendorId: def.vendorId, type: def.type, value: avp.value });
       }),
       { numRuns: RUNS },
     );
@@ -119,7 +119,7 @@ describe('control messages', () => {
         const m = parseControl(g.bytes);
         expect(m.typeName).toBe(g.name);
         expect(m.length).toBe(g.bytes.length);
-        const json = m.toJSON() as unknown as Record<string, unknown>;
+        const json = m.toObject() as unknown as Record<string, unknown>;
         for (const [k, v] of Object.entries(g.fields)) expect(json[k], k).toEqual(v);
         expect(reencode(m)).toEqual(g.bytes);
       }),
@@ -147,10 +147,10 @@ describe('control messages', () => {
     fc.assert(
       fc.property(controlMessageArb({ secret: SECRET }), (g) => {
         const m = parseControl(g.bytes, { secret: SECRET });
-        const json = m.toJSON() as unknown as Record<string, unknown>;
+        const json = m.toObject() as unknown as Record<string, unknown>;
         for (const [k, v] of Object.entries(g.fields)) expect(json[k], k).toEqual(v);
         expect(reencode(m)).toEqual(g.bytes);
-        const blind = parseControl(g.bytes).toJSON() as unknown as Record<string, unknown>;
+        const blind = parseControl(g.bytes).toObject() as unknown as Record<string, unknown>;
         for (const t of g.hiddenTypes) {
           expect(m.avps.find((a) => a.vendorId === 0 && a.type === t)!.hidden).toBe(true);
           expect(blind[avpDef(0, t)!.key]).toBeUndefined();

@@ -110,6 +110,32 @@ describe.runIf(enabled)('hidden AVPs we send, unhidden by xl2tpd', () => {
     await x.waitForLog(/message type 4 \(Stop-Control-Connection-Notification\)/);
   });
 
+  it('ICRQ with the default random padding (hidden parts of 8–16 bytes, RFC 2661 §4.3): xl2tpd unhides it', async () => {
+    const x = await startXl2tpd({ role: 'lns', challenge: true });
+    started.push(x);
+    const p = await RawPeer.open(x.port, TEST_SECRET);
+    peers.push(p);
+    const { peerTid, ourTid } = await handshake(x, p, TEST_SECRET, false);
+    const sid = 0x2345;
+    // No `padding`: the encoder pads each short hidden value to a random 8–16 bytes by default.
+    const req = icrq({ tunnelId: peerTid, ns: 2, nr: 1, assignedSessionId: sid, callSerialNumber: 9, calledNumber: 'short', hiding: { secret: TEST_SECRET, randomVector: RV } });
+    const hidden = parseControl(req).avps.filter((a) => a.hidden);
+    expect(hidden.map((a) => a.type).sort((a, b) => a - b)).toEqual([14, 15, 21]);
+    // Assigned Session ID (2 bytes), Call Serial Number (4), Called Number (5): each hidden part
+    // (2 + value + padding) lands in 8–16 bytes, where bare it would be 4, 6 and 7.
+    for (const a of hidden) {
+      expect(a.valueLength).toBeGreaterThanOrEqual(8);
+      expect(a.valueLength).toBeLessThanOrEqual(16);
+    }
+    p.send(req);
+    const icrp = await p.next((m) => m.type === MessageType.ICRP);
+    expect(icrp.tunnelId).toBe(ourTid);
+    expect(icrp.sessionId).toBe(sid);
+    await x.waitForLog(new RegExp(`assigned_call_avp: using peer's call ${sid}`));
+    await x.waitForLog(/dialed number 'short'/);
+    expect(x.log()).not.toMatch(/Invalid Hidden AVP|Decrypted length is too long/);
+  });
+
   it('ICRQ hidden with the wrong secret: xl2tpd cannot unhide it and refuses', async () => {
     const x = await startXl2tpd({ role: 'lns', challenge: true });
     started.push(x);

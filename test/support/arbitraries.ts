@@ -201,7 +201,7 @@ export function rawValueArb(d: AvpDef): fc.Arbitrary<Uint8Array> {
 
 /**
  * An AVP no typed field reads: an unknown (Vendor ID, type), or a known one with reserved bits
- * set ("treat as unrecognized", RFC 2661 §4.1). Any M and H bits.
+ * set ("treat as unrecognized", RFC 2661 §4.1; L2TPv2 only, RFC 3931 §5.1 ignores them). Any M and H bits.
  */
 export const untypedAvpArb: fc.Arbitrary<AvpInit> = fc
   .record({
@@ -233,7 +233,9 @@ const hidingArb: fc.Arbitrary<HidingOptions> = fc.record(
     randomVector: fc.oneof(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 1, maxLength: 40 })),
     padding: fc.uint8Array({ minLength: 0, maxLength: 24 }),
     // Either every hideable field (the default), or an explicit list of IETF types to hide.
-    avps: fc.subarray(TYPED_DEFS.filter((d) => d.vendorId === 0).map((d) => d.type), { maxLength: 30 }),
+    // (Never one the RFC says MUST NOT be hidden, §4.4: asking for that is a RangeError. Rows whose
+    // RFC text was not checked — M rule 'may' — may be hidden when listed.)
+    avps: fc.subarray(TYPED_DEFS.filter((d) => d.vendorId === 0 && (d.hideable || d.mandatoryRule === 'may')).map((d) => d.type), { maxLength: 30 }),
   },
   { requiredKeys: ['secret', 'randomVector'] },
 );
@@ -270,6 +272,8 @@ export function controlMessageArb(options: { maxFields?: number } = {}): fc.Arbi
       return fc.constant<GeneratedMessage>({ init: { ...h, type: 0 }, expected: {}, secret: undefined });
     }
     const hiding = b.hiding;
+    // RFC 3931 §5.1: v3 ignores the reserved bits, so a known AVP with them set is typed there.
+    const extra = h.version === 3 ? b.extra.filter((a) => avpDef(a.vendorId ?? 0, a.type) === undefined) : b.extra;
     const defs = new Set<AvpDef>(h.version === 2 ? requiredDefs(b.type) : []);
     for (const d of b.optional) defs.add(d);
     // With hiding, the Random Vector AVP is the hiding one; a randomVector field is not sent.
@@ -282,7 +286,7 @@ export function controlMessageArb(options: { maxFields?: number } = {}): fc.Arbi
       list.forEach((d, i) => (fields[d.key] = vs[i]));
       const expected = { ...fields };
       if (hiding) expected.randomVector = hiding.randomVector;
-      const init = { ...h, type: b.type, ...fields, extraAvps: b.extra, hiding } as ControlMessageInit;
+      const init = { ...h, type: b.type, ...fields, extraAvps: extra, hiding } as ControlMessageInit;
       return { init, expected, secret: hiding ? (hiding.secret as string) : undefined };
     });
   });

@@ -140,7 +140,7 @@ describe('encodeAvp', () => {
         (a) => {
           const [p] = decodeAvps(encodeAvp(a));
           expect(p).toBeInstanceOf(ParsedAvp);
-          expect(p!.toJSON()).toEqual({ ...a, reserved: a.reserved || undefined });
+          expect(p!.toObject()).toEqual({ ...a, reserved: a.reserved || undefined });
         },
       ),
       { numRuns: 2000 },

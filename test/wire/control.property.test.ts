@@ -122,7 +122,7 @@ describe('encodeControl(parseControl(b)) = b', () => {
         expect(sameBytes(again, bytes)).toBe(true);
         expect(encodingLength(m)).toBe(bytes.length);
         // The same from a plain snapshot (what a log line or a worker message would carry).
-        expect(sameBytes(encodeControl(m.toJSON()), bytes)).toBe(true);
+        expect(sameBytes(encodeControl(m.toObject()), bytes)).toBe(true);
         // And into a caller's buffer at an offset.
         const target = new Uint8Array(pad + bytes.length + 3);
         encodeControl(m, target, pad);

@@ -285,7 +285,7 @@ describe('regressions from real stacks', () => {
     // An unknown vendor with type 7 is just a raw AVP.
     const other = parseControl(ctl([...HELLO(), avp(0, 4242, 7, '')]));
     expect(other.hostName).toBeUndefined();
-    expect(other.avps[1]!.toJSON()).toEqual({ mandatory: false, hidden: false, vendorId: 4242, type: 7, value: new Uint8Array(0) });
+    expect(other.avps[1]!.toObject()).toEqual({ mandatory: false, hidden: false, vendorId: 4242, type: 7, value: new Uint8Array(0) });
   });
 
   it('an unknown AVP is skipped by its Length; the AVPs after it still read (M=0 and M=1)', () => {
@@ -426,7 +426,7 @@ describe('encodeControl of parsed real messages gives the same bytes', () => {
       expect(toHex(again), `${name} #${f.frame}`).toBe(toHex(f.bytes.subarray(0, m.length)));
       expect(encodingLength(m)).toBe(m.length);
       // The plain snapshot re-encodes the same way.
-      expect(toHex(encodeControl(m.toJSON()))).toBe(toHex(again));
+      expect(toHex(encodeControl(m.toObject()))).toBe(toHex(again));
     }
     // The real peers' own traffic all parses; only hostile.hex has (deliberately) broken messages.
     if (name !== 'hostile') expect(parsed).toBe(control);
