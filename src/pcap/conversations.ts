@@ -112,6 +112,12 @@ export class Conversations {
         if (x.version === v && x.ends.length === 1 && epKey(x.ends[0]!) === epKey(dst)) t = x;
       }
     }
+    // v3 session IDs are unique per LCCE, not per tunnel: a session already seen names its tunnel
+    // even when the capture missed the SCCRQ/SCCRP that announced the Control Connection IDs.
+    if (t === undefined && v === 3) {
+      const s = (m.remoteSessionId ? this.sessionByKey.get(this.sKey(3, undefined, dst, m.remoteSessionId)) : undefined) ?? (m.localSessionId ? this.sessionByKey.get(this.sKey(3, undefined, src, m.localSessionId)) : undefined);
+      if (s?.tunnel !== undefined) t = this.tunnels[s.tunnel];
+    }
     t ??= this.newTunnel(v, encapsulation);
     this.nameTunnel(t, dst, m.tunnelId);
     if (announced !== undefined) this.nameTunnel(t, src, announced);
