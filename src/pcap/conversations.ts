@@ -129,6 +129,14 @@ export class Conversations {
     const announced = m.assignedSessionId;
     let s = m.sessionId !== 0 ? this.sessionByKey.get(this.sKey(2, t, dst, m.sessionId)) : undefined;
     if (s === undefined && announced !== undefined) s = this.sessionByKey.get(this.sKey(2, t, src, announced));
+    // An ICRQ whose Assigned Session ID was hidden (and no secret given) opened a session with no
+    // known ID: the first message to an unknown Session ID in that tunnel is its reply.
+    if (s === undefined && m.sessionId !== 0) {
+      for (let i = t.sessions.length - 1; i >= 0 && s === undefined; i--) {
+        const x = this.sessions[t.sessions[i]!]!;
+        if (x.ends.length === 0) s = x;
+      }
+    }
     if (s === undefined && (m.sessionId !== 0 || m.type === ICRQ || m.type === OCRQ)) s = this.newSession(t);
     if (s === undefined) return undefined;
     this.nameSession(s, 2, t, dst, m.sessionId);
