@@ -5,7 +5,13 @@
  */
 import { fail } from '../wire/errors.js';
 
-/** One captured frame, as the container stored it. */
+/**
+ * One captured frame, as the container stored it.
+ * @example
+ * ```ts
+ * for (const f of readCaptureFile(bytes).frames) console.log(f.number, f.linkType, f.timestampUs, f.data.length);
+ * ```
+ */
 export interface CapturedFrame {
   /** 1-based, in file order: the number Wireshark shows. */
   readonly number: number;

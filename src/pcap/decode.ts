@@ -10,10 +10,22 @@ import { IP_PROTO_L2TP, IP_PROTO_UDP, ipPayload, udpDatagram } from './ip.js';
 import { ipInFrame } from './link.js';
 import { parseIpMessage, parseUdpMessage, type L2SpecificSublayer, type RecordError } from './message.js';
 
-/** The L2TP port (RFC 2661 §8.1; RFC 3931 §4.1.2.2). */
+/**
+ * The L2TP port (RFC 2661 §8.1; RFC 3931 §4.1.2.2): {@link decodeCapture} reads UDP to or from it.
+ * @example
+ * ```ts
+ * decodeCapture(bytes, { ports: [L2TP_PORT, 17010] });
+ * ```
+ */
 export const L2TP_PORT = 1701;
 
-/** Options for {@link decodeCapture}. */
+/**
+ * Options for {@link decodeCapture}.
+ * @example
+ * ```ts
+ * decodeCapture(bytes, { ports: [1701, 17010], secret: 'tunnel secret', cookieLength: 4 });
+ * ```
+ */
 export interface DecodeCaptureOptions {
   /** UDP ports that carry L2TP (a datagram to or from any of them). Default `[1701]`. */
   ports?: readonly number[];
@@ -28,7 +40,15 @@ export interface DecodeCaptureOptions {
   l2SpecificSublayer?: 0 | 1;
 }
 
-/** One L2TP message of the capture. */
+/**
+ * One L2TP message of the capture.
+ * @example
+ * ```ts
+ * const r = decodeCapture(bytes).records[0];
+ * if (r?.control) console.log(r.frame, r.src.address, r.control.typeName, r.control.hostName);
+ * else if (r?.data) console.log('data for session', r.data.sessionId, r.data.payload.length, 'bytes');
+ * ```
+ */
 export interface L2tpRecord {
   /** Frame number in the file (1-based, as Wireshark counts). */
   readonly frame: number;
@@ -57,7 +77,14 @@ export interface L2tpRecord {
   readonly session?: number;
 }
 
-/** Everything {@link decodeCapture} found. */
+/**
+ * Everything {@link decodeCapture} found.
+ * @example
+ * ```ts
+ * const c = decodeCapture(bytes);
+ * for (const t of c.tunnels) console.log(`tunnel ${t.index}:`, t.records.length, 'messages,', t.sessions.length, 'sessions');
+ * ```
+ */
 export interface DecodedCapture {
   readonly format: 'pcap' | 'pcapng';
   /** Frames in the file, L2TP or not. */

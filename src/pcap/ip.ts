@@ -3,9 +3,21 @@
  * (RFC 2661 §8.1, RFC 3931 §4.1.2.2) or straight over IP as protocol 115 (RFC 3931 §4.1.1.2).
  */
 
-/** IP protocol numbers this reader follows. */
+/**
+ * UDP's IP protocol number (RFC 768): L2TPv2 and L2TPv3 over UDP.
+ * @example
+ * ```ts
+ * if (ip.protocol === IP_PROTO_UDP) console.log(udpDatagram(ip.payload)?.dstPort);
+ * ```
+ */
 export const IP_PROTO_UDP = 17;
-/** L2TPv3 over IP (RFC 3931 §4.1.1, IANA protocol 115). */
+/**
+ * L2TPv3 straight over IP (RFC 3931 §4.1.1, IANA protocol 115).
+ * @example
+ * ```ts
+ * if (ip.protocol === IP_PROTO_L2TP) console.log('L2TPv3 over IP, Session ID first');
+ * ```
+ */
 export const IP_PROTO_L2TP = 115;
 
 /** IPv6 extension headers skipped on the way to the payload (RFC 8200 §4). */

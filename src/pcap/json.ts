@@ -33,7 +33,14 @@ export interface AvpJson {
   decoded?: unknown;
 }
 
-/** The JSON form of one {@link L2tpRecord}. */
+/**
+ * The JSON form of one {@link L2tpRecord}.
+ * @example
+ * ```ts
+ * const j = recordToJson(record);
+ * console.log(j.typeName, j.header, j.avps?.map((a) => a.name));
+ * ```
+ */
 export interface RecordJson {
   frame: number;
   timestampUs: number;

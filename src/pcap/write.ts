@@ -11,10 +11,22 @@ import { L2TP_PORT } from './decode.js';
 import { IP_PROTO_L2TP, IP_PROTO_UDP } from './ip.js';
 import { LinkType } from './link.js';
 
-/** Largest UDP payload an IPv4 datagram can carry (65535 − 20 − 8). */
+/**
+ * Largest UDP payload an IPv4 datagram can carry (65535 − 20 − 8): {@link writePcap} refuses more.
+ * @example
+ * ```ts
+ * if (message.length > MAX_UDP_PAYLOAD) throw new RangeError('too big for one datagram');
+ * ```
+ */
 export const MAX_UDP_PAYLOAD = 0xffff - 20 - 8;
 
-/** One message to write. */
+/**
+ * One message to write.
+ * @example
+ * ```ts
+ * const p: PcapPacket = { payload: zlb({ tunnelId: 7 }), src: '::1', dst: '::1', srcPort: 40000, timestampUs: 1_700_000_000_000_000 };
+ * ```
+ */
 export interface PcapPacket {
   /** One L2TP message: the UDP payload, or (`encapsulation: 'ip'`) the IP payload from the Session ID on. */
   payload: Uint8Array;
