@@ -37,7 +37,7 @@ const ipv4 = (proto: number, payload: string, flags = '4000', reverse = false) =
 const ipv6Hbh = (proto: number, payload: string) =>
   cat('60000000', be16(8 + bytesOf(payload)), '00 40', '20010db8000000000000000000000001', '20010db8000000000000000000000002', proto.toString(16).padStart(2, '0'), '00 0104 00000000', payload);
 
-describe('pcapng (big-endian section, three interfaces: Linux cooked v1 in ns, Ethernet+VLAN in µs, cooked v2)', () => {
+describe('pcapng (big-endian section, three interfaces: Linux cooked v1 in ns, Ethernet+VLAN in µs, cooked v2; Enhanced, Simple and obsolete Packet Blocks)', () => {
   const sll = (proto: string) => cat('0000 0304 0006 000000000000 0000', proto);
   const sll2 = (proto: string) => cat(proto, '0000', '00000001', '0304', '00', '06', '000000000000 0000');
   const frame1 = sll('86dd') + ipv6Hbh(17, udp(1701, 50000, HELLO));
@@ -58,6 +58,10 @@ describe('pcapng (big-endian section, three interfaces: Linux cooked v1 in ns, E
     // EPB on interface 1 at 1 700 000 001.000002 s (µs units).
     block(6, cat('00000001', be32(Math.floor(1_700_000_001_000_002 / 2 ** 32)), be32(1_700_000_001_000_002 % 2 ** 32), be32(bytesOf(frame2)), be32(bytesOf(frame2)), frame2)),
     block(6, cat('00000002 00000000 00000000', be32(bytesOf(frame3)), be32(bytesOf(frame3)), frame3)),
+    // Simple Packet Block (§4.4): original length, then the data; interface 0, no timestamp.
+    block(3, cat(be32(bytesOf(frame1)), frame1)),
+    // Obsolete Packet Block (type 2): interface 1 (16 bits), drops, timestamp 1 µs, lengths, data.
+    block(2, cat('0001 0000 00000000 00000001', be32(bytesOf(frame2)), be32(bytesOf(frame2)), frame2)),
   );
 
   it('reads the frames with their interface link type and timestamps to the microsecond', () => {
@@ -67,16 +71,20 @@ describe('pcapng (big-endian section, three interfaces: Linux cooked v1 in ns, E
       [1, 113, 0, 1_700_000_000_123_456, bytesOf(frame1)],
       [2, 1, 1, 1_700_000_001_000_002, bytesOf(frame2)],
       [3, 276, 2, 0, bytesOf(frame3)],
+      [4, 113, 0, 0, bytesOf(frame1)],
+      [5, 1, 1, 1, bytesOf(frame2)],
     ]);
   });
 
   it('finds L2TP behind cooked v1 + IPv6 with an extension header, Ethernet + 802.1Q, cooked v2 + IPv4', () => {
     const c = decodeCapture(hex(file));
-    expect(c.frameCount).toBe(3);
+    expect(c.frameCount).toBe(5);
     expect(c.records.map((r) => [r.frame, r.src, r.dst, r.control?.typeName, r.control?.tunnelId, r.control?.ns, r.control?.nr])).toEqual([
       [1, { address: '2001:db8::1', port: 1701 }, { address: '2001:db8::2', port: 50000 }, 'HELLO', 7, 3, 2],
       [2, { address: '192.0.2.1', port: 50000 }, { address: '192.0.2.2', port: 1701 }, 'ZLB', 7, 4, 3],
       [3, { address: '192.0.2.1', port: 1701 }, { address: '192.0.2.2', port: 50000 }, 'HELLO', 7, 3, 2],
+      [4, { address: '2001:db8::1', port: 1701 }, { address: '2001:db8::2', port: 50000 }, 'HELLO', 7, 3, 2],
+      [5, { address: '192.0.2.1', port: 50000 }, { address: '192.0.2.2', port: 1701 }, 'ZLB', 7, 4, 3],
     ]);
     expect(recordToJson(c.records[0]!).time).toBe('2023-11-14T22:13:20.123456Z');
   });
