@@ -27,7 +27,14 @@ export interface CapturedFrame {
   readonly interfaceId: number;
 }
 
-/** A whole capture file, read. */
+/**
+ * A whole capture file, read.
+ * @example
+ * ```ts
+ * const file: CaptureFile = readCaptureFile(bytes);
+ * console.log(file.format, file.frames.length);
+ * ```
+ */
 export interface CaptureFile {
   readonly format: 'pcap' | 'pcapng';
   /** Every frame, in file order. */
@@ -50,7 +57,7 @@ const OPT_TSOFFSET = 14;
 
 /**
  * Read the frames of a pcap or pcapng file.
- * @throws {@link L2tpError} `BAD_VERSION` (not a capture file, or an unsupported major version),
+ * @throws `L2tpError` (from `l2tp-wire`) `BAD_VERSION` (not a capture file, or an unsupported major version),
  *   `TRUNCATED` (the file ends inside a header or record), `BAD_LENGTH` (a block length that does
  *   not add up); `offset` is the file offset.
  * @example

@@ -9,18 +9,37 @@
 import type { ControlMessage } from '../wire/control.js';
 import type { DataLayout } from './message.js';
 
-/** An address, and the UDP port (absent for L2TPv3 over IP). */
+/**
+ * An address, and the UDP port (absent for L2TPv3 over IP).
+ * @example
+ * ```ts
+ * const { address, port } = record.src; // '127.0.0.1', 1701
+ * ```
+ */
 export interface Endpoint {
   readonly address: string;
   readonly port?: number;
 }
 
-/** One end of a tunnel or session and the ID it chose. */
+/**
+ * One end of a tunnel or session and the ID it chose.
+ * @example
+ * ```ts
+ * for (const e of capture.tunnels[0]!.ends) console.log(`${e.address}:${e.port} chose Tunnel ID ${e.id}`);
+ * ```
+ */
 export interface EndId extends Endpoint {
   readonly id: number;
 }
 
-/** A control connection found in the capture. */
+/**
+ * A control connection found in the capture.
+ * @example
+ * ```ts
+ * const t = capture.tunnels[0]!;
+ * const types = t.records.map((i) => capture.records[i]!.control?.typeName);
+ * ```
+ */
 export interface TunnelGroup {
   /** Index in `DecodedCapture.tunnels`. */
   readonly index: number;
@@ -34,7 +53,14 @@ export interface TunnelGroup {
   readonly records: number[];
 }
 
-/** A session found in the capture. */
+/**
+ * A session found in the capture.
+ * @example
+ * ```ts
+ * const s = capture.sessions[0]!;
+ * console.log('tunnel', s.tunnel, 'cookie sizes', s.ends.map((e) => e.cookieLength));
+ * ```
+ */
 export interface SessionGroup {
   readonly index: number;
   /** Index of its tunnel, when a control message tied it to one. */

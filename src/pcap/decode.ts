@@ -100,7 +100,7 @@ export interface DecodedCapture {
 /**
  * Decode every L2TP message in a pcap or pcapng file with the codec, grouped per tunnel and
  * session. Pure and isomorphic: bytes in, records out.
- * @throws {@link L2tpError} when the file itself is malformed (see {@link readCaptureFile});
+ * @throws `L2tpError` (from `l2tp-wire`) when the file itself is malformed (see {@link readCaptureFile});
  *   a malformed L2TP message is not thrown but kept with its `error`.
  * @example
  * ```ts

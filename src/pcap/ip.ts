@@ -30,7 +30,14 @@ const MOBILITY = 135;
 const HIP = 139;
 const SHIM6 = 140;
 
-/** The transport payload of one IP packet. */
+/**
+ * The transport payload of one IP packet.
+ * @example
+ * ```ts
+ * const ip = ipPayload(frame.data, 14);
+ * if (ip && !ip.fragment) console.log(ip.src, ip.dst, ip.protocol, ip.payload.length);
+ * ```
+ */
 export interface IpPayload {
   readonly ipVersion: 4 | 6;
   readonly src: string;
@@ -99,7 +106,13 @@ export function ipPayload(data: Uint8Array, offset: number): IpPayload | undefin
   return undefined;
 }
 
-/** A UDP datagram's ports and payload. */
+/**
+ * A UDP datagram's ports and payload.
+ * @example
+ * ```ts
+ * const { srcPort, dstPort, payload } = udpDatagram(ip.payload)!;
+ * ```
+ */
 export interface UdpDatagram {
   readonly srcPort: number;
   readonly dstPort: number;

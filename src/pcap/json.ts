@@ -11,7 +11,13 @@ import type { L2tpRecord } from './decode.js';
 
 const RANDOM_VECTOR = 36;
 
-/** One AVP in {@link RecordJson}. */
+/**
+ * One AVP in {@link RecordJson}.
+ * @example
+ * ```ts
+ * for (const a of recordToJson(record, secret).avps ?? []) console.log(a.name ?? a.type, a.hidden ? a.unhidden : a.value, a.decoded);
+ * ```
+ */
 export interface AvpJson {
   /** Offset of the AVP header in the record's `bytes`. */
   offset: number;

@@ -36,7 +36,13 @@ const ETHERTYPE_VLAN = new Set([0x8100, 0x88a8, 0x9100]);
 const AF_INET = 2;
 const AF_INET6 = new Set([10, 24, 28, 30]);
 
-/** Where the IP packet of a frame starts, and which IP version the link layer says it is. */
+/**
+ * Where the IP packet of a frame starts, and which IP version the link layer says it is.
+ * @example
+ * ```ts
+ * const at = ipInFrame(LinkType.LinuxSll2, frame.data); // { version: 4, offset: 20 }
+ * ```
+ */
 export interface IpLocation {
   /** From the link layer (Ethernet type, SLL protocol, loopback family), or from the IP header itself. */
   readonly version: 4 | 6;

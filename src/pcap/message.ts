@@ -7,7 +7,13 @@ import { parseControl, type ControlMessage } from '../wire/control.js';
 import { parseData, type DataMessage, type DataMessageV3 } from '../wire/data.js';
 import { L2tpError } from '../wire/errors.js';
 
-/** A parse failure, kept on the record instead of thrown (a capture may hold a hostile packet). */
+/**
+ * A parse failure, kept on the record instead of thrown (a capture may hold a hostile packet).
+ * @example
+ * ```ts
+ * for (const r of capture.records) if (r.error) console.log(r.frame, r.error.code, 'at byte', r.error.offset);
+ * ```
+ */
 export interface RecordError {
   readonly code: string;
   readonly message: string;
@@ -18,6 +24,10 @@ export interface RecordError {
 /**
  * The default L2-Specific Sublayer (RFC 3931 §4.6): `|x|S|x|x|x|x|x|x|Sequence Number (24 bits)|`.
  * Other sublayers (ATM, frame relay…) are left in the payload.
+ * @example
+ * ```ts
+ * if (record.sublayer?.sequenced) console.log('L2TPv3 data sequence', record.sublayer.sequenceNumber);
+ * ```
  */
 export interface L2SpecificSublayer {
   /** S bit: the Sequence Number is valid. */

@@ -46,18 +46,19 @@ describe('decode --html in headless Chromium', () => {
         return route.abort();
       });
       await page.goto(pathToFileURL(html).href);
-      const counts = await page.evaluate(() => ({
+      // Page code as strings: the repo's tsconfig has no DOM types (tests run in Node).
+      const counts = (await page.evaluate(`({
         arrows: document.querySelectorAll('svg g.msg').length,
         entries: document.querySelectorAll('details.msg').length,
         open: document.querySelectorAll('details.msg[open]').length,
-        labels: Array.from(document.querySelectorAll('svg g.msg text.label'), (t) => t.textContent ?? '').slice(0, 3),
-      }));
+        labels: Array.from(document.querySelectorAll('svg g.msg text.label'), (t) => t.textContent).slice(0, 3),
+      })`)) as { arrows: number; entries: number; open: number; labels: string[] };
       expect(counts).toEqual({ arrows: 29, entries: 29, open: 0, labels: [expect.stringMatching(/^SCCRQ tid=0/), expect.stringMatching(/^SCCRP tid=\d+/), expect.stringMatching(/^SCCCN/)] });
       await page.click('svg g.msg[data-i="1"] text.label', { timeout: 10_000 });
-      const expanded = await page.evaluate(() => {
-        const d = document.getElementById('m1') as HTMLDetailsElement;
-        return { open: d.open, avps: d.querySelectorAll('tr.avp').length, text: d.textContent ?? '' };
-      });
+      const expanded = (await page.evaluate(`(() => {
+        const d = document.getElementById('m1');
+        return { open: d.open, avps: d.querySelectorAll('tr.avp').length, text: d.textContent };
+      })()`)) as { open: boolean; avps: number; text: string };
       expect(expanded.open).toBe(true);
       expect(expanded.avps).toBe(12); // xl2tpd's SCCRP: 12 AVPs (tshark shows the same)
       expect(expanded.text).toContain('lns-pcap');
