@@ -159,11 +159,23 @@ export function decodeCapture(bytes: Uint8Array, options: DecodeCaptureOptions =
     const index = records.length;
     group.tunnel?.records.push(index);
     group.session?.records.push(index);
-    const r: Record<string, unknown> = { frame: f.number, timestampUs: f.timestampUs, src, dst, encapsulation, bytes: l2tp };
-    for (const k of ['version', 'control', 'data', 'sublayer', 'error', 'secretError'] as const) if (parsed[k] !== undefined) r[k] = parsed[k];
-    if (group.tunnel) r.tunnel = group.tunnel.index;
-    if (group.session) r.session = group.session.index;
-    records.push(r as unknown as L2tpRecord);
+    // One object shape for every record (absent fields are undefined): cheaper for the engine.
+    records.push({
+      frame: f.number,
+      timestampUs: f.timestampUs,
+      src,
+      dst,
+      encapsulation,
+      bytes: l2tp,
+      version: parsed.version,
+      control: parsed.control,
+      data: parsed.data,
+      sublayer: parsed.sublayer,
+      error: parsed.error,
+      secretError: parsed.secretError,
+      tunnel: group.tunnel?.index,
+      session: group.session?.index,
+    });
   }
   return { format, frameCount: frames.length, records, tunnels: conv.tunnels, sessions: conv.sessions, fragments };
 }
