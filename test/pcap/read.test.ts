@@ -183,6 +183,17 @@ describe('pcap, big-endian ns magic, LINKTYPE_LOOP, L2TPv3 over IP protocol 115 
   });
 });
 
+describe('L2TPv3 over UDP (RFC 3931 §4.1.2.1): cookie and sublayer learned per end, as over IP', () => {
+  it('reads data to each end with the cookie that end assigned', () => {
+    const icrq = cat('c803 003a 11223344 0000 0000', '8008 0000 0000 000a', '800a 0000 003f 0000abcd', '800a 0000 0040 00000000', '000a 0000 0041 deadbeef', '8008 0000 0045 0001');
+    const toA = cat('0003 0000', '0000abcd', 'deadbeef', '40000009', '6f6b');
+    const frames = [ipv4(17, udp(40000, 1701, icrq)), ipv4(17, udp(1701, 40000, toA), '4000', true)];
+    const file = cat('a1b2c3d4 0002 0004 00000000 00000000 00040000', be32(101), ...frames.map((f) => cat(be32(1), be32(0), be32(bytesOf(f)), be32(bytesOf(f)), f)));
+    const [, d] = decodeCapture(hex(file)).records;
+    expect(recordToJson(d!)).toMatchObject({ version: 3, kind: 'data', header: { sessionId: 0xabcd, cookie: 'deadbeef' }, sublayer: { sequenced: true, sequenceNumber: 9 }, payloadHead: '6f6b', session: 0, tunnel: 0 });
+  });
+});
+
 describe('L2TPv3 over UDP data with an 8-byte cookie given as an option (RFC 3931 §4.1.2.1)', () => {
   it('reads Session ID, cookie and payload', () => {
     const msg = cat('0003 0000', '00000042', 'a1a2a3a4a5a6a7a8', 'ff03');
