@@ -53,7 +53,7 @@ describe('decode --html in headless Chromium', () => {
         open: document.querySelectorAll('details.msg[open]').length,
         labels: Array.from(document.querySelectorAll('svg g.msg text.label'), (t) => t.textContent).slice(0, 3),
       })`)) as { arrows: number; entries: number; open: number; labels: string[] };
-      expect(counts).toEqual({ arrows: 29, entries: 29, open: 0, labels: [expect.stringMatching(/^SCCRQ tid=0/), expect.stringMatching(/^SCCRP tid=\d+/), expect.stringMatching(/^SCCCN/)] });
+      expect(counts).toEqual({ arrows: 25, entries: 25, open: 0, labels: [expect.stringMatching(/^SCCRQ tid=0/), expect.stringMatching(/^SCCRP tid=\d+/), expect.stringMatching(/^SCCCN/)] });
       await page.click('svg g.msg[data-i="1"] text.label', { timeout: 10_000 });
       const expanded = (await page.evaluate(`(() => {
         const d = document.getElementById('m1');

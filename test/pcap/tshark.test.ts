@@ -1,6 +1,6 @@
 /**
  * decodeCapture against tshark's own decode, field by field, on real captures: one exchange
- * between two xl2tpd 1.3.18 (challenge, Random Vectors) and a second tunnel where l2tp-wire sent
+ * between two xl2tpd 1.3.18 (challenge, Random Vectors, DATA through a stand-in pppd) and a second tunnel where l2tp-wire sent
  * hidden AVPs to the xl2tpd LNS, captured at once by tshark (pcapng, Ethernet on lo) and tcpdump
  * (pcap µs with Linux cooked v1; pcap ns with cooked v2). Made by test/scripts/pcap-vectors.ts.
  *
@@ -61,7 +61,8 @@ describe.runIf(hasTshark)(`decodeCapture agrees with tshark (${tsharkVersion() ?
         }
       });
 
-      it('header fields and every AVP header, in wire order', () => {
+      it('header fields and every AVP header, in wire order; DATA payloads are the PPP frames tshark sees', () => {
+        let dataFrames = 0;
         for (const r of capture.records) {
           const t = theirs[r.frame - 1] as TsharkL2tp;
           const j = json.get(r.frame)!;
@@ -79,7 +80,14 @@ describe.runIf(hasTshark)(`decodeCapture agrees with tshark (${tsharkVersion() ?
             t.avps.map((a) => [a.mandatory, a.hidden, a.length, a.vendorId, a.type]),
           );
           if (!t.isZlb && t.isControl) expect(String(j.type)).toBe(t.avps[0]!.fields.get('l2tp.avp.message_type')?.[0]);
+          if (!t.isControl) {
+            // The payload is the PPP frame tshark dissects: address/control ff03, then its protocol.
+            const ppp = frames[r.frame - 1]!.get('ppp') as OrderedObject;
+            expect(j.payloadHead!.slice(0, 8)).toBe(`ff03${ppp.str('ppp.protocol')!.slice(2)}`);
+            dataFrames++;
+          }
         }
+        expect(dataFrames).toBe(3);
       });
 
       it('the AVP values tshark decodes (host and vendor names, IDs, window, firmware, challenge, response, random vector, result code)', () => {
@@ -122,9 +130,10 @@ describe('the three captures of one exchange, and what only the secret shows', (
       expect(capture.tunnels.map((t) => t.ends.length)).toEqual([2, 2]);
       expect(capture.sessions.map((s) => s.tunnel)).toEqual([0, 1]);
       expect(capture.records.every((r) => r.tunnel !== undefined)).toBe(true);
-      const types = (s: number) => capture.sessions[s]!.records.map((i) => capture.records[i]!.control?.typeName).filter((n) => n !== 'ZLB');
-      expect(types(0)).toEqual(['ICRQ', 'ICRP', 'ICCN', 'CDN', 'CDN']);
-      expect(types(1).slice(0, 3)).toEqual(['ICRQ', 'ICRP', 'ICCN']);
+      const types = (s: number) => capture.sessions[s]!.records.map((i) => capture.records[i]!.control?.typeName ?? 'DATA').filter((n) => n !== 'ZLB');
+      // The fake pppd on each xl2tpd sends one LCP Configure-Request into the session (DATA).
+      expect(types(0)).toEqual(['ICRQ', 'ICRP', 'ICCN', 'DATA', 'DATA']);
+      expect(types(1)).toEqual(['ICRQ', 'ICRP', 'ICCN', 'DATA']);
     }
   });
 

@@ -9,8 +9,8 @@
  * - `xl2tpd-tcpdump-sll2-ns.pcap` tcpdump -i any -y LINUX_SLL2 --time-stamp-precision nano (pcap, ns magic, cooked v2)
  *
  * The tunnel comes up (SCCRQ/SCCRP/SCCCN with challenge/response), the LAC places a call
- * (ICRQ/ICRP/ICCN); pppd cannot run here so one side sends a CDN; then SIGINT makes the LAC send a
- * StopCCN. Then l2tp-wire opens a second tunnel and session with *hidden* AVPs (RFC 2661 §4.3; xl2tpd
+ * (ICRQ/ICRP/ICCN); both xl2tpd run test/interop/fake-pppd.py as pppd, so the session carries DATA
+ * (an LCP Configure-Request each way); then SIGINT makes the LAC send a StopCCN. Then l2tp-wire opens a second tunnel and session with *hidden* AVPs (RFC 2661 §4.3; xl2tpd
  * never hides, but unhides ours) and closes it. `meta.json` records the LNS port and what was run.
  *
  *   npm run vectors:pcap      (needs root for the captures, xl2tpd, tshark, tcpdump)
@@ -20,7 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { establishSession } from '../../src/index.js';
 import { udpTransport } from '../../src/node.js';
-import { startXl2tpd, stopAll, TEST_SECRET } from '../interop/xl2tpd.js';
+import { fakePppdWorks, startXl2tpd, stopAll, TEST_SECRET } from '../interop/xl2tpd.js';
 
 const OUT = join(process.cwd(), 'test/vectors/pcap');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +51,9 @@ function stopCapture(c: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const lns = await startXl2tpd({ role: 'lns', hostName: 'lns-pcap', challenge: true, hidden: true });
+  // The fake pppd (test/interop/fake-pppd.py) keeps xl2tpd's session up so it carries real DATA.
+  if (!fakePppdWorks()) throw new Error('the captures need the fake pppd: root, unshare -m, /usr/bin/python3');
+  const lns = await startXl2tpd({ role: 'lns', hostName: 'lns-pcap', challenge: true, hidden: true, fakePppd: true });
   const filter = `udp port ${lns.port}`;
   const caps = [
     await capture('tshark', ['-i', 'lo', '-f', filter, '-w', join(OUT, 'xl2tpd-tshark.pcapng')], /Capturing on/),
@@ -59,9 +61,9 @@ async function main(): Promise<void> {
     await capture('tcpdump', ['-i', 'any', '-y', 'LINUX_SLL2', '--time-stamp-precision', 'nano', '-U', '-w', join(OUT, 'xl2tpd-tcpdump-sll2-ns.pcap'), filter], /listening on/),
   ];
   await sleep(500);
-  const lac = await startXl2tpd({ role: 'lac', hostName: 'lac-pcap', lnsPort: lns.port, challenge: true, hidden: true });
-  // The call comes up and is hung up again by xl2tpd when pppd fails (CDN); give it time.
-  await lac.waitForLog(/Call established|CDN|Connection established/i, 10_000).catch(() => undefined);
+  const lac = await startXl2tpd({ role: 'lac', hostName: 'lac-pcap', lnsPort: lns.port, challenge: true, hidden: true, fakePppd: true });
+  // The call comes up; each fake pppd sends one LCP Configure-Request as an L2TP DATA message.
+  await lac.waitForLog(/Call established/i, 10_000);
   await sleep(2000);
   await lac.stop('SIGINT');
   await sleep(1500);
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   await stopAll();
   writeFileSync(
     join(OUT, 'meta.json'),
-    `${JSON.stringify({ lnsPort: lns.port, lacPort: lac.port, secret: TEST_SECRET, made: 'test/scripts/pcap-vectors.ts', xl2tpd: 'challenge = yes, hidden bit = yes, both ends' }, null, 2)}\n`,
+    `${JSON.stringify({ lnsPort: lns.port, lacPort: lac.port, secret: TEST_SECRET, made: 'test/scripts/pcap-vectors.ts', xl2tpd: 'challenge = yes, hidden bit = yes, both ends; fake pppd' }, null, 2)}\n`,
   );
   process.stdout.write(`wrote ${OUT} (LNS port ${lns.port})\n`);
 }
