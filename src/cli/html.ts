@@ -96,6 +96,30 @@ export function ladderFromBytes(
   return ladderFromCapture(decodeCapture(file, { ports: [...new Set(list.flatMap((m) => [m.src.port, m.dst.port]))], secret }), secret);
 }
 
+/**
+ * What `probe`/`session` recorded (see `recording.ts`), ready for {@link renderLadderHtml}: the
+ * same endpoints `--pcap` writes (`fallback` names the peer when the transport never did).
+ * @example
+ * ```ts
+ * const page = renderLadderHtml(ladderFromRecorded(transport.records, { host, port }, secret), { title: `probe ${host}` });
+ * ```
+ */
+export function ladderFromRecorded(
+  records: ReadonlyArray<{ direction: 'sent' | 'received'; wallMicros: number; local?: { address: string; port: number }; remote?: { address: string; port: number }; bytes: Uint8Array }>,
+  fallback: { host: string; port: number },
+  secret?: string | Uint8Array,
+): LadderHtmlMessage[] {
+  return ladderFromBytes(
+    records.map((r) => {
+      const remote = r.remote ?? { address: fallback.host, port: fallback.port };
+      const local = r.local ?? { address: remote.address.includes(':') ? '::1' : '127.0.0.1', port: 0 };
+      const sent = r.direction === 'sent';
+      return { timestampUs: r.wallMicros, src: sent ? local : remote, dst: sent ? remote : local, bytes: r.bytes };
+    }),
+    secret,
+  );
+}
+
 function fmtMs(us: number): string {
   return `${(us / 1000).toFixed(3)} ms`;
 }

@@ -5,7 +5,7 @@
  * RFC 2661 §3.1 / §4.4.
  */
 import { describe, expect, it } from 'vitest';
-import { endpointName, ladderFromBytes, renderLadderHtml } from '../../src/cli/html.js';
+import { endpointName, ladderFromBytes, ladderFromRecorded, renderLadderHtml } from '../../src/cli/html.js';
 import { hex } from '../support/hex.js';
 
 /** An SCCRQ whose only other AVP is a Host Name of `<script>alert(1)</script>`. */
@@ -40,5 +40,19 @@ describe('renderLadderHtml', () => {
     const page = renderLadderHtml([]);
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain('0 messages, 0 endpoints');
+  });
+
+  it('ladderFromRecorded: what probe/session record, sent and received, with the peer as fallback', () => {
+    const m = ladderFromRecorded(
+      [
+        { direction: 'sent', wallMicros: 5_000, local: { address: '127.0.0.1', port: 40000 }, remote: undefined, bytes: HOSTILE_SCCRQ },
+        { direction: 'received', wallMicros: 5_250, local: { address: '127.0.0.1', port: 40000 }, remote: { address: '127.0.0.1', port: 1701 }, bytes: ZLB },
+      ],
+      { host: '127.0.0.1', port: 1701 },
+    );
+    expect(m.map((x) => [x.from, x.to, x.label, x.timestampUs])).toEqual([
+      ['127.0.0.1:40000', '127.0.0.1:1701', 'SCCRQ tid=0 ns=0 nr=0', 5_000],
+      ['127.0.0.1:1701', '127.0.0.1:40000', 'ZLB tid=7 ns=0 nr=1', 5_250],
+    ]);
   });
 });
