@@ -26,6 +26,7 @@ export default defineConfig([
       workers: 'src/workers.ts',
       testing: 'src/testing/index.ts',
       arbitraries: 'src/arbitraries.ts',
+      pcap: 'src/pcap.ts',
     },
     dts: true,
     clean: true,

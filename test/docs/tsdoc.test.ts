@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const root = join(__dirname, '..', '..');
-const ENTRIES = ['src/index.ts', 'src/node.ts', 'src/workers.ts', 'src/testing/index.ts', 'src/arbitraries.ts'];
+const ENTRIES = ['src/index.ts', 'src/node.ts', 'src/workers.ts', 'src/testing/index.ts', 'src/arbitraries.ts', 'src/pcap.ts'];
 
 describe('TSDoc of the public API', () => {
   const program = ts.createProgram(

@@ -30,6 +30,7 @@ const EXPECTED = {
   '.': ['L2tpError', 'parseHeader', 'encodeHeader', 'parseControl', 'encodeControl', 'sccrq', 'zlb', 'md5', 'hideAvpValue', 'unhideAvpValue', 'Sequencer', 'StreamFramer', 'TunnelFsm'],
   './node': ['udpTransport', 'tcpTransport', 'createLns'],
   './testing': ['memoryTransportPair', 'Simulation', 'Prng'],
+  './pcap': ['decodeCapture', 'readCaptureFile', 'recordToJson', 'writePcap', 'LinkType'],
 };
 
 /**

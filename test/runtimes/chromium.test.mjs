@@ -230,6 +230,19 @@ async function inPage({ base, sccrpHex, hiddenIcrqHex, secret }) {
   const echoed = new Promise((ok) => link.b.onMessage((m) => ok(hex(m))));
   await link.a.send(Uint8Array.of(1, 2, 3));
   r.memory = await echoed;
+
+  // l2tp-wire/pcap (pure) decodes a capture in the page: a libpcap file (little-endian, raw IP)
+  // written by hand from the format spec: IPv4 127.0.0.1 UDP 1701 → 1701, an L2TPv2 Hello to
+  // tunnel 7 (Ns 3, Nr 2) at 1 700 000 000.123456 s. A bad magic throws the core's L2tpError.
+  const P = await import(`${base}/pcap.js`);
+  const cap = P.decodeCapture(bytes('d4c3b2a1020004000000000000000000000004006500000000f1536540e2010030000000300000004500003000004000401100007f0000017f00000106a506a5001c0000c802001400070000000300028008000000000006'));
+  const rec = cap.records[0];
+  r.pcap = { format: cap.format, count: cap.records.length, type: rec.control.typeName, tunnelId: rec.control.tunnelId, ns: rec.control.ns, timestampUs: rec.timestampUs, src: rec.src };
+  try {
+    P.readCaptureFile(Uint8Array.of(1, 2, 3, 4));
+  } catch (e) {
+    r.pcap.bad = { isL2tpError: e instanceof L.L2tpError, code: e.code, offset: e.offset };
+  }
   return r;
 }
 
@@ -365,5 +378,18 @@ describe('headless Chromium runs the built ESM bundle', { timeout: 120_000 }, ()
     assert.equal(result.truncated.code, 'TRUNCATED');
     assert.equal(typeof result.truncated.offset, 'number');
     assert.equal(result.memory, '010203');
+  });
+
+  it('l2tp-wire/pcap decodes a hand-written capture in the page; a bad file throws the shared L2tpError', (t) => {
+    assert.deepEqual(result.pcap, {
+      format: 'pcap',
+      count: 1,
+      type: 'HELLO',
+      tunnelId: 7,
+      ns: 3,
+      timestampUs: 1_700_000_000_123_456,
+      src: { address: '127.0.0.1', port: 1701 },
+      bad: { isL2tpError: true, code: 'BAD_VERSION', offset: 0 },
+    });
   });
 });

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'node_modules', '.bin');
 
-/** The core suite: codec, Sequencer, FSMs, crypto, PPP (not its tshark check), the in-memory transport and stream framing. */
+/** The core suite: codec, Sequencer, FSMs, crypto, PPP (not its tshark check), the in-memory transport and stream framing, the pure pcap reader (l2tp-wire/pcap). */
 const CORE_DIRS = ['test/wire', 'test/reliable', 'test/fsm', 'test/crypto'];
 const CORE_FILES = [
   'test/ppp/automaton.test.ts',
@@ -36,6 +36,7 @@ const CORE_FILES = [
   'test/transports/memory.test.ts',
   'test/transports/stream-framer.test.ts',
   'test/runtimes/runtime.test.ts',
+  'test/pcap/read.test.ts',
 ];
 
 /** Core files a runtime cannot run, and why (printed with every run). */

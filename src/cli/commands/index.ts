@@ -3,9 +3,10 @@
  * entry here.
  */
 import type { Command } from './command.js';
+import { decodeCommand } from './decode.js';
 import { lnsCommand } from './lns.js';
 import { probeCommand } from './probe.js';
 import { relayCommand } from './relay.js';
 import { sessionCommand } from './session.js';
 
-export const COMMANDS: readonly Command[] = [probeCommand, sessionCommand, lnsCommand, relayCommand];
+export const COMMANDS: readonly Command[] = [probeCommand, sessionCommand, lnsCommand, relayCommand, decodeCommand];
