@@ -67,7 +67,7 @@ export function judgeLogin(r: LoginReport, timeout: number): { code: number; hea
 
 const ms = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 1000) / 1000);
 
-function printReport(where: string, host: string, port: number, r: LoginReport, v: ReturnType<typeof judgeLogin>, json: boolean, io: Io): void {
+function printReport(where: string, host: string, port: number, user: string, r: LoginReport, v: ReturnType<typeof judgeLogin>, json: boolean, io: Io): void {
   const timings = Object.fromEntries(Object.entries(r.timings).map(([k, t]) => [k, ms(t)]));
   if (json) {
     const body = { command: 'login', host, port, exitCode: v.code, success: r.ok, stage: r.stage, reason: r.reason, auth: r.auth, info: r.info, timings, failure: r.ok ? undefined : v.headline, hint: v.hint };
@@ -78,7 +78,7 @@ function printReport(where: string, host: string, port: number, r: LoginReport, 
   const row = (k: string, value: unknown) => {
     if (value !== undefined && value !== null && value !== '') lines.push(`  ${k.padEnd(20)} ${String(value)}`);
   };
-  row('user', r.auth?.user ?? r.info?.user);
+  row('user', r.auth?.user ?? r.info?.user ?? user);
   row('auth method', r.auth?.method ?? r.info?.authProtocol ?? undefined);
   if (r.auth && !r.auth.ok) row('server said', JSON.stringify(r.auth.message));
   if (r.info) {
@@ -135,7 +135,7 @@ export async function runLogin(p: Parsed, io: Io, where: LoginEnv = { env: proce
   }
   if (pcap !== undefined) writeCapture(pcap, transport?.records ?? [], { host, port });
   const verdict = judgeLogin(r, timeout);
-  printReport(peer, host, port, r, verdict, p.flags.json === true, io);
+  printReport(peer, host, port, user, r, verdict, p.flags.json === true, io);
   return verdict.code;
 }
 
