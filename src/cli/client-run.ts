@@ -27,7 +27,7 @@ export const CLIENT_FLAGS: FlagTable = [
 ];
 
 /** HOST, HOST:PORT, [V6] or [V6]:PORT, and --port: one host and one port. */
-function target(p: Parsed, command: string): { host: string; port: number } {
+export function target(p: Parsed, command: string): { host: string; port: number } {
   const text = p.positional[0];
   if (text === undefined) throw new UsageError(`${command} needs a HOST (or HOST:PORT)`);
   if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])}`);
@@ -46,7 +46,7 @@ const RETRANSMISSIONS = 5;
  * already waiting in the socket is then read — and recorded — before the send that follows, as
  * it was on the wire.
  */
-function afterPendingInput(): Promise<void> {
+export function afterPendingInput(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 

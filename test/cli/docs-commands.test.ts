@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = resolve(ROOT, 'dist/cli.js');
-const DOCS = ['README.md', 'docs/probing.md', 'docs/lns.md'];
+const DOCS = ['README.md', 'docs/probing.md', 'docs/lns.md', 'docs/ppp.md'];
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {

@@ -56,14 +56,36 @@ function bundle(script: string): string {
   return out;
 }
 
+/** Options of a run: l2tpns's tunnel secret, FreeRADIUS (PPP authentication), limits. */
+export interface L2tpnsRunOptions {
+  /** l2tpns's tunnel secret (`L2TPNS_SECRET` inside). */
+  secret?: string;
+  /** Start FreeRADIUS too: alice / wonderland can log in over PPP (PAP, CHAP-MD5). */
+  radius?: boolean;
+  /** Extra FreeRADIUS `users` file (implies `radius`). */
+  users?: string;
+  timeout?: number;
+  env?: Record<string, string>;
+}
+
 /**
  * Run `script` (TypeScript, relative to the repo root) inside l2tpns's namespace. `secret` is
  * l2tpns's tunnel secret (the script reads `L2TPNS_SECRET`, `L2TPNS_HOST`, `L2TPNS_PORT`).
  */
-export function runWithL2tpns<T>(script: string, options: { secret?: string; timeout?: number; env?: Record<string, string> } = {}): L2tpnsRun<T> {
-  const mjs = bundle(join(process.cwd(), script));
-  const args = [WRAPPER, ...(options.secret !== undefined ? ['--secret', options.secret] : []), '--', process.execPath, mjs];
-  const r = spawnSync('bash', args, { encoding: 'utf8', timeout: options.timeout ?? 60_000, env: { ...process.env, ...options.env, L2TPNS_DEBUG: '4' } });
+export function runWithL2tpns<T>(script: string, options: L2tpnsRunOptions = {}): L2tpnsRun<T> {
+  return runInL2tpns<T>([process.execPath, bundle(join(process.cwd(), script))], options);
+}
+
+/** Why FreeRADIUS cannot run here (on top of {@link l2tpnsUnavailable}), or undefined. */
+export function radiusUnavailable(): string | undefined {
+  return l2tpnsUnavailable() ?? (existsSync('/usr/sbin/freeradius') ? undefined : '/usr/sbin/freeradius missing (apt-get install freeradius)');
+}
+
+/** Run any command (argv) inside l2tpns's namespace; its last stdout line is parsed as JSON if it can be. */
+export function runInL2tpns<T>(argv: readonly string[], options: L2tpnsRunOptions = {}): L2tpnsRun<T> {
+  const flags = [...(options.secret !== undefined ? ['--secret', options.secret] : []), ...(options.radius ? ['--radius'] : []), ...(options.users ? ['--users', options.users] : [])];
+  const args = [WRAPPER, ...flags, '--', ...argv];
+  const r = spawnSync('bash', args, { encoding: 'utf8', timeout: options.timeout ?? 60_000, env: { ...process.env, L2TPNS_DEBUG: '4', ...options.env } });
   const lines = r.stdout.trim().split('\n');
   let result: T | undefined;
   try {

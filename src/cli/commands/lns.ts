@@ -1,13 +1,16 @@
 /** `l2tp-wire lns`: run the embedded LNS until Ctrl-C. */
 import { isIP } from 'node:net';
-import { createLns } from '../../node.js';
-import { intFlag, stringFlag, UsageError, type FlagTable } from '../args.js';
+import { AddressPool, type PppOutcome } from '../../index.js';
+import { createLns, servePppOnLns } from '../../node.js';
+import { intFlag, stringFlag, UsageError, type FlagTable, type Parsed } from '../args.js';
 import { formatEndpoint } from '../address.js';
 import { ExitCode } from '../exit-codes.js';
-import { eventJson, formatEvent, watchLns } from '../events.js';
+import { eventJson, formatEvent, watchLns, type CliEvent } from '../events.js';
 import { bindFailure } from '../failure.js';
 import { untilSignal } from '../io.js';
 import type { Command } from './command.js';
+import { parseAuthList } from './login.js';
+import { readUsers } from './lns-users.js';
 
 const FLAGS: FlagTable = [
   { name: 'host', value: 'ADDR', default: '127.0.0.1', help: 'IP address to listen on (0.0.0.0 or :: for every interface)' },
@@ -17,6 +20,10 @@ const FLAGS: FlagTable = [
   { name: 'hidden', help: 'send hideable AVPs hidden (needs --secret)' },
   { name: 'hostname', value: 'NAME', default: 'l2tp-wire-lns', help: 'our Host Name AVP' },
   { name: 'echo', help: 'send every PPP frame received on a session straight back' },
+  { name: 'users', value: 'FILE', help: 'terminate PPP on every session: users from FILE, one "user password" a line (# comments)' },
+  { name: 'auth', value: 'LIST', default: 'mschapv2,chap,pap', help: 'with --users: methods we accept, preferred first: mschapv2, chap (CHAP-MD5), pap' },
+  { name: 'pool', value: 'ADDR', default: '10.0.0.2', help: 'with --users: the first of 250 IPv4 addresses handed out in IPCP' },
+  { name: 'dns', value: 'LIST', help: 'with --users: DNS servers handed out (RFC 1877), comma-separated, at most two' },
   { name: 'json', help: 'JSON lines on stdout instead of text (the listening address, then one per event)' },
 ];
 
@@ -25,7 +32,7 @@ export const lnsCommand: Command = {
   args: '',
   summary: 'run the embedded LNS (server) until Ctrl-C, printing tunnels and sessions as they go up and down',
   flags: FLAGS,
-  notes: 'Examples:\n  l2tp-wire lns --port 1701 --secret s3cret\n  l2tp-wire lns --host :: --port 0 --tcp-port 0 --echo --json',
+  notes: 'Examples:\n  l2tp-wire lns --port 1701 --secret s3cret\n  l2tp-wire lns --host :: --port 0 --tcp-port 0 --echo --json\n  l2tp-wire lns --port 1701 --users users.txt --dns 10.0.0.53',
   async run(p, io) {
     if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
     const host = stringFlag(p, 'host')!.replace(/^\[(.*)\]$/, '$1');
@@ -34,6 +41,10 @@ export const lnsCommand: Command = {
     const tcpPort = intFlag(p, 'tcp-port', 0, 65535);
     const secret = stringFlag(p, 'secret');
     if (p.flags.hidden && secret === undefined) throw new UsageError('--hidden needs --secret');
+    const users = stringFlag(p, 'users');
+    for (const f of ['auth', 'pool', 'dns']) if (p.given.has(f) && users === undefined) throw new UsageError(`--${f} needs --users`);
+    if (users !== undefined && p.flags.echo) throw new UsageError('--echo and --users both answer PPP frames: give one');
+    const ppp = users === undefined ? undefined : pppOptions(p, users);
     const server = await createLns({
       host,
       port,
@@ -51,9 +62,41 @@ export const lnsCommand: Command = {
     io.out(json ? JSON.stringify({ listening: where }) : `LNS listening on udp ${where.udp}${where.tcp ? `, tcp ${where.tcp}` : ''} (Ctrl-C to stop)`);
     // Every peer's tunnel and session going up and down, as it happens: one line each.
     const stop = watchLns(server, (e) => io.out(json ? eventJson(e) : formatEvent(e)));
+    // Each PPP login as it ends: one more event line (who, how, which address, or why not).
+    const stopPpp = ppp ? servePppOnLns(server, { ...ppp, onLogin: (s, o) => { const e = loginEvent(s.tunnel.id, s.id, o); io.out(json ? eventJson(e) : formatEvent(e)); } }) : undefined;
     await untilSignal();
+    stopPpp?.();
     await server.close();
     stop();
     return ExitCode.Ok;
   },
 };
+
+/** The PPP server's options from `--users`, `--auth`, `--pool`, `--dns`. */
+function pppOptions(p: Parsed, file: string) {
+  const users = readUsers(file);
+  const pool = stringFlag(p, 'pool')!;
+  if (isIP(pool) !== 4) throw new UsageError(`--pool must be an IPv4 address, got ${JSON.stringify(pool)}`);
+  const dns = stringFlag(p, 'dns')?.split(',').map((d) => d.trim()) ?? [];
+  if (dns.length > 2 || dns.some((d) => isIP(d) !== 4)) throw new UsageError(`--dns must be one or two IPv4 addresses, comma-separated, got ${JSON.stringify(stringFlag(p, 'dns'))}`);
+  let addressPool: AddressPool;
+  try {
+    addressPool = new AddressPool(pool, 250);
+  } catch (e) {
+    throw new UsageError(`--pool ${pool}: ${(e as Error).message}`);
+  }
+  return {
+    authProtocols: parseAuthList(stringFlag(p, 'auth')!),
+    // Every method's proof is checked against the user's password (PAP compares, CHAP recomputes).
+    authenticate: (_method: string, user: string, proof: { verify(password: string): boolean }) => users.has(user) && proof.verify(users.get(user)!),
+    addressPool,
+    dns,
+  };
+}
+
+/** A finished PPP login as a CLI event (`ppp-up` / `ppp-failed`). */
+function loginEvent(tunnel: number, session: number, o: PppOutcome): CliEvent {
+  const base = { time: new Date().toISOString(), tunnel, session, user: o.auth?.user, method: o.auth?.method };
+  if (o.ok) return { ...base, event: 'ppp-up', said: `${o.auth?.user ?? '(no auth)'} via ${o.auth?.method ?? 'none'}, address ${o.info.peerIpAddress}` };
+  return { ...base, event: 'ppp-failed', said: o.reason };
+}
