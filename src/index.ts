@@ -74,6 +74,8 @@ export { TunnelFsm, TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition, rec
 export type {
   TunnelOptions,
   RandomBytes,
+  DataSequencingMode,
+  DataSequenceStats,
   TunnelState,
   SessionState,
   TunnelRole,

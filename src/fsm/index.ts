@@ -4,6 +4,7 @@
  */
 export { TunnelFsm } from './tunnel.js';
 export type { TunnelOptions, RandomBytes } from './options.js';
+export type { DataSequencingMode, DataSequenceStats } from './data-sequencing.js';
 export type {
   TunnelState,
   SessionState,

@@ -5,6 +5,7 @@ import { assertInt } from '../wire/bytes.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { HidingPad } from '../wire/control.js';
 import { retransmissionCycle, type SequencerOptions } from '../reliable/options.js';
+import type { DataSequencingMode } from './data-sequencing.js';
 
 /** Source of random bytes: the driver passes `crypto.getRandomValues`-backed bytes, tests a seeded one. */
 export type RandomBytes = (n: number) => Uint8Array;
@@ -47,6 +48,15 @@ export interface TunnelOptions {
   acceptCalls?: boolean;
   /** Write the Length field (L=1) on data messages; a stream transport needs it. Default false. */
   dataWithLength?: boolean;
+  /**
+   * Data channel sequencing (RFC 2661 §5.4). `'off'` (default): a LAC sends Ns/Nr only while the
+   * LNS does (it MUST follow the LNS), an LNS sends none. `'on'`: send Ns/Nr from the first data
+   * message (an LNS enables sequencing this way; a LAC still follows the LNS once its data
+   * arrive). `'required'`: as LAC, also send Sequencing Required in the ICCN/OCCN, which fixes
+   * sequencing on for both sides; as LNS, the same as `'on'` (the AVP is the LAC's to send).
+   * Received Sequencing Required always turns sequencing on for that session.
+   */
+  dataSequencing?: DataSequencingMode;
   /** Options of the control channel's Sequencer (timeouts, windows; RFC 2661 §5.8). */
   sequencer?: SequencerOptions;
   /**
@@ -92,6 +102,7 @@ export interface ResolvedTunnelOptions {
   readonly maxSessions: number;
   readonly acceptCalls: boolean;
   readonly dataWithLength: boolean;
+  readonly dataSequencing: DataSequencingMode;
   readonly sequencer: SequencerOptions | undefined;
   readonly handshakeTimeout: number;
   readonly peerStopLinger: number | undefined;
@@ -112,6 +123,10 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
   const framingCapabilities = o.framingCapabilities ?? 3;
   assertInt(framingCapabilities, 0, 0xffffffff, 'options.framingCapabilities');
   if (o.bearerCapabilities !== undefined) assertInt(o.bearerCapabilities, 0, 0xffffffff, 'options.bearerCapabilities');
+  const dataSequencing = o.dataSequencing ?? 'off';
+  if (dataSequencing !== 'off' && dataSequencing !== 'on' && dataSequencing !== 'required') {
+    throw new TypeError(`options.dataSequencing must be 'off', 'on' or 'required' (RFC 2661 §5.4), got ${String(dataSequencing)}`);
+  }
   const tieBreaker = o.tieBreaker ?? false;
   if (tieBreaker instanceof Uint8Array ? tieBreaker.length !== 8 : typeof tieBreaker !== 'boolean') {
     throw new RangeError('options.tieBreaker must be a boolean or 8 bytes (RFC 2661 §4.4.3 Tie Breaker)');
@@ -148,6 +163,7 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     maxSessions,
     acceptCalls: o.acceptCalls ?? true,
     dataWithLength: o.dataWithLength === true,
+    dataSequencing,
     sequencer: o.sequencer,
     handshakeTimeout,
     peerStopLinger,

@@ -121,7 +121,7 @@ function onData(c: TunnelCore, bytes: Uint8Array): void {
   if (d.version !== 2 || d.tunnelId !== c.localTunnelId) return;
   // §6.5: HELLO is due after a quiet period "since the last data or control message" received.
   c.lastHeard = c.now;
-  c.sessions.onData(d.sessionId, d.payload);
+  c.sessions.onData(d.sessionId, d.ns, d.payload);
 }
 
 /**

@@ -11,10 +11,12 @@ import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { CdnResult, GeneralError } from '../wire/result-codes.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
+import { incomingFraming, ocrqRefusal, outgoingTypes } from './capabilities.js';
 import { randomId16, type Rejection } from './checks.js';
+import { DataSequence, type DataSequenceStats } from './data-sequencing.js';
 import type { ResolvedTunnelOptions } from './options.js';
 import { SESSION_TRANSITIONS, findTransition, type SessionTableEvent } from './table.js';
-import type { CallInfo, CallOptions, SessionState, TunnelAction } from './types.js';
+import type { CallInfo, CallOptions, PeerInfo, SessionState, TunnelAction } from './types.js';
 
 /** What the sessions need from their tunnel. @internal */
 export interface SessionHost {
@@ -24,6 +26,8 @@ export interface SessionHost {
   sendControl(bytes: Uint8Array): void;
   emit(action: TunnelAction): void;
   peerTunnelId(): number;
+  /** What the peer advertised at tunnel setup (its capabilities). */
+  peer(): PeerInfo | undefined;
   /** The time of the handle() call in progress. */
   now(): number;
 }
@@ -38,6 +42,8 @@ interface Session {
   /** While waiting for the peer (wait-reply, wait-connect): when the call is given up. */
   deadline: number;
   call: CallInfo;
+  /** Data channel sequencing (RFC 2661 §5.4). */
+  readonly seq: DataSequence;
   /** For an incoming call we placed: what our ICCN says. */
   readonly iccn?: { txConnectSpeed: number; framingType: number; rxConnectSpeed?: number };
 }
@@ -137,9 +143,10 @@ export class Sessions {
     let s: Session;
     if (call.kind === 'incoming') {
       const txConnectSpeed = call.txConnectSpeed ?? DEFAULT_CONNECT_SPEED;
-      const framingType = call.framingType ?? 1;
+      if (call.framingType !== undefined) assertInt(call.framingType, 0, 0xffffffff, 'call.framingType');
       assertInt(txConnectSpeed, 0, 0xffffffff, 'call.txConnectSpeed');
-      assertInt(framingType, 0, 0xffffffff, 'call.framingType');
+      // §4.4.3: our ICCN reports a framing the peer accepts; refuse before the ICRQ goes out.
+      const framingType = incomingFraming(this.host.peer(), call.framingType);
       if (call.rxConnectSpeed !== undefined) assertInt(call.rxConnectSpeed, 0, 0xffffffff, 'call.rxConnectSpeed');
       bytes = icrq({
         ...common,
@@ -152,21 +159,29 @@ export class Sessions {
         subAddress: call.subAddress,
       });
       const iccnInfo = call.rxConnectSpeed === undefined ? { txConnectSpeed, framingType } : { txConnectSpeed, framingType, rxConnectSpeed: call.rxConnectSpeed };
-      s = { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', deadline: Infinity, call: { callSerialNumber: serial }, iccn: iccnInfo };
+      // We place the incoming call: we are its LAC (§5.4).
+      const seq = new DataSequence(true, this.o.dataSequencing);
+      s = { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', deadline: Infinity, call: { callSerialNumber: serial }, seq, iccn: iccnInfo };
       this.step(s, 'open-incoming');
     } else if (call.kind === 'outgoing') {
       if (typeof call.calledNumber !== 'string') throw new TypeError('an outgoing call needs calledNumber (RFC 2661 §6.9: OCRQ requires Called Number)');
+      if (call.bearerType !== undefined) assertInt(call.bearerType, 0, 0xffffffff, 'call.bearerType');
+      if (call.framingType !== undefined) assertInt(call.framingType, 0, 0xffffffff, 'call.framingType');
+      // §6.9/§4.4.4: only from a peer that sent Bearer Capabilities, only types it advertised.
+      const types = outgoingTypes(this.host.peer(), call.bearerType, call.framingType);
       const req = {
         callSerialNumber: serial,
         minimumBps: call.minimumBps ?? 0,
         maximumBps: call.maximumBps ?? 100_000_000,
-        bearerType: call.bearerType ?? 0,
-        framingType: call.framingType ?? 3,
+        bearerType: types.bearerType,
+        framingType: types.framingType,
         calledNumber: call.calledNumber,
         subAddress: call.subAddress,
       };
       bytes = ocrq({ ...common, assignedSessionId: localId, ...req });
-      s = { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', deadline: Infinity, call: pickCall(req as never) };
+      // We ask the peer to place the call: we are its LNS (§5.4).
+      const seq = new DataSequence(false, this.o.dataSequencing);
+      s = { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', deadline: Infinity, call: pickCall(req as never), seq };
       this.step(s, 'open-outgoing');
     } else {
       throw new TypeError(`call.kind must be 'incoming' or 'outgoing', got ${String((call as { kind: unknown }).kind)}`);
@@ -191,7 +206,10 @@ export class Sessions {
   frame(id: number, frame: Uint8Array): Uint8Array {
     assertBytes(frame, 'frame');
     const s = this.established(id, 'sendFrame');
-    return encodeData({ tunnelId: this.host.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength });
+    // §5.4 Ns when sequencing is on; Nr is reserved in data messages (§3.1): 0.
+    const ns = s.seq.nextNs();
+    if (ns === undefined) return encodeData({ tunnelId: this.host.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength });
+    return encodeData({ tunnelId: this.host.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength, ns, nr: 0 });
   }
 
   sendWen(id: number, callErrors: CallErrorsValue): void {
@@ -216,10 +234,18 @@ export class Sessions {
     return s;
   }
 
-  /** A received data message for local session `id`: delivered only on an established session. */
-  onData(id: number, payload: Uint8Array): void {
+  /**
+   * A received data message for local session `id` (`ns` undefined when S=0; its Nr is ignored,
+   * §3.1): delivered only on an established session, and not when it is old data (§5.4).
+   */
+  onData(id: number, ns: number | undefined, payload: Uint8Array): void {
     const s = this.map.get(id);
-    if (s !== undefined && s.state === 'established') this.host.emit({ type: 'frame', sessionId: id, payload });
+    if (s !== undefined && s.state === 'established' && s.seq.receive(ns)) this.host.emit({ type: 'frame', sessionId: id, payload });
+  }
+
+  /** A session's data channel counters (§5.4), or undefined for no live session `id`. */
+  dataStats(id: number): DataSequenceStats | undefined {
+    return this.map.get(id)?.seq.stats();
   }
 
   /** The tunnel went down: every session with it (§5.7: StopCCN clears all sessions, no CDN). */
@@ -269,7 +295,8 @@ export class Sessions {
         if (m.assignedSessionId === undefined) return this.missing(s, m, 'Assigned Session ID');
         s.peerId = m.assignedSessionId;
         const c = s.iccn!;
-        this.host.sendControl(iccn({ ...this.host.common(s.peerId), txConnectSpeed: c.txConnectSpeed, framingType: c.framingType, rxConnectSpeed: c.rxConnectSpeed }));
+        const sequencingRequired = s.seq.required ? true : undefined;
+        this.host.sendControl(iccn({ ...this.host.common(s.peerId), txConnectSpeed: c.txConnectSpeed, framingType: c.framingType, rxConnectSpeed: c.rxConnectSpeed, sequencingRequired }));
         s.call = { ...s.call, ...c };
         return this.up(s);
       }
@@ -285,6 +312,8 @@ export class Sessions {
         const ok = t === MessageType.ICCN ? s.kind === 'incoming' && s.origin === 'peer' : s.kind === 'outgoing' && s.origin === 'local';
         if (!ok || !this.step(s, t === MessageType.ICCN ? 'recv-ICCN' : 'recv-OCCN')) return this.outOfState(s, m);
         s.call = { ...s.call, ...pickCall(m) };
+        // §5.4: the LAC asked for sequence numbers on the data channel at all times.
+        if (m.sequencingRequired !== undefined) s.seq.require();
         return this.up(s);
       }
       case MessageType.WEN:
@@ -311,8 +340,11 @@ export class Sessions {
     if (problem !== undefined) refusal = { result: CdnResult.GeneralError, error: problem.error, message: problem.message };
     else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
     else if (this.map.size >= this.o.maxSessions) refusal = { result: CdnResult.NoFacilitiesTemporary, error: GeneralError.InsufficientResources, message: 'too many sessions' };
+    else if (!incoming) refusal = ocrqRefusal(m, this.o);
     const localId = this.allocate();
-    const s: Session = { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: pickCall(m) };
+    // The peer's ICRQ makes us the call's LNS; its OCRQ makes us the LAC that places it (§5.4).
+    const seq = new DataSequence(!incoming, this.o.dataSequencing);
+    const s: Session = { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: pickCall(m), seq };
     if (refusal !== undefined) {
       this.step(s, 'refuse');
       this.host.sendControl(cdn({ ...this.host.common(peerId), assignedSessionId: localId, resultCode: refusal }));
@@ -331,7 +363,8 @@ export class Sessions {
     // No bearer to dial: connected at once, at the most the caller allowed, with a framing it offered.
     const framingType = m.framingType !== undefined && (m.framingType & 1) === 0 && (m.framingType & 2) !== 0 ? 2 : 1;
     const txConnectSpeed = m.maximumBps !== undefined && m.maximumBps > 0 ? m.maximumBps : DEFAULT_CONNECT_SPEED;
-    this.host.sendControl(occn({ ...this.host.common(peerId), txConnectSpeed, framingType }));
+    const sequencingRequired = seq.required ? true : undefined;
+    this.host.sendControl(occn({ ...this.host.common(peerId), txConnectSpeed, framingType, sequencingRequired }));
     s.call = { ...s.call, txConnectSpeed, framingType };
     this.up(s);
   }

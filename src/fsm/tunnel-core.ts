@@ -50,6 +50,7 @@ export class TunnelCore {
         sendControl: (bytes) => this.sendControl(bytes),
         emit: (a) => this.acts.push(a),
         peerTunnelId: () => this.peerId,
+        peer: () => this.peer,
         now: () => this.now,
       },
       o,

@@ -14,6 +14,7 @@ import { openTunnel } from './handshake.js';
 import { resolveTunnelOptions, type TunnelOptions } from './options.js';
 import { onReceived } from './receive.js';
 import { TunnelCore } from './tunnel-core.js';
+import type { DataSequenceStats } from './data-sequencing.js';
 import type { PeerInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from './types.js';
 
 /**
@@ -84,6 +85,19 @@ export class TunnelFsm {
   /** A session's state, or `undefined` when no live session has this local ID. */
   sessionState(sessionId: number): SessionState | undefined {
     return this.c.sessions.state(sessionId);
+  }
+
+  /**
+   * A session's data channel counters (RFC 2661 §5.4 sequencing): whether we send Ns, data
+   * messages sent and received, old data dropped, Ns skipped. `undefined` for no live session.
+   * @example
+   * ```ts
+   * const st = fsm.dataStats(sessionId);
+   * if (st && st.dropped > 0) console.log(`${st.dropped} reordered or duplicate data messages dropped`);
+   * ```
+   */
+  dataStats(sessionId: number): DataSequenceStats | undefined {
+    return this.c.sessions.dataStats(sessionId);
   }
 
   /**
