@@ -152,7 +152,8 @@ describe('establishSession', () => {
 
   it('an outgoing call when asked', async () => {
     const link = memoryTransportPair();
-    const lns = new Responder(link.b);
+    // The peer advertises Bearer Capabilities: it places outgoing calls (RFC 2661 §6.9).
+    const lns = new Responder(link.b, { bearerCapabilities: 2 });
     const r = await establishSession(link.a, { call: { kind: 'outgoing', calledNumber: '42' } });
     expect(r.success).toBe(true);
     expect(r.session!.kind).toBe('outgoing');

@@ -106,7 +106,8 @@ describe('sessions', () => {
   });
 
   it('an outgoing call (OCRQ → OCRP → OCCN) comes up with the connect speed the peer reports', async () => {
-    const { link, lns, tunnel } = await setup();
+    // The peer advertises Bearer Capabilities: it places outgoing calls (RFC 2661 §4.4.3, §6.9).
+    const { link, lns, tunnel } = await setup({ bearerCapabilities: 2 });
     const session = await tunnel.openSession({ kind: 'outgoing', calledNumber: '5551234', maximumBps: 64_000 });
     expect(session.kind).toBe('outgoing');
     expect(session.call.calledNumber).toBe('5551234');

@@ -130,7 +130,8 @@ describe('calls being set up have deadlines too', () => {
   });
 
   it('OCRQ → OCRP (acked), then no OCCN: the OCRP restarts the clock, then CDN', () => {
-    const { lac, lns: l } = established();
+    // The LAC advertises Bearer Capabilities, or no OCRQ may be sent to it (§6.9).
+    const { lac, lns: l } = establishedPair({}, { bearerCapabilities: 2 });
     const ocrqBytes = (l.handle({ type: 'openSession', call: { kind: 'outgoing', calledNumber: '1' } }, 1000).find((a) => a.type === 'send') as { bytes: Uint8Array }).bytes;
     const ocrqMsg = parseControl(ocrqBytes, { requireAvps: false });
     l.handle({ type: 'received', bytes: ackOf(l, ocrqMsg) }, 1010);

@@ -87,7 +87,8 @@ describe('sessions: incoming call ICRQ → ICRP → ICCN (RFC 2661 §7.4)', () =
 describe('sessions: outgoing call OCRQ → OCRP → OCCN (RFC 2661 §7.5)', () => {
   for (const opener of ['a', 'b'] as const) {
     it(`comes up both sides (opened by ${opener})`, () => {
-      const pair = tunnel();
+      // Each side advertises Bearer Capabilities: it can place outgoing calls (§4.4.3, §6.9).
+      const pair = tunnel({ bearerCapabilities: 2 }, { bearerCapabilities: 2 });
       const other = opener === 'a' ? 'b' : 'a';
       const id = sessionId(pair.do(opener, { type: 'openSession', call: { kind: 'outgoing', calledNumber: '0800123', maximumBps: 56_000 } }));
       pair.run(pair.now + 2_000);
@@ -138,7 +139,7 @@ describe('sessions: CDN both ways (RFC 2661 §6.12)', () => {
   });
 
   it('StopCCN takes every session down with the tunnel, no CDN needed', () => {
-    const pair = tunnel();
+    const pair = tunnel({}, { bearerCapabilities: 2 });
     pair.do('a', { type: 'openSession', call: { kind: 'incoming' } });
     pair.do('a', { type: 'openSession', call: { kind: 'outgoing', calledNumber: '1' } });
     pair.run(pair.now + 1_000);
