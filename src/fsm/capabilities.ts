@@ -10,7 +10,7 @@
  * Bearer Capabilities speak of outgoing calls only.
  */
 import type { ControlMessage } from '../wire/control.js';
-import { CdnResult } from '../wire/result-codes.js';
+import { CdnResult, GeneralError } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import type { PeerInfo } from './types.js';
 
@@ -69,7 +69,8 @@ export function outgoingTypes(peer: PeerInfo | undefined, bearerType: number | u
  * request can never be served by this side.
  */
 export function ocrqRefusal(m: ControlMessage, ours: { bearerCapabilities: number | undefined; framingCapabilities: number }): ResultCodeValue | undefined {
-  const refuse = (message: string): ResultCodeValue => ({ result: CdnResult.NoFacilitiesPermanent, message });
+  // An Error Message rides behind an Error Code (§4.4.2): 0, no general error.
+  const refuse = (message: string): ResultCodeValue => ({ result: CdnResult.NoFacilitiesPermanent, error: GeneralError.NoError, message });
   if (ours.bearerCapabilities === undefined) return refuse('we sent no Bearer Capabilities: this side places no outgoing calls (RFC 2661 §6.9)');
   const bearer = m.bearerType ?? 0;
   if ((bearer & ~ours.bearerCapabilities) !== 0) return refuse(`Bearer Type ${bits(bearer)} is outside our Bearer Capabilities ${bits(ours.bearerCapabilities)}`);
