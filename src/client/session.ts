@@ -2,6 +2,7 @@
  * A live L2TP session (one call) on a driven tunnel: PPP frames in and out, CDN, WEN, SLI.
  * @module
  */
+import type { DataSequenceStats } from '../fsm/data-sequencing.js';
 import type { CallInfo, CallOptions } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
@@ -41,6 +42,7 @@ export interface SessionHost {
   closeSession(sessionId: number, result: ResultCodeValue | undefined, cause: Q931CauseValue | undefined): void;
   sendWen(sessionId: number, callErrors: CallErrorsValue): void;
   sendSli(sessionId: number, accm: AccmValue): void;
+  dataStats(sessionId: number): DataSequenceStats | undefined;
   readonly frameBuffer: number;
 }
 
@@ -104,6 +106,20 @@ export class Session {
   /** How and why the session ended, once it has. */
   get down(): SessionDown | undefined {
     return this.downV;
+  }
+
+  /**
+   * Data channel counters (RFC 2661 §5.4 sequencing): whether our data carry Ns now, data
+   * messages sent and received, old (duplicate or reordered) data dropped, Ns skipped.
+   * `undefined` once the session is down.
+   * @example
+   * ```ts
+   * const st = session.dataStats;
+   * if (st?.sending) console.log(`sequenced; ${st.dropped} old data messages dropped`);
+   * ```
+   */
+  get dataStats(): DataSequenceStats | undefined {
+    return this.downV === undefined ? this.host.dataStats(this.localId) : undefined;
   }
 
   /** Frames {@link frames} iterators dropped because nobody read them in time. */

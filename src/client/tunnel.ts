@@ -8,6 +8,7 @@
 import { randomId16 } from '../fsm/checks.js';
 import { TunnelFsm } from '../fsm/tunnel.js';
 import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
+import type { DataSequenceStats } from '../fsm/data-sequencing.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
 import { withResult } from './driver-errors.js';
@@ -306,6 +307,11 @@ export class Tunnel implements SessionHost {
   /** @internal */
   sendSli(sessionId: number, accm: AccmValue): void {
     this.dispatch({ type: 'sendSli', sessionId, accm });
+  }
+
+  /** @internal */
+  dataStats(sessionId: number): DataSequenceStats | undefined {
+    return this.fsm.dataStats(sessionId);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
   if (o.helloInterval !== undefined) int(o.helloInterval, 0, 0, MAX_MS, 'helloInterval (ms, 0 = off)');
   if (o.firmwareRevision !== undefined) int(o.firmwareRevision, 0, 0, 0xffff, 'firmwareRevision');
   if (o.onFrame !== undefined && typeof o.onFrame !== 'function') throw new TypeError('createLns: onFrame must be a function (session, frame) => void');
+  if (o.dataSequencing !== undefined && !['off', 'on', 'required'].includes(o.dataSequencing)) throw new TypeError(`createLns: dataSequencing must be 'off', 'on' or 'required' (RFC 2661 §5.4), got ${String(o.dataSequencing)}`);
   if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('createLns: random must be a function (n) => Uint8Array');
   return { host, port, tcpPort, maxTunnels, maxHalfOpen, maxHalfOpenPerSource, tcp, idleTimeout, recvBufferSize, closeTimeout, o };
 }
@@ -94,6 +95,7 @@ export function tunnelOptions(r: Resolved) {
     vendorName: r.o.vendorName ?? 'l2tp-wire',
     firmwareRevision: r.o.firmwareRevision,
     helloInterval: r.o.helloInterval,
+    dataSequencing: r.o.dataSequencing,
     maxSessions: r.o.limits?.maxSessionsPerTunnel,
     sequencer: r.o.sequencer,
   };

@@ -4,7 +4,7 @@
  * @module
  */
 import type { TransportAddress } from '../client/transport.js';
-import type { CallInfo, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
+import type { CallInfo, DataSequencingMode, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
 import type { SequencerOptions } from '../reliable/options.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { HidingPad } from '../wire/control.js';
@@ -93,6 +93,12 @@ export interface LnsOptions {
   random?: RandomBytes;
   /** HELLO after this long without a message from a peer (§6.5). Default 60 000; 0 turns it off. */
   helloInterval?: number;
+  /**
+   * Data channel sequencing (RFC 2661 §5.4), which the LNS controls: `'on'` (or `'required'`)
+   * sends Ns/Nr on every data message, and a conforming LAC then sequences too. Default `'off'`:
+   * none, unless the LAC's ICCN carried Sequencing Required. Old data are dropped either way.
+   */
+  dataSequencing?: DataSequencingMode;
   /** Vendor Name AVP in SCCRP. Default `l2tp-wire`. */
   vendorName?: string;
   /** Firmware Revision AVP in SCCRP. Omitted by default. */
