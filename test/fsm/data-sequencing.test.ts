@@ -179,3 +179,15 @@ describe('data sequencing: old data (RFC 2661 §5.4) and the reserved Nr (§3.1)
     expect(new Set(on.got).size).toBe(on.got.length);
   });
 });
+
+describe('data sequencing: options', () => {
+  it("dataSequencing other than 'off' | 'on' | 'required' is a TypeError naming the option", () => {
+    expect(() => new TunnelFsm({ hostName: 'x', random: (n) => new Uint8Array(n), dataSequencing: true as never })).toThrow(/options\.dataSequencing must be 'off', 'on' or 'required'/);
+    expect(() => new TunnelFsm({ hostName: 'x', random: (n) => new Uint8Array(n), dataSequencing: 'on' })).not.toThrow();
+  });
+
+  it('dataStats is undefined for a session that does not exist', () => {
+    const { pair } = call();
+    expect(pair.a.dataStats(12345)).toBeUndefined();
+  });
+});
