@@ -30,8 +30,9 @@ export interface DataSequenceStats {
   /** Data messages we sent, and how many of them carried Ns. */
   readonly sent: number;
   readonly sentSequenced: number;
-  /** Data messages received and delivered. */
+  /** Data messages received and delivered, and how many of those carried Ns. */
   readonly received: number;
+  readonly receivedSequenced: number;
   /** Received with Ns behind the next expected (duplicate or reordered): dropped, not delivered. */
   readonly dropped: number;
   /** Ns values skipped by a jump ahead: data lost (or still to come, and then dropped as old). */
@@ -47,7 +48,7 @@ export class DataSequence {
   private expected: number | undefined;
   private on: boolean;
   private must: boolean;
-  private counts = { sent: 0, sentSequenced: 0, received: 0, dropped: 0, lost: 0 };
+  private counts = { sent: 0, sentSequenced: 0, received: 0, receivedSequenced: 0, dropped: 0, lost: 0 };
 
   /**
    * @param lac - we are the LAC of this call (and so follow the LNS, §5.4).
@@ -96,6 +97,7 @@ export class DataSequence {
         this.counts.lost += ahead;
       }
       this.expected = (ns + 1) & 0xffff;
+      this.counts.receivedSequenced++;
     }
     this.counts.received++;
     return true;

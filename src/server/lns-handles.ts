@@ -4,7 +4,7 @@
  * @internal
  */
 import type { Transport, TransportAddress } from '../client/transport.js';
-import type { PeerInfo, TunnelEvent, TunnelFsm, TunnelState } from '../fsm/index.js';
+import type { DataSequenceStats, PeerInfo, TunnelEvent, TunnelFsm, TunnelState } from '../fsm/index.js';
 import { assertBytes } from '../wire/bytes.js';
 import { L2tpError } from '../wire/errors.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
@@ -120,6 +120,10 @@ export class SessionEntry implements LnsSession {
       if (this.closed) this.queue.end();
     }
     return this.queue;
+  }
+
+  get dataStats(): DataSequenceStats | undefined {
+    return this.closed ? undefined : this.tunnel.fsm.dataStats(this.id);
   }
 
   /** @internal A frame arrived; returns whether the queue had to drop one. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type { TransportAddress } from '../client/transport.js';
-import type { CallInfo, DataSequencingMode, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
+import type { CallInfo, DataSequenceStats, DataSequencingMode, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
 import type { SequencerOptions } from '../reliable/options.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { HidingPad } from '../wire/control.js';
@@ -225,6 +225,11 @@ export interface LnsSession {
   readonly call: CallInfo;
   /** True once the session is down (CDN either way, or its tunnel went down). */
   readonly closed: boolean;
+  /**
+   * Data channel counters (RFC 2661 §5.4): whether our data carry Ns, messages sent and
+   * received, old (duplicate or reordered) data dropped, Ns skipped. `undefined` once down.
+   */
+  readonly dataStats: DataSequenceStats | undefined;
   /**
    * The PPP frames received on this session, as an async iterator that ends when the session
    * does. Frames are queued (up to 64, oldest dropped) from the start unless the LNS has

@@ -6,6 +6,8 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openTunnel } from '../../src/client/open.js';
+import { createLns } from '../../src/server/index.js';
+import type { LnsSession } from '../../src/server/lns-types.js';
 import type { Tunnel } from '../../src/client/tunnel.js';
 import { udpTransport } from '../../src/transports/node-udp.js';
 import { fakePppdWorks, requireXl2tpd, startXl2tpd, stopAll, type Xl2tpd } from './xl2tpd.js';
@@ -45,5 +47,31 @@ describe.runIf(enabled && fakePppdWorks())('data sequencing with xl2tpd LNS and 
     expect(back.bytes[0]! & 0x08).toBe(0);
     for (let i = 0; i < 100 && (session.dataStats?.received ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(session.dataStats).toMatchObject({ sending: true, required: true, sent: 1, sentSequenced: 1, received: 2, dropped: 0 });
+  });
+});
+
+describe.runIf(enabled && fakePppdWorks())('data sequencing with xl2tpd LAC and a fake pppd → our LNS (needs root for unshare -m)', () => {
+  it("our LNS turns sequencing on: xl2tpd takes our sequenced data but does not begin sending Ns (its §5.4 MUST)", async () => {
+    const lns = await createLns({ hostName: 'l2tp-wire-lns', port: 0, closeTimeout: 2000, dataSequencing: 'on' });
+    try {
+      const up = new Promise<LnsSession>((r) => lns.on('session-up', r));
+      const x = await startXl2tpd({ role: 'lac', hostName: 'xl2tpd-lac', lnsPort: lns.address().port, fakePppd: true });
+      started.push(x);
+      const s = await up;
+      const it = s.frames();
+      const next = async () => Buffer.from((await it.next()).value as Uint8Array).toString('hex');
+      // The fake pppd's LCP Configure-Request, sent before any data of ours.
+      expect(await next()).toBe('ff03c0210101000e010405dc050611223344');
+      const ours = 'ff03c021090700100000000000017e7d1f20';
+      await s.send(Uint8Array.from(Buffer.from(ours, 'hex')));
+      // xl2tpd reads our S=1 header, hands the frame to "pppd", which echoes it back to us.
+      expect(await next()).toBe(ours);
+      // Both of xl2tpd's data messages came without Ns, the echo too, after our S=1 data reached
+      // it: xl2tpd 1.3.x does not follow the LNS as §5.4 says a LAC MUST (its sequencing is
+      // documented broken). Our LNS takes them (the LAC's own sequencing is not ours to enforce).
+      expect(s.dataStats).toMatchObject({ sending: true, required: false, sent: 1, sentSequenced: 1, received: 2, receivedSequenced: 0, dropped: 0 });
+    } finally {
+      await lns.close();
+    }
   });
 });

@@ -46,7 +46,7 @@ describe('data sequencing, our LAC ↔ our LNS (RFC 2661 §5.4)', () => {
     await echoThree(session);
     expect(dataS).toEqual([true, true, true]);
     // Frame 1 went before any LNS data (LAC default: follow the LNS); frames 2 and 3 carried Ns.
-    expect(session.dataStats).toMatchObject({ sending: true, required: false, sent: 3, sentSequenced: 2, received: 3, dropped: 0 });
+    expect(session.dataStats).toMatchObject({ sending: true, required: false, sent: 3, sentSequenced: 2, received: 3, receivedSequenced: 3, dropped: 0 });
     await tunnel.close();
   });
 
