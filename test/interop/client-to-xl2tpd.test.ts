@@ -69,7 +69,7 @@ describe.runIf(enabled)('our client → xl2tpd LNS', () => {
     expect(p.assignedTunnelId).toBeGreaterThan(0);
     expect(tunnel.rtt).toBeGreaterThan(0);
     expect(tunnel.rtt).toBeLessThan(1000);
-    // xl2tpd's AVP order in SCCRP (../shared/peers/README.md): 0 2 3 4 6 7 8 9 10, nothing hidden.
+    // xl2tpd's AVP order in SCCRP (test/vectors/README.md): 0 2 3 4 6 7 8 9 10, nothing hidden.
     const sccrp = wire.received('SCCRP')[0]!;
     expect(sccrp.control!.avps.map((a) => a.type)).toEqual([0, 2, 3, 4, 6, 7, 8, 9, 10]);
     expect(sccrp.control!.avps.some((a) => a.hidden)).toBe(false);
@@ -314,7 +314,7 @@ describe.runIf(enabled && fakePppdWorks())('with a fake pppd (unshare -m + bind 
     const frames: Uint8Array[] = [];
     session.onFrame((f) => frames.push(f.slice()));
     // The fake pppd writes an async-HDLC LCP Configure-Request; xl2tpd unescapes it, drops the FCS
-    // and sends it as a DATA message with address/control ff 03 (see ../shared/vectors/data.*).
+    // and sends it as a DATA message with address/control ff 03 (see test/vectors/data.*).
     const lcp = 'ff03c0210101000e010405dc050611223344';
     const first = await wire.waitFor((m) => m.dir === 'in' && m.name === 'DATA', 3000);
     expect(first.sessionId).toBe(session.localId);

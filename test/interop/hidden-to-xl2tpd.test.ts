@@ -74,7 +74,7 @@ async function handshake(x: Xl2tpd, p: RawPeer, secret: string, hideScccn: boole
   const ourTid = 0x4242;
   p.send(sccrq({ hostName: 'raw-lac', assignedTunnelId: ourTid, challenge: CHALLENGE, ns: 0, nr: 0 }));
   const rp = await p.next((m) => m.type === MessageType.SCCRP);
-  // xl2tpd's answer to our challenge: the fixed vector of ../shared/peers/README.md for this secret.
+  // xl2tpd's answer to our challenge: the fixed vector of test/vectors/README.md for this secret.
   expect(Buffer.from(rp.challengeResponse!).toString('hex')).toBe('70941e6ce4c0e8af585afee0d9fb0895');
   const peerTid = rp.assignedTunnelId!;
   const resp = challengeResponse(MessageType.SCCCN, secret, rp.challenge!);

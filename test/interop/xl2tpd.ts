@@ -9,7 +9,7 @@
  *   test process even if that is killed; {@link stopAll} (call it in `afterAll`) and a
  *   process `exit` hook kill what is left. No daemon outlives a test run.
  * - `stop('SIGINT')` makes xl2tpd send a StopCCN "Server closing" to every tunnel (its
- *   death_handler); `stop('SIGTERM')` makes it exit silently (see ../shared/peers/README.md).
+ *   death_handler); `stop('SIGTERM')` makes it exit silently (see test/vectors/README.md).
  * - pppd cannot run here (no /dev/ppp): xl2tpd then hangs every session up with a CDN result 1 a few
  *   ms after it comes up. With `fakePppd: true` the instance runs in a private mount namespace
  *   (`unshare -m`) where `fake-pppd.py` (this folder) is bind-mounted over /usr/sbin/pppd, so the
@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The tunnel secret of every variant in ../shared/peers (both directions). */
+/** The tunnel secret of every capture in test/vectors (regen.sh) (both directions). */
 export const TEST_SECRET = 'l2tp-wire-test-secret';
 /** The xl2tpd binary: `L2TP_WIRE_XL2TPD` overrides (another build; or a wrong path to check the failure). */
 export const XL2TPD_PATH = process.env.L2TP_WIRE_XL2TPD ?? '/usr/sbin/xl2tpd';

@@ -5,7 +5,7 @@
  *
  * tshark's JSON repeats an object key when a message carries two AVPs of the same name (two
  * "Vendor-Specific AVP"s, say). `JSON.parse` would keep only the last, so {@link parseOrderedJson}
- * keeps every entry in order. Files written with `--no-duplicate-keys` (../shared/vectors/*.json)
+ * keeps every entry in order. Files written with `--no-duplicate-keys` (test/vectors/*.json)
  * hold arrays instead; {@link normalizeL2tp} accepts both (the second loses the order *between*
  * AVPs of different names, never within one name).
  */

@@ -5,7 +5,7 @@ import { L2tpError } from '../../src/wire/errors.js';
 import { hex, toHex } from '../support/hex.js';
 import { code } from '../support/errors.js';
 
-// Known answers from the real xl2tpd captures (../shared/vectors/plain.hex, data.hex).
+// Known answers from the real xl2tpd captures (test/vectors/plain.hex, data.hex).
 const SCCRQ_HEADER = hex('c802006a 0000 0000 0000 0000');
 const ZLB = hex('c802000c b574 0000 0001 0002');
 const DATA = hex('4002001a 1d64 d158 ff03c0210101000e010405dc050655667788');

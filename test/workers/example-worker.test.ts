@@ -8,7 +8,7 @@
  * `createRelay`. Each listens on TCP port 1701 of its own random 127.x.y.z address, so the bodies
  * need no port of ours. Known answers come from the peer's side, never from our encoder: the
  * LNS's events (its tunnel and session IDs, the Host Name it received, how the tunnel ended) and
- * xl2tpd's own log and captures (../shared/peers/README.md: Vendor Name "xelerance.com",
+ * xl2tpd's own log and captures (test/vectors/README.md: Vendor Name "xelerance.com",
  * Firmware Revision 0x0690, Host Name = its `hostname =` setting).
  *
  * No half-open tunnel: after every call the LNS must have seen our StopCCN (a `tunnel-down` by

@@ -1,7 +1,7 @@
 /**
  * The TCP↔UDP relay (src/server/relay.ts) over real loopback sockets, against a plain UDP socket
  * standing in for the LNS (what reaches it, from where) — xl2tpd through the relay is exercised by
- * workerd.test.ts. Known answers: bytes from the real xl2tpd capture (../shared/vectors/plain.hex)
+ * workerd.test.ts. Known answers: bytes from the real xl2tpd capture (test/vectors/plain.hex)
  * and the L2TPv2 header layout of RFC 2661 §3.1.
  */
 import dgram from 'node:dgram';

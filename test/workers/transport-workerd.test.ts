@@ -3,7 +3,7 @@
  * fixtures/transport.worker.js (bundled against the BUILT package) and prints PASS/FAIL per case.
  * The Node side provides the peers on loopback: our LNS over TCP, xl2tpd behind `createRelay`,
  * a scripted TCP server (split/merged messages, lost framing, a stream cut mid-message), an echo
- * server, and a closed port. Known answers: xl2tpd's own captured bytes (../shared/vectors/plain.hex)
+ * server, and a closed port. Known answers: xl2tpd's own captured bytes (test/vectors/plain.hex)
  * and the RFC 2661 §3.1 header layout.
  */
 import net from 'node:net';
