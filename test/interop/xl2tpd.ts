@@ -136,19 +136,35 @@ export function udpBound(port: number): boolean {
   }
 }
 
-let fakeChecked: boolean | undefined;
+let fakeProblem: string | null | undefined;
 /**
- * Whether the fake-pppd trick can work here: root, `unshare -m` and a bind mount succeed. Checked
- * once with a dry run (mount inside a throw-away mount namespace, then `cat` the result).
+ * Why the fake-pppd trick cannot work here (it needs root, `unshare -m`, a bind mount and
+ * /usr/bin/python3), or `undefined` when it can. Checked once with a dry run: mount inside a
+ * throw-away mount namespace, then read the result.
  */
-export function fakePppdWorks(): boolean {
-  if (fakeChecked !== undefined) return fakeChecked;
+export function fakePppdProblem(): string | undefined {
+  if (fakeProblem !== undefined) return fakeProblem ?? undefined;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind '${FAKE_PPPD}' /usr/sbin/pppd && head -c 2 /usr/sbin/pppd`], {
     encoding: 'utf8',
     timeout: 5000,
   });
-  fakeChecked = r.status === 0 && r.stdout === '#!' && existsSync('/usr/bin/python3');
-  return fakeChecked;
+  if (!existsSync('/usr/bin/python3')) fakeProblem = '/usr/bin/python3 is missing';
+  else if (r.error) fakeProblem = `unshare: ${r.error.message}`;
+  else if (r.status !== 0 || r.stdout !== '#!') fakeProblem = `unshare -m + mount --bind failed (needs root): ${(r.stderr || `exit ${r.status}`).trim().split('\n')[0]}`;
+  else fakeProblem = null;
+  return fakeProblem ?? undefined;
+}
+
+/** Whether the fake-pppd trick can work here; see {@link fakePppdProblem} for why not. */
+export function fakePppdWorks(): boolean {
+  return fakePppdProblem() === undefined;
+}
+
+export { titled } from '../support/skip.js';
+
+/** Why the xl2tpd interop tests are skipped (only ever with L2TP_WIRE_NO_XL2TPD=1), or undefined. */
+export function xl2tpdProblem(): string | undefined {
+  return requireXl2tpd() ? undefined : `L2TP_WIRE_NO_XL2TPD=1 and ${XL2TPD_PATH} is not installed`;
 }
 
 function writeConfig(dir: string, o: Xl2tpdOptions, port: number, hostName: string, name: string): void {

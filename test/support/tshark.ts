@@ -122,6 +122,15 @@ export function tsharkVersion(): string | undefined {
   return r.stdout.split('\n')[0];
 }
 
+/**
+ * Why tests that need tshark are skipped, or `undefined` when they run: only when the environment
+ * sets `L2TP_WIRE_NO_TSHARK=1` and tshark is missing. Without that setting a missing tshark FAILS
+ * the tests that need it (CI installs it).
+ */
+export function tsharkProblem(): string | undefined {
+  return process.env.L2TP_WIRE_NO_TSHARK === '1' && !tsharkVersion() ? 'L2TP_WIRE_NO_TSHARK=1 and no tshark on PATH' : undefined;
+}
+
 /** Run `tshark -r FILE -T json` (plus `extraArgs`) and return its frames' `layers` objects. */
 export function tsharkJson(pcapPath: string, extraArgs: readonly string[] = []): OrderedObject[] {
   const out = execFileSync('tshark', ['-r', pcapPath, '-T', 'json', ...extraArgs], {

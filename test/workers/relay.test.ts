@@ -167,9 +167,9 @@ describe('createRelay', () => {
     const t = await client(relay);
     const gone = closed(t);
     await t.send(SCCRQ);
-    const started = Date.now();
     await gone;
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Closed by the ICMP error, not by the idle timer (180 s by default, past the test timeout).
+    expect(relay.stats.idleClosed).toBe(0);
     expect(errors[0]).toMatchObject({ name: 'L2tpError', code: 'TRANSPORT' });
     expect(errors[0]!.message).toMatch(/ECONNREFUSED/);
     await expect.poll(() => relay.connections).toBe(0);
