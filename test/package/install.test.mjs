@@ -149,6 +149,16 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     assert.equal(pkg.dependencies, undefined, 'no runtime dependencies (the offline install relies on it)');
   });
 
+  it('npm pack --dry-run: no source maps, no sources or tests, under 300 KB packed (issue 14), the same files as the real pack', () => {
+    const [dry] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', ...NPM_QUIET], { cwd: ROOT, encoding: 'utf8' }));
+    const files = dry.files.map((f) => f.path);
+    assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps in the tarball');
+    assert.deepEqual(files.filter((f) => /^(src|test|docs)\//.test(f)), [], 'sources, tests or docs in the tarball');
+    assert.ok(dry.size < 300_000, `packed size ${dry.size} bytes (goal: < 300 KB)`);
+    assert.ok(dry.size > 50_000, `packed size ${dry.size} bytes: is dist/ built?`);
+    assert.deepEqual([...files].sort(), [...packedFiles].sort());
+  });
+
   it('has "exports" for the root, ./node and ./testing, each with types, ESM and CJS files that exist', () => {
     for (const k of Object.keys(EXPECTED)) assert.ok(k in pkg.exports, `exports has no "${k}"`);
     for (const [k, v] of Object.entries(pkg.exports)) {
