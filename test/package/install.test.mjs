@@ -159,6 +159,23 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     assert.deepEqual([...files].sort(), [...packedFiles].sort());
   });
 
+  it("the README's first example runs from the installed tarball on this Node: as .mjs, and as .ts bundled by esbuild (the README's two ways)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const code = /^```ts\n([\s\S]*?)^```/m.exec(readme)?.[1];
+    assert.ok(code, 'README has no ```ts block');
+    const expected = [...code.matchAll(/console\.log\(.*\);\s*\/\/ → (.*)$/gm)].map((m) => m[1].trim());
+    assert.ok(expected.length >= 2, 'the first README example checks no output');
+    writeFileSync(join(consumer, 'example.mjs'), code);
+    writeFileSync(join(consumer, 'example.ts'), code);
+    const asMjs = spawnSync(process.execPath, ['example.mjs'], { cwd: consumer, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(asMjs.status, 0, asMjs.stderr);
+    assert.deepEqual(asMjs.stdout.trim().split('\n'), expected);
+    execFileSync(join(BIN, 'esbuild'), ['example.ts', '--bundle', '--platform=node', '--format=esm', '--outfile=bundled.mjs', '--log-level=warning'], { cwd: consumer });
+    const bundled = spawnSync(process.execPath, ['bundled.mjs'], { cwd: consumer, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bundled.status, 0, bundled.stderr);
+    assert.deepEqual(bundled.stdout.trim().split('\n'), expected);
+  });
+
   it('has "exports" for the root, ./node and ./testing, each with types, ESM and CJS files that exist', () => {
     for (const k of Object.keys(EXPECTED)) assert.ok(k in pkg.exports, `exports has no "${k}"`);
     for (const [k, v] of Object.entries(pkg.exports)) {
