@@ -58,7 +58,9 @@ afterAll(async () => {
 describe.skipIf(noXl2tpd !== undefined)(titled('our client → xl2tpd LNS', noXl2tpd), () => {
   it('opens a tunnel: SCCRP fields exactly as xl2tpd 1.3.18 sends them', async () => {
     const x = await lns({ hostName: 'interop-lns' });
+    const t0 = performance.now();
     const { tunnel, wire } = await connect(x);
+    const elapsed = performance.now() - t0;
     expect(tunnel.state).toBe('established');
     const p = tunnel.peer;
     expect(p.hostName).toBe('interop-lns');
@@ -71,7 +73,8 @@ describe.skipIf(noXl2tpd !== undefined)(titled('our client → xl2tpd LNS', noXl
     expect(p.challenged).toBe(false);
     expect(p.assignedTunnelId).toBeGreaterThan(0);
     expect(tunnel.rtt).toBeGreaterThan(0);
-    expect(tunnel.rtt).toBeLessThan(1000);
+    // The SCCRQ → SCCRP round trip fits inside the whole openTunnel() call (a relation, not a stopwatch bound).
+    expect(tunnel.rtt).toBeLessThanOrEqual(elapsed);
     // xl2tpd's AVP order in SCCRP (test/vectors/README.md): 0 2 3 4 6 7 8 9 10, nothing hidden.
     const sccrp = wire.received('SCCRP')[0]!;
     expect(sccrp.control!.avps.map((a) => a.type)).toEqual([0, 2, 3, 4, 6, 7, 8, 9, 10]);
@@ -294,7 +297,10 @@ describe.skipIf(noXl2tpd !== undefined)(titled('probe() and establishSession() a
 
   it('establishSession(): tunnel + session in one step; then xl2tpd’s CDN 1 (no pppd)', async () => {
     const x = await lns();
-    const r = await establishSession(await udpTransport({ host: '127.0.0.1', port: x.port }), { timeout: 3000 });
+    const transport = await udpTransport({ host: '127.0.0.1', port: x.port });
+    const t0 = performance.now();
+    const r = await establishSession(transport, { timeout: 3000 });
+    const elapsed = performance.now() - t0;
     expect(r.success).toBe(true);
     tunnels.push(r.tunnel!);
     expect(r.peerHostname).toBe('xl2tpd-lns');
@@ -302,7 +308,7 @@ describe.skipIf(noXl2tpd !== undefined)(titled('probe() and establishSession() a
     expect(r.localSessionId).toBeGreaterThan(0);
     expect(r.peerSessionId).toBeGreaterThan(0);
     expect(r.latencyMs).toBeGreaterThanOrEqual(r.rtt);
-    expect(r.latencyMs).toBeLessThan(1000);
+    expect(r.latencyMs).toBeLessThanOrEqual(elapsed);
     const down = await r.session!.closed;
     expect(down.by).toBe('peer');
     expect(down.result).toEqual({ result: 1, error: 0 });

@@ -114,13 +114,11 @@ describe.skipIf(noXl2tpd !== undefined)(titled('xl2tpd LAC → our LNS', noXl2tp
   });
 
   it('lns.close() sends StopCCN result 6 to xl2tpd, which acks and logs it', async () => {
-    const w = await ourLns();
+    // closeTimeout past the test timeout: close() can only resolve because xl2tpd acked the StopCCN.
+    const w = await ourLns({ closeTimeout: 600_000 });
     const x = await lac(w.port);
     const t = await within(w.tunnelUp, 3000, 'tunnel-up', x);
-    const started = Date.now();
     await w.lns.close();
-    // close() resolves once the StopCCN is acked (or after closeTimeout = 2000 ms): it was acked.
-    expect(Date.now() - started).toBeLessThan(1500);
     const [dt, why] = await w.tunnelDown;
     expect(dt.id).toBe(t.id);
     expect(why.by).toBe('local');

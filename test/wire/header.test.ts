@@ -163,8 +163,9 @@ describe('encodeHeader', () => {
       }),
       { numRuns: 10000 },
     );
-    // Both answers were exercised (random bytes with version 2 or 3 parse; most do not).
-    expect(parsed).toBeGreaterThan(100);
-    expect(refused).toBeGreaterThan(100);
+    // Both answers were exercised: about 0.8 % of random byte strings are a header (version 2 or 3,
+    // consistent lengths), ~80 of 10,000 whatever the seed (seeds 1–5 gave 66–94).
+    expect(parsed).toBeGreaterThan(10);
+    expect(refused).toBeGreaterThan(9_000);
   });
 });
