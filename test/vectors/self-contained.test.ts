@@ -15,7 +15,9 @@ const TEXT = /\.(ts|mts|cts|mjs|cjs|js|json|sh|py|md|capnp)$|^run$/;
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
-    if (f === 'node_modules' || f === 'corpus' || f === 'dist') return [];
+    // Generated or installed, not written: dependencies, fuzz corpora, builds, and dot folders
+    // (test/.doc-blocks holds the docs' examples while test/readme.test.ts runs them).
+    if (f === 'node_modules' || f === 'corpus' || f === 'dist' || f.startsWith('.')) return [];
     return statSync(p).isDirectory() ? walk(p) : TEXT.test(f) ? [p] : [];
   });
 }
