@@ -18,7 +18,7 @@ function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!.map((x) => parseInt(x, 16)));
 }
 
-// xl2tpd 1.3.18's SCCRP from ../../shared/vectors/plain.hex: 9 AVPs, host and vendor name.
+// xl2tpd 1.3.18's SCCRP from test/vectors/plain.hex: 9 AVPs, host and vendor name.
 const SCCRP = hex(
   'c802006ab57400000000000180080000000000028008000000020100800a0000000300000003800a00000004000000000008000000060690800f000000076c6e732d706c61696e00130000000878656c6572616e63652e636f6d800800000009c33d80080000000a0004',
 );

@@ -8,7 +8,7 @@ import { hex } from '../support/hex.js';
 import { seededRandom } from './harness.js';
 
 // xl2tpd's StopCCN to an SCCRQ it could not read, addressed to Tunnel ID 65535
-// (../shared/vectors/hostile.txt, "first AVP is not Message Type").
+// (test/vectors/hostile.txt, "first AVP is not Message Type").
 const XL2TPD_STOPCCN_65535 = hex(
   'c8020044ffff00000000000180080000000000048008000000093e8e80280000000100020006466972737420415650206d757374206265206d6573736167652074797065',
 );

@@ -1,5 +1,5 @@
 /**
- * Replays of real xl2tpd 1.3.18 exchanges (`../shared/vectors/*.hex`) into our FSM in the other
+ * Replays of real xl2tpd 1.3.18 exchanges (`test/vectors/*.hex`) into our FSM in the other
  * peer's role. The injected randomness is scripted to pick the same Tunnel/Session IDs and
  * challenges xl2tpd picked in that run, so what our FSM sends can be compared with what the real
  * peer sent, byte for byte: the known answers come from xl2tpd, not from our encoder.

@@ -1,4 +1,4 @@
-// Seed the fuzz corpora from the real captures: one file per datagram of ../shared/vectors/*.hex
+// Seed the fuzz corpora from the real captures: one file per datagram of test/vectors/*.hex
 // (two xl2tpd 1.3.18 peers; see that folder's README.md). Run from the repository root:
 //   node test/fuzz/seed-corpus.mjs
 // Files are named by content hash, so re-running adds nothing twice.
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const vectors = join(here, '../../../shared/vectors');
+const vectors = join(here, '../vectors');
 const corpus = join(here, 'corpus');
 
 const messages = [];

@@ -13,10 +13,13 @@ import { establishSession, openTunnel, probe } from '../../src/client/index.js';
 import type { Tunnel, TunnelStop } from '../../src/client/tunnel.js';
 import { udpTransport } from '../../src/transports/node-udp.js';
 import { L2tpError } from '../../src/wire/errors.js';
-import { fakePppdWorks, requireXl2tpd, startXl2tpd, stopAll, TEST_SECRET, type Xl2tpd } from './xl2tpd.js';
+import { fakePppdProblem, titled, xl2tpdProblem, startXl2tpd, stopAll, TEST_SECRET, type Xl2tpd } from './xl2tpd.js';
 import { tap, type Tap } from './wire-tap.js';
 
-const enabled = requireXl2tpd();
+/** Set only with L2TP_WIRE_NO_XL2TPD=1 and no xl2tpd: the blocks below are then reported skipped, with this reason. */
+const noXl2tpd = xl2tpdProblem();
+/** Why xl2tpd cannot run with the fake pppd here (no root / no unshare -m), if it cannot. */
+const noFakePppd = noXl2tpd === undefined ? fakePppdProblem() : undefined;
 
 const started: Xl2tpd[] = [];
 const tunnels: Tunnel[] = [];
@@ -52,10 +55,12 @@ afterAll(async () => {
   await stopAll();
 });
 
-describe.runIf(enabled)('our client → xl2tpd LNS', () => {
+describe.skipIf(noXl2tpd !== undefined)(titled('our client → xl2tpd LNS', noXl2tpd), () => {
   it('opens a tunnel: SCCRP fields exactly as xl2tpd 1.3.18 sends them', async () => {
     const x = await lns({ hostName: 'interop-lns' });
+    const t0 = performance.now();
     const { tunnel, wire } = await connect(x);
+    const elapsed = performance.now() - t0;
     expect(tunnel.state).toBe('established');
     const p = tunnel.peer;
     expect(p.hostName).toBe('interop-lns');
@@ -68,8 +73,9 @@ describe.runIf(enabled)('our client → xl2tpd LNS', () => {
     expect(p.challenged).toBe(false);
     expect(p.assignedTunnelId).toBeGreaterThan(0);
     expect(tunnel.rtt).toBeGreaterThan(0);
-    expect(tunnel.rtt).toBeLessThan(1000);
-    // xl2tpd's AVP order in SCCRP (../shared/peers/README.md): 0 2 3 4 6 7 8 9 10, nothing hidden.
+    // The SCCRQ → SCCRP round trip fits inside the whole openTunnel() call (a relation, not a stopwatch bound).
+    expect(tunnel.rtt).toBeLessThanOrEqual(elapsed);
+    // xl2tpd's AVP order in SCCRP (test/vectors/README.md): 0 2 3 4 6 7 8 9 10, nothing hidden.
     const sccrp = wire.received('SCCRP')[0]!;
     expect(sccrp.control!.avps.map((a) => a.type)).toEqual([0, 2, 3, 4, 6, 7, 8, 9, 10]);
     expect(sccrp.control!.avps.some((a) => a.hidden)).toBe(false);
@@ -185,7 +191,7 @@ describe.runIf(enabled)('our client → xl2tpd LNS', () => {
   });
 });
 
-describe.runIf(enabled)('tunnel authentication against xl2tpd (challenge = yes)', () => {
+describe.skipIf(noXl2tpd !== undefined)(titled('tunnel authentication against xl2tpd (challenge = yes)', noXl2tpd), () => {
   it('the same secret on both sides: challenges answered both ways', async () => {
     const x = await lns({ challenge: true });
     const { tunnel, wire } = await connect(x, { secret: TEST_SECRET });
@@ -227,7 +233,7 @@ describe.runIf(enabled)('tunnel authentication against xl2tpd (challenge = yes)'
   });
 });
 
-describe.runIf(enabled)('hidden AVPs against xl2tpd', () => {
+describe.skipIf(noXl2tpd !== undefined)(titled('hidden AVPs against xl2tpd', noXl2tpd), () => {
   it('hidden bit = yes on xl2tpd: a Random Vector right after Message Type in every message, nothing actually hidden', async () => {
     const x = await lns({ hidden: true, challenge: true });
     const { tunnel, wire } = await connect(x, { secret: TEST_SECRET });
@@ -259,7 +265,7 @@ describe.runIf(enabled)('hidden AVPs against xl2tpd', () => {
   });
 });
 
-describe.runIf(enabled)('probe() and establishSession() against xl2tpd', () => {
+describe.skipIf(noXl2tpd !== undefined)(titled('probe() and establishSession() against xl2tpd', noXl2tpd), () => {
   it('probe(): SCCRQ → SCCRP → SCCCN → StopCCN, with what xl2tpd says about itself', async () => {
     const x = await lns({ hostName: 'probe-me' });
     const wire = tap(await udpTransport({ host: '127.0.0.1', port: x.port }));
@@ -291,7 +297,10 @@ describe.runIf(enabled)('probe() and establishSession() against xl2tpd', () => {
 
   it('establishSession(): tunnel + session in one step; then xl2tpd’s CDN 1 (no pppd)', async () => {
     const x = await lns();
-    const r = await establishSession(await udpTransport({ host: '127.0.0.1', port: x.port }), { timeout: 3000 });
+    const transport = await udpTransport({ host: '127.0.0.1', port: x.port });
+    const t0 = performance.now();
+    const r = await establishSession(transport, { timeout: 3000 });
+    const elapsed = performance.now() - t0;
     expect(r.success).toBe(true);
     tunnels.push(r.tunnel!);
     expect(r.peerHostname).toBe('xl2tpd-lns');
@@ -299,14 +308,14 @@ describe.runIf(enabled)('probe() and establishSession() against xl2tpd', () => {
     expect(r.localSessionId).toBeGreaterThan(0);
     expect(r.peerSessionId).toBeGreaterThan(0);
     expect(r.latencyMs).toBeGreaterThanOrEqual(r.rtt);
-    expect(r.latencyMs).toBeLessThan(1000);
+    expect(r.latencyMs).toBeLessThanOrEqual(elapsed);
     const down = await r.session!.closed;
     expect(down.by).toBe('peer');
     expect(down.result).toEqual({ result: 1, error: 0 });
   });
 });
 
-describe.runIf(enabled && fakePppdWorks())('with a fake pppd (unshare -m + bind mount; sessions stay up and carry data)', () => {
+describe.skipIf(noXl2tpd !== undefined || noFakePppd !== undefined)(titled('with a fake pppd (unshare -m + bind mount; sessions stay up and carry data)', noXl2tpd ?? noFakePppd), () => {
   it('our client ↔ xl2tpd LNS: the fake pppd’s LCP Configure-Request reaches us, and our frame is echoed back', async () => {
     const x = await lns({ fakePppd: true });
     const { tunnel, wire } = await connect(x);
@@ -314,7 +323,7 @@ describe.runIf(enabled && fakePppdWorks())('with a fake pppd (unshare -m + bind 
     const frames: Uint8Array[] = [];
     session.onFrame((f) => frames.push(f.slice()));
     // The fake pppd writes an async-HDLC LCP Configure-Request; xl2tpd unescapes it, drops the FCS
-    // and sends it as a DATA message with address/control ff 03 (see ../shared/vectors/data.*).
+    // and sends it as a DATA message with address/control ff 03 (see test/vectors/data.*).
     const lcp = 'ff03c0210101000e010405dc050611223344';
     const first = await wire.waitFor((m) => m.dir === 'in' && m.name === 'DATA', 3000);
     expect(first.sessionId).toBe(session.localId);

@@ -9,6 +9,10 @@ xl2tpd runs: pppd /dev/pts/N passive nodetach [:0.0.0.0 | :] file OPTS
   own (two fake pppds facing each other would otherwise echo it back and forth forever);
 - logs argv, what it sent and what it got (hex) to fake-pppd.<pid>.log next to OPTS;
 - exits on SIGTERM/SIGHUP (xl2tpd hangs the call up) or after 60 s at the latest.
+Settings, as comment lines in OPTS (real pppd ignores them), for the data capture of
+test/vectors/regen.sh, which wants each side distinguishable and one DATA message each way:
+  # fake-pppd: magic-lns 55667788   magic number when run by the LNS (argv has ':0.0.0.0')
+  # fake-pppd: echo no               do not echo frames back
 Only the L2TP framing done by xl2tpd is real here; the PPP payload is ours."""
 import os, select, signal, sys, time, tty
 
@@ -42,7 +46,17 @@ def bye(sig, _frame):
 signal.signal(signal.SIGTERM, bye)
 signal.signal(signal.SIGHUP, bye)
 
-lcp = bytes([0x01, 0x01, 0x00, 0x0E, 0x01, 0x04, 0x05, 0xDC, 0x05, 0x06, 0x11, 0x22, 0x33, 0x44])
+settings = {}
+if opts and os.path.exists(opts):
+    for line in open(opts):
+        words = line.split()
+        if words[:2] == ['#', 'fake-pppd:'] and len(words) >= 4:
+            settings[words[2]] = words[3]
+magic = bytes.fromhex('11223344')
+if ':0.0.0.0' in sys.argv and 'magic-lns' in settings:
+    magic = bytes.fromhex(settings['magic-lns'])
+echo = settings.get('echo', 'yes') != 'no'
+lcp = bytes([0x01, 0x01, 0x00, 0x0E, 0x01, 0x04, 0x05, 0xDC, 0x05, 0x06]) + magic
 conf_req = hdlc(b'\xff\x03\xc0\x21' + lcp)
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
 tty.setraw(fd)
@@ -65,7 +79,7 @@ while time.time() < end:
         buf += d
         *frames, buf = buf.split(b'\x7e')
         for f in frames:
-            if f and b'\x7e' + f + b'\x7e' != conf_req:
+            if echo and f and b'\x7e' + f + b'\x7e' != conf_req:
                 os.write(fd, b'\x7e' + f + b'\x7e')
                 say('echo %s' % f.hex())
 say('exit')

@@ -7,9 +7,12 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLns } from '../../src/server/index.js';
 import type { DownReason, Lns, LnsOptions, LnsSession, LnsTunnel } from '../../src/server/lns-types.js';
-import { fakePppdWorks, requireXl2tpd, startXl2tpd, stopAll, TEST_SECRET, type Xl2tpd, type Xl2tpdOptions } from './xl2tpd.js';
+import { fakePppdProblem, titled, xl2tpdProblem, startXl2tpd, stopAll, TEST_SECRET, type Xl2tpd, type Xl2tpdOptions } from './xl2tpd.js';
 
-const enabled = requireXl2tpd();
+/** Set only with L2TP_WIRE_NO_XL2TPD=1 and no xl2tpd: the blocks below are then reported skipped, with this reason. */
+const noXl2tpd = xl2tpdProblem();
+/** Why xl2tpd cannot run with the fake pppd here (no root / no unshare -m), if it cannot. */
+const noFakePppd = noXl2tpd === undefined ? fakePppdProblem() : undefined;
 
 /** Our LNS with every event recorded, and promises for the first of each. */
 interface Watched {
@@ -67,7 +70,7 @@ function within<T>(p: Promise<T>, ms: number, what: string, x?: Xl2tpd): Promise
   return Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what}: nothing within ${ms} ms${x ? `; xl2tpd log:\n${x.log()}` : ''}`)), ms))]);
 }
 
-describe.runIf(enabled)('xl2tpd LAC → our LNS', () => {
+describe.skipIf(noXl2tpd !== undefined)(titled('xl2tpd LAC → our LNS', noXl2tpd), () => {
   it('tunnel and session come up; xl2tpd hangs the call up (CDN 1, pppd); SIGINT → its StopCCN reaches us', async () => {
     const w = await ourLns();
     const x = await lac(w.port, { hostName: 'interop-lac' });
@@ -111,13 +114,11 @@ describe.runIf(enabled)('xl2tpd LAC → our LNS', () => {
   });
 
   it('lns.close() sends StopCCN result 6 to xl2tpd, which acks and logs it', async () => {
-    const w = await ourLns();
+    // closeTimeout past the test timeout: close() can only resolve because xl2tpd acked the StopCCN.
+    const w = await ourLns({ closeTimeout: 600_000 });
     const x = await lac(w.port);
     const t = await within(w.tunnelUp, 3000, 'tunnel-up', x);
-    const started = Date.now();
     await w.lns.close();
-    // close() resolves once the StopCCN is acked (or after closeTimeout = 2000 ms): it was acked.
-    expect(Date.now() - started).toBeLessThan(1500);
     const [dt, why] = await w.tunnelDown;
     expect(dt.id).toBe(t.id);
     expect(why.by).toBe('local');
@@ -151,7 +152,7 @@ describe.runIf(enabled)('xl2tpd LAC → our LNS', () => {
   });
 });
 
-describe.runIf(enabled)('xl2tpd LAC → our LNS with a tunnel secret', () => {
+describe.skipIf(noXl2tpd !== undefined)(titled('xl2tpd LAC → our LNS with a tunnel secret', noXl2tpd), () => {
   it('both challenge (xl2tpd challenge = yes, our secret): both responses right, tunnel and session up', async () => {
     const w = await ourLns({ secret: TEST_SECRET });
     const x = await lac(w.port, { challenge: true });
@@ -208,7 +209,7 @@ describe.runIf(enabled)('xl2tpd LAC → our LNS with a tunnel secret', () => {
   });
 });
 
-describe.runIf(enabled && fakePppdWorks())('xl2tpd LAC (fake pppd) → our LNS: data both ways', () => {
+describe.skipIf(noXl2tpd !== undefined || noFakePppd !== undefined)(titled('xl2tpd LAC (fake pppd) → our LNS: data both ways', noXl2tpd ?? noFakePppd), () => {
   it('the fake pppd’s LCP Configure-Request arrives on our session; a frame we send comes back echoed', async () => {
     const w = await ourLns();
     const x = await lac(w.port, { fakePppd: true });

@@ -9,7 +9,7 @@
  *   test process even if that is killed; {@link stopAll} (call it in `afterAll`) and a
  *   process `exit` hook kill what is left. No daemon outlives a test run.
  * - `stop('SIGINT')` makes xl2tpd send a StopCCN "Server closing" to every tunnel (its
- *   death_handler); `stop('SIGTERM')` makes it exit silently (see ../shared/peers/README.md).
+ *   death_handler); `stop('SIGTERM')` makes it exit silently (see test/vectors/README.md).
  * - pppd cannot run here (no /dev/ppp): xl2tpd then hangs every session up with a CDN result 1 a few
  *   ms after it comes up. With `fakePppd: true` the instance runs in a private mount namespace
  *   (`unshare -m`) where `fake-pppd.py` (this folder) is bind-mounted over /usr/sbin/pppd, so the
@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The tunnel secret of every variant in ../shared/peers (both directions). */
+/** The tunnel secret of every capture in test/vectors (regen.sh) (both directions). */
 export const TEST_SECRET = 'l2tp-wire-test-secret';
 /** The xl2tpd binary: `L2TP_WIRE_XL2TPD` overrides (another build; or a wrong path to check the failure). */
 export const XL2TPD_PATH = process.env.L2TP_WIRE_XL2TPD ?? '/usr/sbin/xl2tpd';
@@ -136,19 +136,35 @@ export function udpBound(port: number): boolean {
   }
 }
 
-let fakeChecked: boolean | undefined;
+let fakeProblem: string | null | undefined;
 /**
- * Whether the fake-pppd trick can work here: root, `unshare -m` and a bind mount succeed. Checked
- * once with a dry run (mount inside a throw-away mount namespace, then `cat` the result).
+ * Why the fake-pppd trick cannot work here (it needs root, `unshare -m`, a bind mount and
+ * /usr/bin/python3), or `undefined` when it can. Checked once with a dry run: mount inside a
+ * throw-away mount namespace, then read the result.
  */
-export function fakePppdWorks(): boolean {
-  if (fakeChecked !== undefined) return fakeChecked;
+export function fakePppdProblem(): string | undefined {
+  if (fakeProblem !== undefined) return fakeProblem ?? undefined;
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind '${FAKE_PPPD}' /usr/sbin/pppd && head -c 2 /usr/sbin/pppd`], {
     encoding: 'utf8',
     timeout: 5000,
   });
-  fakeChecked = r.status === 0 && r.stdout === '#!' && existsSync('/usr/bin/python3');
-  return fakeChecked;
+  if (!existsSync('/usr/bin/python3')) fakeProblem = '/usr/bin/python3 is missing';
+  else if (r.error) fakeProblem = `unshare: ${r.error.message}`;
+  else if (r.status !== 0 || r.stdout !== '#!') fakeProblem = `unshare -m + mount --bind failed (needs root): ${(r.stderr || `exit ${r.status}`).trim().split('\n')[0]}`;
+  else fakeProblem = null;
+  return fakeProblem ?? undefined;
+}
+
+/** Whether the fake-pppd trick can work here; see {@link fakePppdProblem} for why not. */
+export function fakePppdWorks(): boolean {
+  return fakePppdProblem() === undefined;
+}
+
+export { titled } from '../support/skip.js';
+
+/** Why the xl2tpd interop tests are skipped (only ever with L2TP_WIRE_NO_XL2TPD=1), or undefined. */
+export function xl2tpdProblem(): string | undefined {
+  return requireXl2tpd() ? undefined : `L2TP_WIRE_NO_XL2TPD=1 and ${XL2TPD_PATH} is not installed`;
 }
 
 function writeConfig(dir: string, o: Xl2tpdOptions, port: number, hostName: string, name: string): void {

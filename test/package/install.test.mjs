@@ -149,6 +149,38 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
     assert.equal(pkg.dependencies, undefined, 'no runtime dependencies (the offline install relies on it)');
   });
 
+  // Packed size: 1.07 MB before issue 14 (2.5 MB of source maps unpacked); 286 KB without maps and
+  // src/ when this check was written; 437 KB after the pcap reader, HTML ladder, PPP and
+  // conformance entries were added (unminified, names kept). The ceiling catches regressions such
+  // as maps or sources coming back; the < 300 KB goal of issue 14 needs minification to be met again.
+  const PACKED_CEILING = 450_000;
+  it(`npm pack --dry-run: no source maps, no sources or tests, under ${PACKED_CEILING / 1000} KB packed, the same files as the real pack`, () => {
+    const [dry] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', ...NPM_QUIET], { cwd: ROOT, encoding: 'utf8' }));
+    const files = dry.files.map((f) => f.path);
+    assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps in the tarball');
+    assert.deepEqual(files.filter((f) => /^(src|test|docs)\//.test(f)), [], 'sources, tests or docs in the tarball');
+    assert.ok(dry.size < PACKED_CEILING, `packed size ${dry.size} bytes (ceiling ${PACKED_CEILING})`);
+    assert.ok(dry.size > 50_000, `packed size ${dry.size} bytes: is dist/ built?`);
+    assert.deepEqual([...files].sort(), [...packedFiles].sort());
+  });
+
+  it("the README's first example runs from the installed tarball on this Node: as .mjs, and as .ts bundled by esbuild (the README's two ways)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const code = /^```ts\n([\s\S]*?)^```/m.exec(readme)?.[1];
+    assert.ok(code, 'README has no ```ts block');
+    const expected = [...code.matchAll(/console\.log\(.*\);\s*\/\/ → (.*)$/gm)].map((m) => m[1].trim());
+    assert.ok(expected.length >= 2, 'the first README example checks no output');
+    writeFileSync(join(consumer, 'example.mjs'), code);
+    writeFileSync(join(consumer, 'example.ts'), code);
+    const asMjs = spawnSync(process.execPath, ['example.mjs'], { cwd: consumer, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(asMjs.status, 0, asMjs.stderr);
+    assert.deepEqual(asMjs.stdout.trim().split('\n'), expected);
+    execFileSync(join(BIN, 'esbuild'), ['example.ts', '--bundle', '--platform=node', '--format=esm', '--outfile=bundled.mjs', '--log-level=warning'], { cwd: consumer });
+    const bundled = spawnSync(process.execPath, ['bundled.mjs'], { cwd: consumer, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bundled.status, 0, bundled.stderr);
+    assert.deepEqual(bundled.stdout.trim().split('\n'), expected);
+  });
+
   it('has "exports" for the root, ./node and ./testing, each with types, ESM and CJS files that exist', () => {
     for (const k of Object.keys(EXPECTED)) assert.ok(k in pkg.exports, `exports has no "${k}"`);
     for (const [k, v] of Object.entries(pkg.exports)) {

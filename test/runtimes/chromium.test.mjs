@@ -4,7 +4,7 @@
  *
  * The page imports the bundle from a loopback HTTP server (127.0.0.1, port 0), runs the codec,
  * and hands back plain JSON; every assertion is made here in Node against known answers from
- * the xl2tpd captures (../shared/vectors), RFC 1321 §A.5, and RFC 2661 §4.3 written out with
+ * the xl2tpd captures (test/vectors), RFC 1321 §A.5, and RFC 2661 §4.3 written out with
  * node:crypto — never against our own encoder run in Node.
  *
  * Run: `npm run build && node --test test/runtimes/chromium.test.mjs`
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const VECTORS = fileURLToPath(new URL('../vectors/', import.meta.url));
 const SECRET = 'l2tp-wire-test-secret';
 const CHROMIUM = process.env.L2TP_WIRE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -47,7 +47,7 @@ function frameHex(capture, n) {
   return line.trim().split(/\s+/).at(-1);
 }
 
-/** The ICRQ with hidden AVPs that peers/hostile.py sent and xl2tpd accepted (hostile.txt). */
+/** The ICRQ with hidden AVPs that test/vectors/tools/hostile.py sent and xl2tpd accepted (hostile.txt). */
 function hostileIcrqHex() {
   const line = readFileSync(join(VECTORS, 'hostile.txt'), 'utf8')
     .split('\n')
@@ -319,7 +319,7 @@ describe('headless Chromium runs the built ESM bundle', { timeout: 120_000 }, ()
   });
 
   it("unhides the hidden AVPs of hostile.txt's ICRQ that xl2tpd accepted, and hides them back to the same bytes", (t) => {
-    // Values from peers/hostile.py, which hid them; xl2tpd's ICRP went to Session ID 4660.
+    // Values from test/vectors/tools/hostile.py, which hid them; xl2tpd's ICRP went to Session ID 4660.
     assert.equal(result.hidden.assignedSessionId, 4660);
     assert.equal(result.hidden.calledNumber, 'called-0123456789-abcdefghijk');
     assert.equal(result.hidden.callingNumber, 'calling-number-longer-than-one-md5-block');

@@ -140,18 +140,15 @@ describe('createLns: our initiator against it', () => {
 
   it('close() sends StopCCN result 6 to every tunnel, waits for the acks, and releases everything', async () => {
     const before = await baseline();
-    const l = await start({ tcp: true, closeTimeout: 2000 });
+    // closeTimeout past the test timeout: only the acks can end close() in time.
+    const l = await start({ tcp: true, closeTimeout: 600_000 });
     const lacs = [new RawLac(await connect(l, 'udp')), new RawLac(await connect(l, 'tcp')), new RawLac(await connect(l, 'udp'))];
     await Promise.all(lacs.map((x) => x.open()));
     await Promise.all(lacs.map((x) => x.call()));
     const downs: string[] = [];
     l.on('tunnel-down', (t, why) => downs.push(`${t.id}:${why.by}`));
-    const t0 = performance.now();
     await l.close();
     lns = undefined;
-    const took = performance.now() - t0;
-    // The acks come back on loopback at once: no need to wait for closeTimeout.
-    expect(took).toBeLessThan(1000);
     for (const x of lacs) {
       const s = await x.waitFor('stopped');
       expect(s.by).toBe('peer');
@@ -165,17 +162,16 @@ describe('createLns: our initiator against it', () => {
   });
 
   it('after the peer’s StopCCN the tunnel lingers to re-ack it (§5.7); close() does not wait for it', async () => {
-    const l = await start({ sequencer: {} });
+    // A linger past the test timeout: close() must not wait for it.
+    const l = await start({ sequencer: { closeLinger: 600_000 } });
     const lac = new RawLac(await connect(l, 'udp'));
     await lac.open();
     await lac.close();
     await expect.poll(() => l.stats.established).toBe(0);
     expect(l.stats).toMatchObject({ tunnels: 1, lingering: 1, halfOpen: 0, timers: 1 });
     expect(l.tunnels()[0]!.state).toBe('closing');
-    const t0 = performance.now();
     await l.close();
     lns = undefined;
-    expect(performance.now() - t0).toBeLessThan(250);
     expect(l.stats).toMatchObject({ tunnels: 0, lingering: 0, timers: 0 });
   });
 
@@ -185,13 +181,16 @@ describe('createLns: our initiator against it', () => {
     await lac.open();
     // The LAC goes silent: nothing will ack the StopCCN.
     lac.dispose();
-    lac.transport.onMessage(() => {});
+    let heard = 0;
+    lac.transport.onMessage(() => void heard++);
     const t0 = performance.now();
     await l.close();
     lns = undefined;
-    const took = performance.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(140);
-    expect(took).toBeLessThan(1000);
+    // Not early (timers never fire before their time, however busy the machine)…
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    // …and not after the retransmission cycle either (counted, not timed): the StopCCN went out
+    // once; its first retransmission would be due 1 s later (RFC 2661 §5.8).
+    expect(heard).toBe(1);
     await lac.transport.close();
   });
 

@@ -41,7 +41,7 @@ import {
 
 /** Largest AVP value: 1023 (10-bit Length) − 6 (header), RFC 2661 §4.1. */
 export const MAX_VALUE = 1017;
-/** The captures' tunnel secret (../shared/vectors/README.md); any secret would do. */
+/** The captures' tunnel secret (test/vectors/README.md); any secret would do. */
 export const TEST_SECRET = 'l2tp-wire-test-secret';
 
 const encoder = new TextEncoder();

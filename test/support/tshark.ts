@@ -5,7 +5,7 @@
  *
  * tshark's JSON repeats an object key when a message carries two AVPs of the same name (two
  * "Vendor-Specific AVP"s, say). `JSON.parse` would keep only the last, so {@link parseOrderedJson}
- * keeps every entry in order. Files written with `--no-duplicate-keys` (../shared/vectors/*.json)
+ * keeps every entry in order. Files written with `--no-duplicate-keys` (test/vectors/*.json)
  * hold arrays instead; {@link normalizeL2tp} accepts both (the second loses the order *between*
  * AVPs of different names, never within one name).
  */
@@ -120,6 +120,15 @@ export function tsharkVersion(): string | undefined {
   const r = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) return undefined;
   return r.stdout.split('\n')[0];
+}
+
+/**
+ * Why tests that need tshark are skipped, or `undefined` when they run: only when the environment
+ * sets `L2TP_WIRE_NO_TSHARK=1` and tshark is missing. Without that setting a missing tshark FAILS
+ * the tests that need it (CI installs it).
+ */
+export function tsharkProblem(): string | undefined {
+  return process.env.L2TP_WIRE_NO_TSHARK === '1' && !tsharkVersion() ? 'L2TP_WIRE_NO_TSHARK=1 and no tshark on PATH' : undefined;
 }
 
 /** Run `tshark -r FILE -T json` (plus `extraArgs`) and return its frames' `layers` objects. */

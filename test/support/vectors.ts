@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
- * Loaders for the real captures in `../shared/vectors/` (two xl2tpd 1.3.18 peers on loopback,
- * decoded by tshark 4.0.17; see that folder's README.md): the datagrams (`NAME.hex`), tshark's
+ * Loaders for the real captures in `test/vectors/` (two xl2tpd 1.3.18 peers on loopback,
+ * decoded by tshark 4.0.17; see that folder's README.md, and `test/vectors/regen.sh` which made them): the datagrams (`NAME.hex`), tshark's
  * decode (`NAME.json`), and the annotated hostile transcript (`hostile.txt`).
  *
  * The expected values tests take from here come from the real peers and from Wireshark, never
@@ -11,9 +11,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { framesOf, l2tpLayers, parseOrderedJson, type TsharkAvp, type TsharkL2tp } from './tshark.js';
 
-/** `../shared` from the repository root (this file is `test/support/vectors.ts`). */
-export const SHARED_DIR = fileURLToPath(new URL('../../../shared/', import.meta.url));
-export const VECTORS_DIR = `${SHARED_DIR}vectors/`;
+/** `test/vectors/` (this file is `test/support/vectors.ts`): the captures live in the repository. */
+export const VECTORS_DIR = fileURLToPath(new URL('../vectors/', import.meta.url));
 
 /** The tunnel secret of every capture (vectors/README.md). */
 export const TUNNEL_SECRET = 'l2tp-wire-test-secret';

@@ -228,8 +228,9 @@ describe('tcpTransport / tcpListener (loopback)', () => {
       const e = await rejection(tcpTransport({ host: '127.0.0.1', port, timeout: 300 }));
       const took = Date.now() - start;
       expect(e.code).toBe('TIMEOUT');
+      // Not early (a timer never fires before its time, however busy the machine); no upper
+      // bound: only our timer produces TIMEOUT, and the OS connect timeout is minutes away.
       expect(took).toBeGreaterThanOrEqual(290);
-      expect(took).toBeLessThan(1500);
       expect(await leakedSince(before)).toEqual({});
     });
 

@@ -5,7 +5,7 @@ import { L2tpError } from '../../src/wire/errors.js';
 import { hex, toHex } from '../support/hex.js';
 import { code } from '../support/errors.js';
 
-// The AVPs of xl2tpd's SCCRQ (../shared/vectors/plain.hex frame 1), after the 12-byte header.
+// The AVPs of xl2tpd's SCCRQ (test/vectors/plain.hex frame 1), after the 12-byte header.
 const SCCRQ_AVPS = hex(
   '80080000000000018008000000020100800a0000000300000003800a00000004000000000008000000060690800f000000076c61632d706c61696e00130000000878656c6572616e63652e636f6d800800000009b57480080000000a0004',
 );

@@ -1,6 +1,6 @@
 /**
  * The 15 L2TPv2 builders (RFC 2661 §6, ZLB §5.8): byte-exact known answers from xl2tpd's own
- * messages (../shared/vectors), the RFC's defaults and AVP order, required fields, hiding.
+ * messages (test/vectors), the RFC's defaults and AVP order, required fields, hiding.
  */
 import { describe, expect, it } from 'vitest';
 import {

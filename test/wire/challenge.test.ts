@@ -21,7 +21,7 @@ const CHALLENGE = 11;
 const CHALLENGE_RESPONSE = 13;
 
 /**
- * Datagrams copied verbatim from the real xl2tpd 1.3.18 captures (../shared/vectors/NAME.hex,
+ * Datagrams copied verbatim from the real xl2tpd 1.3.18 captures (test/vectors/NAME.hex,
  * frames #1–#3: LAC SCCRQ, LNS SCCRP, LAC SCCCN; `challenge = yes` on both sides, secret SECRET).
  * Each SCCRP response was computed by xl2tpd's LNS, each SCCCN response by xl2tpd's LAC, and the
  * other side accepted it (the tunnels came up).

@@ -2,7 +2,7 @@
  * parseControl / encodeControl unit tests: the RFC's rules with hand-written bytes, regressions
  * from real stacks' bug trackers (DESIGN §3), the real captures re-encoded byte for byte, and
  * local misuse. Inputs are written by hand here (a tiny TLV writer independent of src/) or come
- * from ../shared/vectors; no expected value comes from our encoder.
+ * from test/vectors; no expected value comes from our encoder.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

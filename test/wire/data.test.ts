@@ -1,7 +1,7 @@
 /**
  * Data messages: L2TPv2 (RFC 2661 §3.1, T=0, with every L/S/O/P combination) and L2TPv3 over
  * UDP (RFC 3931 §4.1.2.1, with a 0/4/8-byte cookie). Known answers are hand-written from the
- * RFC's header layout or taken from xl2tpd's DATA frames in ../shared/vectors/data.hex.
+ * RFC's header layout or taken from xl2tpd's DATA frames in test/vectors/data.hex.
  */
 import { describe, expect, it } from 'vitest';
 import { encodeData, parseData, parseHeader, type DataMessageV2, type DataMessageV3 } from '../../src/index.js';

@@ -44,7 +44,7 @@ function expectL2tpError(f: () => unknown, code: string, offset?: number): void 
 
 /**
  * The ICRQ hostile.py sent to the real xl2tpd 1.3.18 LNS (`challenge = yes`) once the tunnel was
- * up, copied from ../shared/vectors/hostile.txt (line starting `>> ICRQ with hidden`). xl2tpd
+ * up, copied from test/vectors/hostile.txt (line starting `>> ICRQ with hidden`). xl2tpd
  * unhid all three AVPs (hostile.lns-auth.log):
  *   assigned_call_avp: using peer's call 4660
  *   dialed_number_avp: peer reports dialed number 'called-0123456789-abcdefghijk'
@@ -102,7 +102,7 @@ describe('unhide/hide: the ICRQ real xl2tpd unhid (hostile.txt)', () => {
   it('re-hiding with the same vector and padding gives the wire bytes exactly', () => {
     const rv = avps[0]!.randomVector;
     expect(hex(hideAvpValue(14, fromHex('1234'), SECRET, rv))).toBe(hex(avps[0]!.value));
-    // The padding hostile.py used: 7 zero bytes (peers/hostile.py, `pad=b'\x00' * 7`).
+    // The padding hostile.py used: 7 zero bytes (test/vectors/tools/hostile.py, `pad=b'\x00' * 7`).
     expect(hex(hideAvpValue(21, ascii('called-0123456789-abcdefghijk'), SECRET, rv, new Uint8Array(7)))).toBe(hex(avps[1]!.value));
     expect(hex(hideAvpValue(22, ascii('calling-number-longer-than-one-md5-block'), SECRET, rv))).toBe(hex(avps[2]!.value));
   });

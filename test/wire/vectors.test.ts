@@ -1,7 +1,7 @@
 /**
  * Known-answer tests from real peers: every datagram two xl2tpd 1.3.18 daemons exchanged
- * (../shared/vectors, see its README.md), checked field by field against tshark 4.0.17's decode of
- * the same capture, plus the facts ../shared/peers/README.md lists under "What xl2tpd 1.3.18 sends"
+ * (test/vectors, see its README.md), checked field by field against tshark 4.0.17's decode of
+ * the same capture, plus the facts test/vectors/README.md lists under "What xl2tpd 1.3.18 sends"
  * and the hand-made hostile packets of hostile.txt. No expected value here comes from our encoder.
  */
 import { describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe.each(CAPTURES)('capture %s: every datagram against tshark', (name: Capt
 });
 
 // ---------------------------------------------------------------------------------------------
-// What xl2tpd 1.3.18 sends (../shared/peers/README.md), asserted on the parsed messages.
+// What xl2tpd 1.3.18 sends (test/vectors/README.md), asserted on the parsed messages.
 
 interface Parsed {
   f: HexFrame;

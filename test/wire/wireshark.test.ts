@@ -6,8 +6,9 @@
  * hidden AVPs, so for those only the flags and the Length are compared (and our own parser, given
  * the secret, must recover the options).
  *
- * tshark is required: this test FAILS when it is missing. Set `L2TP_WIRE_NO_TSHARK=1` to skip the
- * tshark comparison on a machine that cannot install it (CI installs it: `apt-get install -y tshark`).
+ * tshark is required: this test FAILS when it is missing. Set `L2TP_WIRE_NO_TSHARK=1` on a machine
+ * that cannot install it: the tshark tests are then reported skipped, with the reason (CI installs
+ * it: `apt-get install -y tshark`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,8 @@ import {
   type ControlMessage,
 } from '../../src/index.js';
 import { writePcap } from '../support/pcap.js';
-import { l2tpLayers, tsharkJson, tsharkVersion, type TsharkL2tp } from '../support/tshark.js';
+import { titled } from '../support/skip.js';
+import { l2tpLayers, tsharkJson, tsharkProblem, tsharkVersion, type TsharkL2tp } from '../support/tshark.js';
 import { TSHARK_TYPED, toHex } from '../support/vectors.js';
 
 const SEED = 1701;
@@ -216,7 +218,9 @@ function makeCases(): Case[] {
 
 // ---------------------------------------------------------------------------------------------
 
-const NO_TSHARK = process.env.L2TP_WIRE_NO_TSHARK === '1';
+/** Set only with L2TP_WIRE_NO_TSHARK=1 and no tshark: the tshark tests are then reported skipped, with this reason. */
+const noTshark = tsharkProblem();
+const skipTshark = noTshark !== undefined;
 
 describe('Wireshark cross-check (tshark decodes what our builders write)', () => {
   const cases = makeCases();
@@ -236,8 +240,7 @@ describe('Wireshark cross-check (tshark decodes what our builders write)', () =>
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('has tshark (set L2TP_WIRE_NO_TSHARK=1 only where it cannot be installed)', () => {
-    if (NO_TSHARK) return;
+  it.skipIf(skipTshark)(titled('has tshark (set L2TP_WIRE_NO_TSHARK=1 only where it cannot be installed)', noTshark), () => {
     expect(version, 'tshark not found on PATH: install it (apt-get install -y tshark) or set L2TP_WIRE_NO_TSHARK=1').toMatch(/^TShark/);
   });
 
@@ -249,14 +252,12 @@ describe('Wireshark cross-check (tshark decodes what our builders write)', () =>
     expect(parsed.filter((m) => m.avps.some((a) => a.vendorId !== 0)).length).toBeGreaterThanOrEqual(50);
   });
 
-  it('tshark decodes one L2TP message per frame', () => {
-    if (NO_TSHARK && !version) return;
+  it.skipIf(skipTshark)(titled('tshark decodes one L2TP message per frame', noTshark), () => {
     expect(decoded).toHaveLength(cases.length);
     decoded.forEach((t, i) => expect(t, `frame ${i + 1} (${cases[i]!.builder})`).toBeDefined());
   });
 
-  it('control messages: type, IDs, Ns/Nr, every AVP header, typed values as encoded', () => {
-    if (NO_TSHARK && !version) return;
+  it.skipIf(skipTshark)(titled('control messages: type, IDs, Ns/Nr, every AVP header, typed values as encoded', noTshark), () => {
     let avps = 0;
     const comparedKeys = new Map<string, number>();
     const count = (k: string): void => void comparedKeys.set(k, (comparedKeys.get(k) ?? 0) + 1);
@@ -343,8 +344,7 @@ describe('Wireshark cross-check (tshark decodes what our builders write)', () =>
     expect(comparedKeys.get('hidden')).toBeGreaterThanOrEqual(100);
   });
 
-  it('data messages: flags, IDs, Length, Ns/Nr, offset as encoded', () => {
-    if (NO_TSHARK && !version) return;
+  it.skipIf(skipTshark)(titled('data messages: flags, IDs, Length, Ns/Nr, offset as encoded', noTshark), () => {
     cases.forEach((c, i) => {
       if (c.builder !== 'data') return;
       const t = decoded[i]!;

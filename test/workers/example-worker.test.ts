@@ -8,7 +8,7 @@
  * `createRelay`. Each listens on TCP port 1701 of its own random 127.x.y.z address, so the bodies
  * need no port of ours. Known answers come from the peer's side, never from our encoder: the
  * LNS's events (its tunnel and session IDs, the Host Name it received, how the tunnel ended) and
- * xl2tpd's own log and captures (../shared/peers/README.md: Vendor Name "xelerance.com",
+ * xl2tpd's own log and captures (test/vectors/README.md: Vendor Name "xelerance.com",
  * Firmware Revision 0x0690, Host Name = its `hostname =` setting).
  *
  * No half-open tunnel: after every call the LNS must have seen our StopCCN (a `tunnel-down` by
@@ -21,12 +21,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLns } from '../../src/server/index.js';
 import type { DownReason, Lns, LnsSession, LnsTunnel } from '../../src/server/lns-types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
-import { requireXl2tpd, startXl2tpd, stopAll, type Xl2tpd } from '../interop/xl2tpd.js';
+import { titled, xl2tpdProblem, startXl2tpd, stopAll, type Xl2tpd } from '../interop/xl2tpd.js';
 import { bodies, expectContract, NOTE, onOwnLoopback, refusingPeer, sentHostname, wholeMs, type Endpoint, type Json } from './prober-contract.js';
 import { buildPackage, bundleWorker, freeTcpPort, requireWorkerd, ROOT, startWorkerd, tempDir, type Workerd } from './workerd.js';
 
 const enabled = requireWorkerd();
-const withXl2tpd = requireXl2tpd();
+/** Set only with L2TP_WIRE_NO_WORKERD=1 and no workerd: the blocks below are then reported skipped, with this reason. */
+const noWorkerd = enabled ? undefined : 'L2TP_WIRE_NO_WORKERD=1 and workerd is not installed';
+/** Set only with L2TP_WIRE_NO_XL2TPD=1 and no xl2tpd. */
+const noXl2tpd = xl2tpdProblem();
+const withXl2tpd = noXl2tpd === undefined;
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 let workerd: Workerd | undefined;
@@ -101,7 +105,7 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’s request bodies', () => {
+describe.skipIf(!enabled)(titled('example Worker → our LNS over TCP, with the prober’s request bodies', noWorkerd), () => {
   it.each(bodies('connect'))('/connect %s: every contract field, and the probe is torn down', async (_, b) => {
     const { status, body, seen } = await postToLns('connect', { ...b, host: lnsHost });
     expect(status).toBe(200);
@@ -213,7 +217,7 @@ describe.runIf(enabled)('example Worker → our LNS over TCP, with the prober’
   });
 });
 
-describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secret (RFC 2661 §5.1.1)', () => {
+describe.skipIf(!enabled)(titled('example Worker → an LNS that demands the tunnel secret (RFC 2661 §5.1.1)', noWorkerd), () => {
   let authLns: Lns | undefined;
   let authHost = '';
   const SECRET = 'worker-test-secret';
@@ -254,7 +258,7 @@ describe.runIf(enabled)('example Worker → an LNS that demands the tunnel secre
   });
 });
 
-describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a StopCCN', () => {
+describe.skipIf(!enabled)(titled('example Worker → a peer that answers the SCCRQ with a StopCCN', noWorkerd), () => {
   let peer: net.Server | undefined;
   let peerHost = '';
   beforeAll(async () => {
@@ -293,7 +297,7 @@ describe.runIf(enabled)('example Worker → a peer that answers the SCCRQ with a
   });
 });
 
-describe.runIf(enabled)('example Worker: the prober’s refusals, exactly', () => {
+describe.skipIf(!enabled)(titled('example Worker: the prober’s refusals, exactly', noWorkerd), () => {
   it.each([
     // What the prober's test suite asserts (status, success false, error text).
     ['connect', 400, 'Host is required', 'without host', { port: 1701 }, { host: '', port: 1701 }],
@@ -347,7 +351,7 @@ describe.runIf(enabled)('example Worker: the prober’s refusals, exactly', () =
   });
 });
 
-describe.runIf(enabled && withXl2tpd)('example Worker → createRelay → xl2tpd (UDP), with the prober’s request bodies', () => {
+describe.skipIf(!enabled || !withXl2tpd)(titled('example Worker → createRelay → xl2tpd (UDP), with the prober’s request bodies', noWorkerd ?? noXl2tpd), () => {
   /** xl2tpd's log lines for one tunnel: established, our StopCCN received, closed. */
   async function expectXl2tpdTornDown(mark: number, xl2tpdId: number, ourId: number): Promise<void> {
     const ids = `Local: ${xl2tpdId}, Remote: ${ourId}`;

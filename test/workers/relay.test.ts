@@ -1,7 +1,7 @@
 /**
  * The TCP↔UDP relay (src/server/relay.ts) over real loopback sockets, against a plain UDP socket
  * standing in for the LNS (what reaches it, from where) — xl2tpd through the relay is exercised by
- * workerd.test.ts. Known answers: bytes from the real xl2tpd capture (../shared/vectors/plain.hex)
+ * workerd.test.ts. Known answers: bytes from the real xl2tpd capture (test/vectors/plain.hex)
  * and the L2TPv2 header layout of RFC 2661 §3.1.
  */
 import dgram from 'node:dgram';
@@ -167,9 +167,9 @@ describe('createRelay', () => {
     const t = await client(relay);
     const gone = closed(t);
     await t.send(SCCRQ);
-    const started = Date.now();
     await gone;
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Closed by the ICMP error, not by the idle timer (180 s by default, past the test timeout).
+    expect(relay.stats.idleClosed).toBe(0);
     expect(errors[0]).toMatchObject({ name: 'L2tpError', code: 'TRANSPORT' });
     expect(errors[0]!.message).toMatch(/ECONNREFUSED/);
     await expect.poll(() => relay.connections).toBe(0);
