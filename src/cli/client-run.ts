@@ -5,6 +5,7 @@ import { tcpTransport, udpTransport } from '../node.js';
 import { intFlag, stringFlag, UsageError, type FlagTable, type Parsed } from './args.js';
 import { formatEndpoint, parseEndpoint } from './address.js';
 import { writeCapture } from './capture.js';
+import { ladderFromRecorded, renderLadderHtml } from './html.js';
 import { ExitCode } from './exit-codes.js';
 import { diagnoseError, diagnoseRefusal, errnoOf, type ClientContext } from './failure.js';
 import type { Io } from './io.js';
@@ -24,6 +25,7 @@ export const CLIENT_FLAGS: FlagTable = [
   { name: 'json', help: 'one JSON object on stdout (stable field names)' },
   { name: 'trace', help: 'print each message as it is sent or received, as a ladder with timings (stderr)' },
   { name: 'pcap', value: 'FILE', help: 'write what was on the wire as a pcap file (Wireshark opens it)' },
+  { name: 'html', value: 'FILE', help: 'write the exchange as one self-contained page: a ladder diagram, each message expandable to its AVPs' },
 ];
 
 /** HOST, HOST:PORT, [V6] or [V6]:PORT, and --port: one host and one port. */
@@ -60,12 +62,14 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   if (hostName.length === 0 || hostName.length > 1017) throw new UsageError('--hostname must be 1 to 1017 bytes');
   const json = p.flags.json === true;
   const pcap = stringFlag(p, 'pcap');
-  // Find out now, not after the exchange, that the capture cannot be written.
-  if (pcap !== undefined) {
+  const html = stringFlag(p, 'html');
+  // Find out now, not after the exchange, that an output file cannot be written.
+  for (const [flag, file] of [['pcap', pcap], ['html', html]] as const) {
+    if (file === undefined) continue;
     try {
-      writeFileSync(pcap, new Uint8Array(0));
+      writeFileSync(file, new Uint8Array(0));
     } catch (e) {
-      throw new UsageError(`--pcap ${JSON.stringify(pcap)} cannot be written (${errnoOf(e) ?? (e as Error).message}): give a path in a directory you can write`);
+      throw new UsageError(`--${flag} ${JSON.stringify(file)} cannot be written (${errnoOf(e) ?? (e as Error).message}): give a path in a directory you can write`);
     }
   }
   const started = Date.now();
@@ -107,6 +111,10 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   }
   // Also when nothing was sent (no route, no name): a valid, empty capture rather than none.
   if (pcap !== undefined) writeCapture(pcap, transport?.records ?? [], { host, port });
+  if (html !== undefined) {
+    const page = renderLadderHtml(ladderFromRecorded(transport?.records ?? [], { host, port }, secret), { title: `l2tp-wire ${command} ${ctx.where}` });
+    writeFileSync(html, page);
+  }
   report(command, ctx.where, host, port, started, outcome, json, io);
   return outcome.code;
 }

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createLns } from '../../src/node.js';
+import { readCaptureFile } from '../../src/pcap/container.js';
 
 const CHROMIUM = process.env.L2TP_WIRE_CHROMIUM ?? '/usr/bin/chromium';
 const DIR = join(__dirname, '../vectors/pcap');
@@ -67,6 +69,43 @@ describe('decode --html in headless Chromium', () => {
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
       expect({ errors, outside }).toEqual({ errors: [], outside: [] });
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('session --html: one arrow per datagram the same run wrote to --pcap, SCCRQ first, StopCCN among them, no error', async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium (or set L2TP_WIRE_CHROMIUM)`).toBe(true);
+    const lns = await createLns({ host: '127.0.0.1', port: 0, hostName: 'html-lns', closeTimeout: 0 });
+    const html = join(tmp, 'session.html');
+    const pcap = join(tmp, 'session.pcap');
+    let code: number;
+    try {
+      code = await main(['session', `127.0.0.1:${lns.address().port}`, '--html', html, '--pcap', pcap, '--json'], { out: () => {}, err: () => {} });
+    } finally {
+      await lns.close();
+    }
+    expect(code).toBe(0);
+    // The count comes from the pcap, read by the capture reader (not by the page's renderer).
+    const datagrams = readCaptureFile(new Uint8Array(readFileSync(pcap))).frames.length;
+    expect(datagrams).toBeGreaterThanOrEqual(8); // SCCRQ SCCRP SCCCN ICRQ ICRP ICCN StopCCN + acks
+    const { chromium } = await import('playwright-core');
+    const profile = mkdtempSync(join(tmpdir(), 'l2tp-html-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'], timeout: 60_000 });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await page.goto(pathToFileURL(html).href);
+      const labels = (await page.evaluate(`Array.from(document.querySelectorAll('svg g.msg text.label'), (t) => t.textContent)`)) as string[];
+      expect(labels).toHaveLength(datagrams);
+      expect(labels[0]).toMatch(/^SCCRQ tid=0/);
+      expect(labels.some((l) => /^StopCCN/.test(l))).toBe(true);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'session-ladder.png'), fullPage: true });
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
