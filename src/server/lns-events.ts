@@ -22,6 +22,8 @@ export class LnsEmitter {
     'tunnel-refused': new Set(),
     'half-open-evicted': new Set(),
     'connection-closed': new Set(),
+    deviation: new Set(),
+    'conformance-report': new Set(),
   };
 
   on<E extends keyof LnsEvents>(event: E, listener: (...args: LnsEvents[E]) => void): () => void {
