@@ -75,7 +75,8 @@ export class LnsConformance {
     const conf = t.conformance;
     if (conf === undefined || conf.reported) return;
     conf.reported = true;
-    this.events.emit('conformance-report', t, conf.observer.report(now));
+    // A report card is ~30 rule rows: built only for a listener.
+    if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.observer.report(now));
   }
 
   private onDeviation(t: TunnelEntry, conf: TunnelConformance, d: Deviation): void {

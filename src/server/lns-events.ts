@@ -34,6 +34,11 @@ export class LnsEmitter {
     return () => void set.delete(listener);
   }
 
+  /** Whether anyone listens to `event` (to skip building what nobody reads). */
+  has(event: keyof LnsEvents): boolean {
+    return this.listeners[event].size > 0;
+  }
+
   emit<E extends keyof LnsEvents>(event: E, ...args: LnsEvents[E]): void {
     for (const l of this.listeners[event] as Set<(...a: LnsEvents[E]) => void>) {
       try {
