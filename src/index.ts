@@ -185,3 +185,25 @@ export {
   type PppOutcome,
 } from './client/ppp.js';
 export { login, type LoginOptions, type LoginReport } from './client/login.js';
+export {
+  ConformanceObserver,
+  RULES,
+  ruleById,
+  formatReport,
+  conformanceDecision,
+  type ObserverOptions,
+  type ConformanceDecision,
+  type ConformancePolicy,
+  type ConformanceRule,
+  type StrictAction,
+  type CheckResult,
+  type Finding,
+  type MessageContext,
+  type TimeContext,
+  type CheckOptions,
+  type ConformanceReport,
+  type Deviation,
+  type Direction,
+  type RuleOutcome,
+  type Severity,
+} from './conformance/index.js';

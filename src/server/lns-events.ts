@@ -22,6 +22,8 @@ export class LnsEmitter {
     'tunnel-refused': new Set(),
     'half-open-evicted': new Set(),
     'connection-closed': new Set(),
+    deviation: new Set(),
+    'conformance-report': new Set(),
   };
 
   on<E extends keyof LnsEvents>(event: E, listener: (...args: LnsEvents[E]) => void): () => void {
@@ -30,6 +32,11 @@ export class LnsEmitter {
     if (typeof listener !== 'function') throw new TypeError('on(event, listener): listener must be a function');
     set.add(listener);
     return () => void set.delete(listener);
+  }
+
+  /** Whether anyone listens to `event` (to skip building what nobody reads). */
+  has(event: keyof LnsEvents): boolean {
+    return this.listeners[event].size > 0;
   }
 
   emit<E extends keyof LnsEvents>(event: E, ...args: LnsEvents[E]): void {

@@ -7,9 +7,11 @@ import type { Transport, TransportAddress } from '../client/transport.js';
 import type { DataSequenceStats, PeerInfo, TunnelEvent, TunnelFsm, TunnelState } from '../fsm/index.js';
 import { assertBytes } from '../wire/bytes.js';
 import { L2tpError } from '../wire/errors.js';
+import { MessageType } from '../wire/message-catalog.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import type { DeadlineOwner } from './deadline-queue.js';
+import type { TunnelConformance } from './lns-conformance.js';
 import type { LnsSession, LnsTunnel } from './lns-types.js';
 
 /** Frames a session's `frames()` queue holds before dropping the oldest. */
@@ -18,7 +20,7 @@ const FRAME_QUEUE = 64;
 /** What the handles need from the LNS that made them. */
 export interface LnsCore {
   /** Feed one event to a tunnel's FSM and carry out its actions. */
-  feed(t: TunnelEntry, event: TunnelEvent): void;
+  feed(t: TunnelEntry, event: TunnelEvent, now?: number): void;
   /** Send a PPP frame on a session; resolves once the socket took it. */
   sendFrame(s: SessionEntry, frame: Uint8Array): Promise<void>;
 }
@@ -55,6 +57,8 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   stopAcked = false;
   /** `Lns.close()` sent this tunnel its StopCCN and waits for the ack. */
   bye = false;
+  /** Its conformance observer; none under the `lenient` policy. */
+  conformance: TunnelConformance | undefined;
 
   constructor(
     readonly lns: LnsCore,
@@ -69,6 +73,13 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
 
   get id(): number {
     return this.fsm.localTunnelId;
+  }
+  /** A control message we send: remember the Ns of a StopCCN, to see its ack (RFC 2661 §5.7, §5.8). */
+  noteSent(b: Uint8Array): void {
+    // Control, not a ZLB, Message Type AVP (never hidden, §4.4.1) value at bytes 18–19.
+    if (b.length < 20 || (b[0]! & 0x80) === 0) return;
+    if (((b[18]! << 8) | b[19]!) !== MessageType.StopCCN) return;
+    this.stopNs = (b[8]! << 8) | b[9]!;
   }
   get peer(): PeerInfo | undefined {
     return this.info;

@@ -81,6 +81,9 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
   if (o.firmwareRevision !== undefined) int(o.firmwareRevision, 0, 0, 0xffff, 'firmwareRevision');
   if (o.onFrame !== undefined && typeof o.onFrame !== 'function') throw new TypeError('createLns: onFrame must be a function (session, frame) => void');
   if (o.dataSequencing !== undefined && !['off', 'on', 'required'].includes(o.dataSequencing)) throw new TypeError(`createLns: dataSequencing must be 'off', 'on' or 'required' (RFC 2661 §5.4), got ${String(o.dataSequencing)}`);
+  if (o.conformance !== undefined && !(['strict', 'report', 'lenient'] as unknown[]).includes(o.conformance)) {
+    throw new RangeError(`createLns: conformance must be 'strict', 'report' or 'lenient', got ${JSON.stringify(o.conformance)}`);
+  }
   if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('createLns: random must be a function (n) => Uint8Array');
   return { host, port, tcpPort, maxTunnels, maxHalfOpen, maxHalfOpenPerSource, tcp, idleTimeout, recvBufferSize, closeTimeout, o };
 }

@@ -36,6 +36,8 @@ export function zeroCounters(): LnsCounters {
     rebinds: 0,
     sendErrors: 0,
     framesDropped: 0,
+    deviations: 0,
+    deviationsMust: 0,
   };
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { TransportAddress } from '../client/transport.js';
+import type { ConformancePolicy, ConformanceReport, Deviation } from '../conformance/index.js';
 import type { CallInfo, DataSequenceStats, DataSequencingMode, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
 import type { SequencerOptions } from '../reliable/options.js';
 import type { TunnelSecret } from '../wire/challenge.js';
@@ -113,6 +114,17 @@ export interface LnsOptions {
   closeTimeout?: number;
   /** Abort the bind: rejects with `L2tpError('ABORTED')`. */
   signal?: AbortSignal;
+  /**
+   * What the LNS does about its peers' deviations from RFC 2661 (docs/conformance.md): every
+   * control message of a tunnel goes through a conformance observer.
+   * - `'report'` (default): serve as usual; each deviation is a `deviation` event and counted in
+   *   {@link LnsStats.deviations}; each tunnel ends with a `conformance-report` event.
+   * - `'strict'`: the same, and refuse what xl2tpd refuses: a MUST deviation in a message's
+   *   content ends the call (CDN) or the tunnel (StopCCN) with Result Code 2, the rule's Error
+   *   Code and a message naming the AVP and the rule (RFC 2661 §4.1, §4.4.2).
+   * - `'lenient'`: serve silently; no observer at all (zero cost).
+   */
+  conformance?: ConformancePolicy;
 }
 
 /** Where the LNS listens (actual ports, also when 0 was asked for). */
@@ -185,6 +197,10 @@ export interface LnsStats {
   readonly deadlines: number;
   /** Timers armed by the LNS: 0 or 1, whatever the number of tunnels. */
   readonly timers: number;
+  /** Deviations of peers from the RFC (`deviation` events), ever; 0 under `conformance: 'lenient'`. */
+  readonly deviations: number;
+  /** Those of them at MUST level. */
+  readonly deviationsMust: number;
 }
 
 /** Why a tunnel or session went down. */
@@ -295,6 +311,18 @@ export interface LnsEvents {
   'half-open-evicted': [info: HalfOpenEvicted];
   /** The LNS closed a TCP connection by one of its limits (not when the peer closed it). */
   'connection-closed': [info: ConnectionClosed];
+  /**
+   * The peer deviated from the RFC (not under `conformance: 'lenient'`): the rule, its RFC
+   * section, its severity and the message concerned (plain data; also counted in `stats`).
+   */
+  deviation: [tunnel: LnsTunnel, deviation: Deviation];
+  /**
+   * A tunnel's report card (not under `conformance: 'lenient'`): every rule kept, broken or not
+   * exercised, once per tunnel, when it goes down (after its `tunnel-down`) or, for one that never
+   * came up, when it goes away. Deviations found while it lingers after a StopCCN (§5.7) are still
+   * `deviation` events. `formatReport(report)` makes it readable.
+   */
+  'conformance-report': [tunnel: LnsTunnel, report: ConformanceReport];
 }
 
 /** A running embedded LNS. */

@@ -25,6 +25,7 @@ import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import { admit, sourceOf } from './lns-admission.js';
 import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
+import { LnsConformance } from './lns-conformance.js';
 import { LnsEmitter, report, why } from './lns-events.js';
 import { LnsFronts, openFronts } from './lns-front.js';
 import { IdleConnections, LnsReporter } from './lns-guard.js';
@@ -37,7 +38,6 @@ import type { DownReason, Lns, LnsAddress, LnsEvents, LnsOptions, LnsSession, Ln
 
 /** Sessions a `sessions()` iterator holds before dropping the oldest. */
 const SESSION_QUEUE = 1024;
-
 
 /**
  * Start an embedded LNS (RFC 2661 responder) on UDP, and TCP when asked.
@@ -71,15 +71,20 @@ class EmbeddedLns implements Lns, LnsCore {
   private readonly timer = new LnsTimer<TunnelEntry | TcpConn>(
     () => performance.now(),
     (due) => {
+      const now = this.timer.now();
       for (const o of due) {
-        if (o instanceof TunnelEntry) this.feed(o, { type: 'tick' });
-        else this.idle.over(o);
+        if (o instanceof TunnelEntry) {
+          // Only the tunnels whose deadline fired: an ack that never came is judged by then.
+          o.conformance?.observer.tick(now);
+          this.feed(o, { type: 'tick' }, now);
+        } else this.idle.over(o);
       }
     },
   );
   private readonly c = zeroCounters();
   private readonly events = new LnsEmitter();
   private readonly report = new LnsReporter(this.c, this.events);
+  private readonly conformance: LnsConformance;
   /** TCP connections carrying no tunnel, each with an idle deadline. */
   private readonly idle: IdleConnections;
   private readonly fronts: LnsFronts;
@@ -95,6 +100,7 @@ class EmbeddedLns implements Lns, LnsCore {
     fronts: (h: ConstructorParameters<typeof LnsFronts>[2]) => LnsFronts,
   ) {
     this.queueFrames = r.o.onFrame === undefined && r.o.echo !== true;
+    this.conformance = new LnsConformance(r.o.conformance ?? 'report', r.o.secret, this.c, this.events);
     this.idle = new IdleConnections(this.timer, r.idleTimeout, () => this.table.size + this.idle.size, this.report);
     this.fronts = fronts({
       message: (m, via) => this.onMessage(m, via),
@@ -222,7 +228,8 @@ class EmbeddedLns implements Lns, LnsCore {
         t.stopAcked = true;
         this.ackWaiter?.();
       }
-      this.feed(t, { type: 'received', bytes });
+      if (h.control) this.receive(t, bytes);
+      else this.feed(t, { type: 'received', bytes });
     } else {
       this.onTunnelZero(bytes, via, h.control);
     }
@@ -252,7 +259,7 @@ class EmbeddedLns implements Lns, LnsCore {
     const known = this.table.bySccrqKey(key);
     if (known !== undefined) {
       // A retransmitted SCCRQ, or a StopCCN sent before the LAC learnt our Tunnel ID.
-      this.feed(known, { type: 'received', bytes });
+      this.receive(known, bytes);
       return;
     }
     if (type !== MessageType.SCCRQ) {
@@ -269,7 +276,8 @@ class EmbeddedLns implements Lns, LnsCore {
     const fsm = new TunnelFsm({ ...this.fsmOptions, localTunnelId: id, dataWithLength: via.kind === 'tcp' });
     const t = new TunnelEntry(this, fsm, via, key, source, this.timer.now());
     this.table.add(t);
-    this.feed(t, { type: 'received', bytes });
+    this.conformance.attach(t);
+    this.receive(t, bytes);
   }
 
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */
@@ -285,11 +293,23 @@ class EmbeddedLns implements Lns, LnsCore {
   // ------------------------------------------------------------------------------------------
   // Driving the FSMs
 
+  /**
+   * A control message from the tunnel's peer: judged by its conformance observer first (same
+   * `now`), then handled by the FSM; a `strict` refusal is acted on after that.
+   */
+  private receive(t: TunnelEntry, bytes: Uint8Array): void {
+    const now = this.timer.now();
+    const refusal = this.conformance.received(t, bytes, now);
+    const before = refusal?.action === 'cdn' ? t.fsm.sessionIds() : undefined;
+    this.feed(t, { type: 'received', bytes }, now);
+    if (refusal !== undefined) this.conformance.refuse(t, refusal, before);
+  }
+
   /** Feed one event to a tunnel's FSM and carry out what it says. @internal */
-  feed(t: TunnelEntry, event: TunnelEvent): void {
+  feed(t: TunnelEntry, event: TunnelEvent, now = this.timer.now()): void {
     if (!t.alive) return;
-    const acts = t.fsm.handle(event, this.timer.now());
-    this.carry(t, acts);
+    const acts = t.fsm.handle(event, now);
+    this.carry(t, acts, now);
     if (t.alive) this.timer.set(t, t.fsm.nextDeadline(), this.table.size);
   }
 
@@ -307,12 +327,13 @@ class EmbeddedLns implements Lns, LnsCore {
     return sent;
   }
 
-  private carry(t: TunnelEntry, acts: TunnelAction[]): void {
+  private carry(t: TunnelEntry, acts: TunnelAction[], now: number): void {
     for (let i = 0; i < acts.length; i++) {
       const a = acts[i]!;
       switch (a.type) {
         case 'send':
-          this.noteStopccn(t, a.bytes);
+          t.noteSent(a.bytes);
+          t.conformance?.observer.sent(a.bytes, now);
           void this.fronts.transmit(t.via, a.bytes, false);
           break;
         case 'established':
@@ -344,7 +365,8 @@ class EmbeddedLns implements Lns, LnsCore {
           break;
         case 'stopped':
           if (this.table.down(t)) this.emit('tunnel-down', t, why(a));
-          else if (t.halfOpen && a.error?.code === 'TIMEOUT') this.report.halfOpen('expired', t, this.timer.now());
+          else if (t.halfOpen && a.error?.code === 'TIMEOUT') this.report.halfOpen('expired', t, now);
+          this.conformance.end(t, now);
           break;
         case 'closed':
           this.forget(t);
@@ -375,17 +397,10 @@ class EmbeddedLns implements Lns, LnsCore {
     if (this.r.o.echo === true && !s.closed && t.alive) void s.send(payload).catch(() => {});
   }
 
-  /** Remember the Ns of a StopCCN we send, to see its ack (RFC 2661 §5.7, §5.8). */
-  private noteStopccn(t: TunnelEntry, b: Uint8Array): void {
-    // Control, not a ZLB, Message Type AVP (never hidden, §4.4.1) value at bytes 18–19.
-    if (b.length < 20 || (b[0]! & 0x80) === 0) return;
-    if (((b[18]! << 8) | b[19]!) !== MessageType.StopCCN) return;
-    t.stopNs = (b[8]! << 8) | b[9]!;
-  }
-
   /** The FSM said `closed`: free everything of the tunnel. */
   private forget(t: TunnelEntry): void {
     if (!t.alive) return;
+    this.conformance.end(t, this.timer.now());
     t.alive = false;
     for (const s of t.live.values()) s.end();
     this.table.remove(t);

@@ -40,7 +40,7 @@ describe('l2tp-wire COMMAND --help', () => {
     ['probe', ['port', 'tcp', 'secret', 'hidden', 'hostname', 'timeout', 'json', 'trace', 'pcap', 'html'], { port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
     ['session', ['port', 'tcp', 'secret', 'hidden', 'hostname', 'timeout', 'json', 'trace', 'pcap', 'html'], { port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
     ['login', ['user', 'password-file', 'auth', 'port', 'tcp', 'secret', 'hostname', 'timeout', 'json', 'trace', 'pcap'], { auth: 'mschapv2,chap,pap', port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
-    ['lns', ['host', 'port', 'tcp-port', 'secret', 'hidden', 'hostname', 'echo', 'users', 'auth', 'pool', 'dns', 'json'], { host: '127.0.0.1', port: '1701', hostname: 'l2tp-wire-lns', auth: 'mschapv2,chap,pap', pool: '10.0.0.2' }],
+    ['lns', ['host', 'port', 'tcp-port', 'secret', 'hidden', 'hostname', 'echo', 'users', 'auth', 'pool', 'dns', 'conformance', 'strict', 'json'], { host: '127.0.0.1', port: '1701', hostname: 'l2tp-wire-lns', auth: 'mschapv2,chap,pap', pool: '10.0.0.2' }],
     ['relay', ['target', 'listen', 'json'], { listen: '127.0.0.1:1701' }],
   ] as const)('%s --help lists its own flags with defaults (exit 0)', async (command, flags, defaults) => {
     const r = await run([command, '--help']);

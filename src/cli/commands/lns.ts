@@ -5,7 +5,7 @@ import { createLns, servePppOnLns } from '../../node.js';
 import { intFlag, stringFlag, UsageError, type FlagTable, type Parsed } from '../args.js';
 import { formatEndpoint } from '../address.js';
 import { ExitCode } from '../exit-codes.js';
-import { eventJson, formatEvent, watchLns, type CliEvent } from '../events.js';
+import { eventJson, formatEvent, formatStats, watchLns, type CliEvent } from '../events.js';
 import { bindFailure } from '../failure.js';
 import { untilSignal } from '../io.js';
 import type { Command } from './command.js';
@@ -24,6 +24,8 @@ const FLAGS: FlagTable = [
   { name: 'auth', value: 'LIST', default: 'mschapv2,chap,pap', help: 'with --users: methods we accept, preferred first: mschapv2, chap (CHAP-MD5), pap' },
   { name: 'pool', value: 'ADDR', default: '10.0.0.2', help: 'with --users: the first of 250 IPv4 addresses handed out in IPCP' },
   { name: 'dns', value: 'LIST', help: 'with --users: DNS servers handed out (RFC 1877), comma-separated, at most two' },
+  { name: 'conformance', help: 'end each tunnel with the report card of its peer\'s RFC conformance (docs/conformance.md); deviations are printed either way' },
+  { name: 'strict', help: 'refuse what xl2tpd refuses: a MUST deviation costs the peer its call (CDN) or tunnel (StopCCN), result 2' },
   { name: 'json', help: 'JSON lines on stdout instead of text (the listening address, then one per event)' },
 ];
 
@@ -53,6 +55,7 @@ export const lnsCommand: Command = {
       hideAvps: p.flags.hidden === true,
       tcp: tcpPort === undefined ? false : { port: tcpPort },
       echo: p.flags.echo === true,
+      conformance: p.flags.strict === true ? 'strict' : 'report',
     }).catch((e: unknown) => {
       throw bindFailure(e, `udp ${formatEndpoint(host, port)}`, /TCP listener/.test(String(e)) ? '--tcp-port' : '--port', '--host') ?? e;
     });
@@ -61,13 +64,14 @@ export const lnsCommand: Command = {
     const json = p.flags.json === true;
     io.out(json ? JSON.stringify({ listening: where }) : `LNS listening on udp ${where.udp}${where.tcp ? `, tcp ${where.tcp}` : ''} (Ctrl-C to stop)`);
     // Every peer's tunnel and session going up and down, as it happens: one line each.
-    const stop = watchLns(server, (e) => io.out(json ? eventJson(e) : formatEvent(e)));
+    const stop = watchLns(server, (e) => io.out(json ? eventJson(e) : formatEvent(e)), undefined, p.flags.conformance === true);
     // Each PPP login as it ends: one more event line (who, how, which address, or why not).
     const stopPpp = ppp ? servePppOnLns(server, { ...ppp, onLogin: (s, o) => { const e = loginEvent(s.tunnel.id, s.id, o); io.out(json ? eventJson(e) : formatEvent(e)); } }) : undefined;
     await untilSignal();
     stopPpp?.();
     await server.close();
     stop();
+    io.out(formatStats(server.stats, json));
     return ExitCode.Ok;
   },
 };

@@ -1,0 +1,91 @@
+/**
+ * The conformance observer inside the embedded LNS: one {@link ConformanceObserver} per tunnel
+ * (none at all under `lenient`), fed every control message both ways; each deviation becomes a
+ * `deviation` event and a count in `stats`, each tunnel ends with a `conformance-report` event,
+ * and under `strict` a refusing deviation ends the call (CDN) or the tunnel (StopCCN) with Result
+ * Code 2 and a message naming the AVP and the rule (RFC 2661 §4.1, §4.4.2).
+ * @internal
+ */
+import { ConformanceObserver, conformanceDecision, type ConformanceDecision, type ConformancePolicy, type Deviation } from '../conformance/index.js';
+import type { TunnelSecret } from '../wire/challenge.js';
+import type { LnsEmitter } from './lns-events.js';
+import type { TunnelEntry } from './lns-handles.js';
+import type { LnsCounters } from './lns-stats.js';
+
+type Refusal = Extract<ConformanceDecision, { action: 'stopccn' | 'cdn' }>;
+
+/** A tunnel's observer and what `strict` decided while it judged the last message. @internal */
+export interface TunnelConformance {
+  readonly observer: ConformanceObserver;
+  /** The refusal found in the message being received (StopCCN wins over CDN). */
+  refusal: Refusal | undefined;
+  /** The `conformance-report` event went out. */
+  reported: boolean;
+}
+
+/** @internal */
+export class LnsConformance {
+  constructor(
+    readonly policy: ConformancePolicy,
+    private readonly secret: TunnelSecret | undefined,
+    private readonly c: LnsCounters,
+    private readonly events: LnsEmitter,
+  ) {}
+
+  /** Give a new tunnel its observer (none under `lenient`: zero cost). */
+  attach(t: TunnelEntry): void {
+    if (this.policy === 'lenient') return;
+    const conf: TunnelConformance = {
+      refusal: undefined,
+      reported: false,
+      observer: new ConformanceObserver({ secret: this.secret, onDeviation: (d) => this.onDeviation(t, conf, d) }),
+    };
+    t.conformance = conf;
+  }
+
+  /**
+   * A control message from the peer, before the FSM sees it (same `now`). Returns what `strict`
+   * refuses in it, to be done once the FSM has handled the message (it acks the message and, for
+   * an ICRQ/OCRQ, creates the call the CDN then names).
+   */
+  received(t: TunnelEntry, bytes: Uint8Array, now: number): Refusal | undefined {
+    const conf = t.conformance;
+    if (conf === undefined) return undefined;
+    conf.refusal = undefined;
+    conf.observer.received(bytes, now);
+    const r = conf.refusal;
+    conf.refusal = undefined;
+    return r;
+  }
+
+  /** Act on a refusal after the FSM handled the message; `before` are the call IDs it had then. */
+  refuse(t: TunnelEntry, r: Refusal, before: readonly number[] | undefined): void {
+    if (!t.alive) return;
+    const st = t.fsm.state;
+    if (st === 'closing' || st === 'closed') return;
+    if (r.action === 'stopccn') return t.lns.feed(t, { type: 'close', result: r.resultCode });
+    // The call's ID: ours from the header, or the one the FSM just assigned to the peer's ICRQ/OCRQ.
+    let id = r.sessionId ?? 0;
+    if (id === 0 && before !== undefined) id = t.fsm.sessionIds().find((s) => !before.includes(s)) ?? 0;
+    if (id !== 0 && t.fsm.sessionState(id) !== undefined) t.lns.feed(t, { type: 'closeSession', sessionId: id, result: r.resultCode });
+  }
+
+  /** The tunnel ended (or went away): its report card, once. */
+  end(t: TunnelEntry, now: number): void {
+    const conf = t.conformance;
+    if (conf === undefined || conf.reported) return;
+    conf.reported = true;
+    // A report card is ~30 rule rows: built only for a listener.
+    if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.observer.report(now));
+  }
+
+  private onDeviation(t: TunnelEntry, conf: TunnelConformance, d: Deviation): void {
+    this.c.deviations++;
+    if (d.severity === 'MUST') this.c.deviationsMust++;
+    this.events.emit('deviation', t, d);
+    if (this.policy !== 'strict') return;
+    const decision = conformanceDecision(d, 'strict');
+    if (decision.action !== 'stopccn' && decision.action !== 'cdn') return;
+    if (conf.refusal === undefined || (conf.refusal.action === 'cdn' && decision.action === 'stopccn')) conf.refusal = decision;
+  }
+}
