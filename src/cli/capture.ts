@@ -3,7 +3,7 @@
  * the local and remote address and port it had when it passed, in the order it passed.
  */
 import { writeFileSync } from 'node:fs';
-import { writePcap } from './pcap.js';
+import { writePcap } from '../pcap/write.js';
 import type { Recorded } from './recording.js';
 
 /** Write `records` to `file`; `fallback` names the peer when a transport never reported it. */
@@ -17,7 +17,7 @@ export function writeCapture(file: string, records: readonly Recorded[], fallbac
         const sent = r.direction === 'sent';
         return {
           payload: r.bytes,
-          timeMicros: r.wallMicros,
+          timestampUs: r.wallMicros,
           src: sent ? local.address : remote.address,
           dst: sent ? remote.address : local.address,
           srcPort: sent ? local.port : remote.port,

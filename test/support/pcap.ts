@@ -1,2 +1,2 @@
-/** The pcap writer lives in src/cli (the CLI's --pcap uses it); tests share it. */
-export * from '../../src/cli/pcap.js';
+/** The pcap writer of the `l2tp-wire/pcap` subpath (the CLI's --pcap uses it too); tests share it. */
+export * from '../../src/pcap/write.js';
