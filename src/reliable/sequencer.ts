@@ -52,7 +52,8 @@ class Output<T> implements SequencerOutput<T> {
  *   ahead of it but inside our receive window is held; a duplicate (Ns before the expected one,
  *   modulo 2^16) is dropped and acknowledged again at once; anything else is dropped.
  * - Received messages are acked by the Nr of the next transmission, or by a ZLB after
- *   `ackDelay` (¼ of the initial timeout) if nothing goes out before.
+ *   `ackDelay` if nothing goes out before (default 0: the output of the same call asks for the
+ *   ZLB; an owner that sends an answer before acting on it piggybacks the ack instead).
  * - ZLBs (and L2TPv3 ACKs) only acknowledge: never sequenced, held, delivered or acked.
  * - All Ns/Nr comparisons are modulo 2^16.
  *
