@@ -42,8 +42,8 @@ export class TunnelCore {
   now = 0;
   ackDue: { ns: number; nr: number } | undefined;
 
-  constructor(readonly o: ResolvedTunnelOptions) {
-    this.localTunnelId = o.localTunnelId ?? randomId16(o.random, () => false);
+  constructor(readonly o: ResolvedTunnelOptions, localTunnelId?: number) {
+    this.localTunnelId = localTunnelId ?? o.localTunnelId ?? randomId16(o.random, () => false);
     this.sessions = new Sessions(
       {
         common: (sessionId) => this.common(sessionId),

@@ -136,8 +136,16 @@ function cycle(o: Pick<ResolvedOptions, 'initialTimeout' | 'backoff' | 'maxTimeo
   return total;
 }
 
-/** Fill in defaults and validate; misuse throws `RangeError`/`TypeError`. */
+/** Objects made by {@link resolveOptions}: frozen, so they can be shared without checking again. */
+const RESOLVED = new WeakSet<object>();
+
+/**
+ * Fill in defaults and validate; misuse throws `RangeError`/`TypeError`. The result is frozen
+ * and passing it back returns it as is: a server resolves once and shares it among its
+ * Sequencers (one object, not one per tunnel).
+ */
 export function resolveOptions(options: SequencerOptions | undefined): ResolvedOptions {
+  if (options !== undefined && options !== null && RESOLVED.has(options)) return options as ResolvedOptions;
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`options must be an object or undefined, got ${options === null ? 'null' : typeof options}`);
   }
@@ -178,8 +186,10 @@ export function resolveOptions(options: SequencerOptions | undefined): ResolvedO
   assertInt(initialNr, 0, 0xffff, 'initialNr');
   const closeLinger = o.closeLinger ?? cycle({ initialTimeout, backoff, maxTimeout, maxRetransmissions });
   assertTime(closeLinger, 'closeLinger');
-  return {
+  const r: ResolvedOptions = Object.freeze({
     initialTimeout, backoff, maxTimeout, maxRetransmissions, ackDelay, receiveWindow,
     peerWindow, congestion, ackMessage, closeLinger, initialNs, initialNr,
-  };
+  });
+  RESOLVED.add(r);
+  return r;
 }
