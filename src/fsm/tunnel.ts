@@ -196,6 +196,7 @@ export class TunnelFsm {
     }
     const ack = c.ackDue as { ns: number; nr: number } | undefined;
     if (ack !== undefined && c.st !== 'closed') c.acts.push({ type: 'send', bytes: zlb({ tunnelId: c.peerId, ns: ack.ns, nr: ack.nr }) });
+    c.ackDue = undefined; // not kept alive by an idle tunnel
     c.acts = [];
     return acts;
   }

@@ -351,7 +351,7 @@ class EmbeddedLns implements Lns, LnsCore {
           break;
         case 'session-up': {
           const s = new SessionEntry(t, a.sessionId, a.peerSessionId, a.kind, a.call, this.queueFrames);
-          t.live.set(a.sessionId, s);
+          t.addSession(s);
           this.table.sessions++;
           this.c.sessionsOpened++;
           this.emit('session-up', s);
