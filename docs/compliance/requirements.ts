@@ -629,7 +629,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     section: '5.8',
     level: 'MUST NOT',
     text: 'Acknowledgements are not withheld to flow-control the peer.',
-    positive: [t('seq', 'still sends a ZLB when the reply cannot go out because the window is full'), t('seq', 'asks for a ZLB once the ack delay (¼ of the initial timeout) has passed with nothing to send')],
+    positive: [t('seq', 'still sends a ZLB when the reply cannot go out because the window is full'), t('seq', 'with an ackDelay (250 ms), asks for a ZLB once it has passed with nothing to send')],
     negative: [t('seq', 'drops a message beyond the receive window')],
     note: 'Negative: only messages outside the receive window are dropped unacked; everything in it is acked.',
   },

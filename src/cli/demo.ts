@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const echoed = await Promise.race([frames.next(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no echo within 2 s')), 2000).unref())]);
   if (echoed.done || echoed.value.length !== LCP_CONF_REQ.length) throw new Error('the echoed frame did not come back intact');
   await tunnel.hello();
-  // Let the LNS acknowledge the HELLO (its ack delay is ¼ s, RFC 2661 §5.8) before hanging up.
+  // Let the LNS acknowledge the HELLO (a ZLB, RFC 2661 §5.8) before hanging up.
   const acked = log.length;
   for (let i = 0; i < 100 && !log.slice(acked).some((r) => r.dir === 'in'); i++) await new Promise((r) => setTimeout(r, 10));
   await session.close();

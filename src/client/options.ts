@@ -32,7 +32,7 @@ export interface WaitOptions {
 export interface OpenTunnelOptions extends Omit<TunnelOptions, 'random' | 'hostName'>, WaitOptions {
   /** Our Host Name AVP (RFC 2661 §4.4.3). Default `'l2tp-wire'`. */
   hostName?: string;
-  /** Random bytes for IDs, challenges and Random Vectors. Default: `crypto.getRandomValues`. */
+  /** Random bytes for IDs, challenges and Random Vectors. Default: `crypto.getRandomValues`, drawn 4 KiB at a time. */
   random?: (n: number) => Uint8Array;
   /** Monotonic clock in milliseconds. Default: `performance.now()`. */
   clock?: Clock;

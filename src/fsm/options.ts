@@ -4,7 +4,7 @@
 import { assertInt } from '../wire/bytes.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { HidingPad } from '../wire/control.js';
-import { retransmissionCycle, type SequencerOptions } from '../reliable/options.js';
+import { resolveOptions, retransmissionCycle, type SequencerOptions } from '../reliable/options.js';
 import type { DataSequencingMode } from './data-sequencing.js';
 
 /** Source of random bytes: the driver passes `crypto.getRandomValues`-backed bytes, tests a seeded one. */
@@ -109,8 +109,16 @@ export interface ResolvedTunnelOptions {
   readonly lenient: boolean;
 }
 
-/** @internal */
+/** Objects made by {@link resolveTunnelOptions}: frozen, shareable among tunnels. */
+const RESOLVED = new WeakSet<object>();
+
+/**
+ * Validate and fill in defaults. The result is frozen; passing it back returns it as is, so a
+ * server resolves its options once and every tunnel shares them.
+ * @internal
+ */
 export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
+  if (o !== null && typeof o === 'object' && RESOLVED.has(o)) return o as ResolvedTunnelOptions;
   if (o === null || typeof o !== 'object') throw new TypeError(`options must be an object, got ${o === null ? 'null' : typeof o}`);
   if (typeof o.hostName !== 'string' || o.hostName.length === 0) throw new TypeError('options.hostName must be a non-empty string (RFC 2661 §4.4.3 Host Name)');
   if (typeof o.random !== 'function') throw new TypeError('options.random must be a function (n) => Uint8Array, e.g. n => crypto.getRandomValues(new Uint8Array(n))');
@@ -138,7 +146,9 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
   const maxSessions = o.maxSessions ?? 1024;
   assertInt(maxSessions, 0, 0xfffe, 'options.maxSessions');
   // Also validates the sequencer options (RangeError naming the bad one).
-  const cycle = retransmissionCycle(o.sequencer);
+  // Resolved once here (frozen, shared by the tunnel's Sequencer: nothing per tunnel).
+  const sequencer = resolveOptions(o.sequencer);
+  const cycle = retransmissionCycle(sequencer);
   const handshakeTimeout = o.handshakeTimeout ?? cycle;
   if (typeof handshakeTimeout !== 'number' || !Number.isFinite(handshakeTimeout) || handshakeTimeout <= 0) {
     throw new RangeError(`options.handshakeTimeout must be a finite number of milliseconds > 0, got ${String(handshakeTimeout)}`);
@@ -147,7 +157,7 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
   if (peerStopLinger !== undefined && (typeof peerStopLinger !== 'number' || !Number.isFinite(peerStopLinger) || peerStopLinger < 0)) {
     throw new RangeError(`options.peerStopLinger must be a finite number of milliseconds ≥ 0, got ${String(peerStopLinger)}`);
   }
-  return {
+  const r: ResolvedTunnelOptions = Object.freeze({
     hostName: o.hostName,
     random: o.random,
     secret: o.secret,
@@ -164,11 +174,13 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     acceptCalls: o.acceptCalls ?? true,
     dataWithLength: o.dataWithLength === true,
     dataSequencing,
-    sequencer: o.sequencer,
+    sequencer,
     handshakeTimeout,
     peerStopLinger,
     lenient: o.lenient === true,
-  };
+  });
+  RESOLVED.add(r);
+  return r;
 }
 
 /** `hideAvps.pad` with our random source as its default (the encoder draws no randomness). */

@@ -43,7 +43,7 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
   if (freshSccrq && c.st === 'idle') {
     c.role = 'responder';
     // RFC 2661 §5.8: the first Ns is 0; start from whatever the SCCRQ carries so a peer that starts elsewhere still gets through.
-    c.seq = new Sequencer<ControlMessage>({ ...c.o.sequencer, initialNr: m.ns });
+    c.seq = new Sequencer<ControlMessage>(c.o.sequencer, m.ns);
   } else if (freshSccrq && c.st === 'wait-ctl-reply') {
     onCrossedSccrq(c, m);
     return;
@@ -149,7 +149,7 @@ function onCrossedSccrq(c: TunnelCore, m: ControlMessage): void {
   c.ourChallenge = undefined;
   c.ourTie = undefined;
   c.role = 'responder';
-  c.seq = new Sequencer<ControlMessage>({ ...c.o.sequencer, initialNr: m.ns });
+  c.seq = new Sequencer<ControlMessage>(c.o.sequencer, m.ns);
   c.lastHeard = c.now;
   const out = c.seq.receive(m, c.now);
   const delivered = out.deliver.slice();

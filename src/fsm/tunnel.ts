@@ -45,9 +45,14 @@ export class TunnelFsm {
   readonly localTunnelId: number;
   private readonly c: TunnelCore;
 
-  /** @throws `TypeError`/`RangeError` for bad options. */
-  constructor(options: TunnelOptions) {
-    this.c = new TunnelCore(resolveTunnelOptions(options));
+  /**
+   * @param localTunnelId - overrides `options.localTunnelId`: a server picks each tunnel's ID
+   *   and shares one options object among all its tunnels.
+   * @throws `TypeError`/`RangeError` for bad options.
+   */
+  constructor(options: TunnelOptions, localTunnelId?: number) {
+    if (localTunnelId !== undefined) assertInt(localTunnelId, 1, 0xffff, 'localTunnelId');
+    this.c = new TunnelCore(resolveTunnelOptions(options), localTunnelId);
     this.localTunnelId = this.c.localTunnelId;
   }
 
@@ -191,6 +196,7 @@ export class TunnelFsm {
     }
     const ack = c.ackDue as { ns: number; nr: number } | undefined;
     if (ack !== undefined && c.st !== 'closed') c.acts.push({ type: 'send', bytes: zlb({ tunnelId: c.peerId, ns: ack.ns, nr: ack.nr }) });
+    c.ackDue = undefined; // not kept alive by an idle tunnel
     c.acts = [];
     return acts;
   }

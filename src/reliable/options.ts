@@ -44,7 +44,13 @@ export interface SequencerOptions {
   maxRetransmissions?: number;
   /**
    * How long a received message may wait for a piggybacked ack before a ZLB is asked for.
-   * Default ¼ of `initialTimeout` (RFC 2661 §5.8). 0 acks at once, as xl2tpd does.
+   * Default 0: the ack is due at the end of the same {@link Sequencer.receive} call, and an
+   * owner that answers in the same turn (as the FSM does) piggybacks it on the answer instead
+   * of sending a ZLB; xl2tpd acks at once too. RFC 2661 §5.8 lets a peer ack by piggyback or
+   * by ZLB and sets no delay; a delay only helps an owner whose answer comes later, and costs
+   * the peer a round trip (a Hello reads 250 ms instead of ~1 ms), eats into its 1 s
+   * retransmission timer, and slows its slow start, which grows per ACK (Appendix A). Set it
+   * (below `initialTimeout`) when answers are produced asynchronously.
    */
   ackDelay?: number;
   /**
@@ -130,8 +136,16 @@ function cycle(o: Pick<ResolvedOptions, 'initialTimeout' | 'backoff' | 'maxTimeo
   return total;
 }
 
-/** Fill in defaults and validate; misuse throws `RangeError`/`TypeError`. */
+/** Objects made by {@link resolveOptions}: frozen, so they can be shared without checking again. */
+const RESOLVED = new WeakSet<object>();
+
+/**
+ * Fill in defaults and validate; misuse throws `RangeError`/`TypeError`. The result is frozen
+ * and passing it back returns it as is: a server resolves once and shares it among its
+ * Sequencers (one object, not one per tunnel).
+ */
 export function resolveOptions(options: SequencerOptions | undefined): ResolvedOptions {
+  if (options !== undefined && options !== null && RESOLVED.has(options)) return options as ResolvedOptions;
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`options must be an object or undefined, got ${options === null ? 'null' : typeof options}`);
   }
@@ -149,7 +163,7 @@ export function resolveOptions(options: SequencerOptions | undefined): ResolvedO
   }
   const maxRetransmissions = o.maxRetransmissions ?? 5;
   assertInt(maxRetransmissions, 0, 1000, 'maxRetransmissions');
-  const ackDelay = o.ackDelay ?? initialTimeout / 4;
+  const ackDelay = o.ackDelay ?? 0;
   assertTime(ackDelay, 'ackDelay');
   if (ackDelay >= initialTimeout) {
     throw new RangeError(`ackDelay (${ackDelay}) must be shorter than initialTimeout (${initialTimeout}), or the peer retransmits before we ack`);
@@ -172,8 +186,10 @@ export function resolveOptions(options: SequencerOptions | undefined): ResolvedO
   assertInt(initialNr, 0, 0xffff, 'initialNr');
   const closeLinger = o.closeLinger ?? cycle({ initialTimeout, backoff, maxTimeout, maxRetransmissions });
   assertTime(closeLinger, 'closeLinger');
-  return {
+  const r: ResolvedOptions = Object.freeze({
     initialTimeout, backoff, maxTimeout, maxRetransmissions, ackDelay, receiveWindow,
     peerWindow, congestion, ackMessage, closeLinger, initialNs, initialNr,
-  };
+  });
+  RESOLVED.add(r);
+  return r;
 }

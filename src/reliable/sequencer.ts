@@ -4,7 +4,7 @@
  * acknowledgement timing. Pure and deterministic: no timers, no I/O, no randomness; the
  * caller passes the time in.
  */
-import { assertBytes, put16, u16 } from '../wire/bytes.js';
+import { assertBytes, assertInt, put16, u16 } from '../wire/bytes.js';
 import { SendWindow } from './congestion.js';
 import { resolveOptions } from './options.js';
 import type { AckMessage, CongestionMode, ResolvedOptions, SequencerOptions } from './options.js';
@@ -52,7 +52,8 @@ class Output<T> implements SequencerOutput<T> {
  *   ahead of it but inside our receive window is held; a duplicate (Ns before the expected one,
  *   modulo 2^16) is dropped and acknowledged again at once; anything else is dropped.
  * - Received messages are acked by the Nr of the next transmission, or by a ZLB after
- *   `ackDelay` (¼ of the initial timeout) if nothing goes out before.
+ *   `ackDelay` if nothing goes out before (default 0: the output of the same call asks for the
+ *   ZLB; an owner that sends an answer before acting on it piggybacks the ack instead).
  * - ZLBs (and L2TPv3 ACKs) only acknowledge: never sequenced, held, delivered or acked.
  * - All Ns/Nr comparisons are modulo 2^16.
  *
@@ -98,13 +99,19 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   /** How long closing lingers after the last exchange: `closeLinger`, or what abandon() was given. */
   private linger: number;
 
-  /** @throws `RangeError`/`TypeError` for an option out of range. */
-  constructor(options?: SequencerOptions) {
+  /**
+   * @param options - see {@link SequencerOptions}; one object may serve many Sequencers.
+   * @param initialNr - overrides `options.initialNr` (a responder starts from the Ns of the
+   *   peer's first message), so that many Sequencers share one options object.
+   * @throws `RangeError`/`TypeError` for an option out of range.
+   */
+  constructor(options?: SequencerOptions, initialNr?: number) {
     const o = options === undefined ? (defaults ??= resolveOptions(undefined)) : resolveOptions(options);
+    if (initialNr !== undefined) assertInt(initialNr, 0, 0xffff, 'initialNr');
     this.o = o;
     this.win = new SendWindow(o.congestion, o.peerWindow);
     this.una = this.nxt = this.max = o.initialNs;
-    this.rx = new ReceiveWindow<T>(o.receiveWindow, o.initialNr);
+    this.rx = new ReceiveWindow<T>(o.receiveWindow, initialNr ?? o.initialNr);
     this.rto = o.initialTimeout;
     this.linger = o.closeLinger;
   }

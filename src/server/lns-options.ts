@@ -3,6 +3,7 @@
  * naming the option and the range it must be in).
  * @internal
  */
+import { globalRandom } from '../client/platform.js';
 import { checkTcpLimits, type TcpLimits } from '../transports/node-tcp-limits.js';
 import { assertInt } from '../wire/bytes.js';
 import type { LnsOptions } from './lns-types.js';
@@ -92,7 +93,8 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
 export function tunnelOptions(r: Resolved) {
   return {
     hostName: r.o.hostName,
-    random: r.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n))),
+    // Batched: one getRandomValues per 4 KiB, not one per tunnel (issue 16).
+    random: r.o.random ?? globalRandom,
     secret: r.o.secret,
     hideAvps: r.o.hideAvps,
     vendorName: r.o.vendorName ?? 'l2tp-wire',

@@ -90,7 +90,7 @@ export interface LnsOptions {
    * `net.core.rmem_max`): room for a burst of datagrams while the LNS is busy. Default 1 MiB.
    */
   recvBufferSize?: number;
-  /** Random bytes for Tunnel/Session IDs and challenges. Default `crypto.getRandomValues`. */
+  /** Random bytes for Tunnel/Session IDs and challenges. Default `crypto.getRandomValues`, drawn 4 KiB at a time. */
   random?: RandomBytes;
   /** HELLO after this long without a message from a peer (§6.5). Default 60 000; 0 turns it off. */
   helloInterval?: number;

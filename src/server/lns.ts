@@ -18,6 +18,7 @@
  */
 import { TunnelFsm, type TunnelAction, type TunnelEvent } from '../fsm/index.js';
 import { randomId16 } from '../fsm/checks.js';
+import { resolveTunnelOptions, type ResolvedTunnelOptions } from '../fsm/options.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { StopCcnResult } from '../wire/result-codes.js';
@@ -273,11 +274,17 @@ class EmbeddedLns implements Lns, LnsCore {
     if (a.evict !== undefined) this.evict(a.evict);
     // Our Tunnel IDs are unique across the LNS: they are the routing key.
     const id = randomId16(this.fsmOptions.random, (n) => this.table.has(n));
-    const fsm = new TunnelFsm({ ...this.fsmOptions, localTunnelId: id, dataWithLength: via.kind === 'tcp' });
+    const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp'), id);
     const t = new TunnelEntry(this, fsm, via, key, source, this.timer.now());
     this.table.add(t);
     this.conformance.attach(t);
     this.receive(t, bytes);
+  }
+
+  /** The tunnels' FSM options, resolved once per transport and shared by all (issue 16: no per-tunnel copy). */
+  private readonly fsmShared: (ResolvedTunnelOptions | undefined)[] = [undefined, undefined];
+  private sharedFsmOptions(tcp: boolean): ResolvedTunnelOptions {
+    return (this.fsmShared[tcp ? 1 : 0] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp }));
   }
 
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */
@@ -344,7 +351,7 @@ class EmbeddedLns implements Lns, LnsCore {
           break;
         case 'session-up': {
           const s = new SessionEntry(t, a.sessionId, a.peerSessionId, a.kind, a.call, this.queueFrames);
-          t.live.set(a.sessionId, s);
+          t.addSession(s);
           this.table.sessions++;
           this.c.sessionsOpened++;
           this.emit('session-up', s);

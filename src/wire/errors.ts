@@ -62,12 +62,40 @@ export class L2tpError extends Error {
   /** For parse errors: the byte offset in the input where the problem was found. */
   readonly offset?: number;
 
+  /**
+   * Errors that report how a peer or a wait ended (see {@link OUTCOMES}) carry no stack trace:
+   * `stack` is just `L2tpError: message`. They are ordinary events on a busy server (every
+   * StopCCN from a peer makes one), the stack would only show this library's internals, and
+   * capturing it was 6.6 % of an LNS's CPU. Parse errors keep theirs (they point at your call).
+   */
   constructor(code: L2tpErrorCode, message: string, offset?: number, options?: { cause?: unknown }) {
+    const limit = OUTCOMES.has(code) ? noStack() : undefined;
     super(offset === undefined ? message : `${message} (at byte ${offset})`, options);
+    if (limit !== undefined) errorCtor.stackTraceLimit = limit;
     this.name = 'L2tpError';
     this.code = code;
     if (offset !== undefined) this.offset = offset;
   }
+}
+
+/**
+ * Codes that are outcomes of an exchange, not faults in bytes: made without a stack trace.
+ * @internal
+ */
+export const OUTCOMES: ReadonlySet<L2tpErrorCode> = new Set<L2tpErrorCode>(['TIMEOUT', 'PEER_STOPPED', 'PROTOCOL', 'AUTH_FAILED', 'ABORTED', 'TRANSPORT']);
+
+const errorCtor = Error as { stackTraceLimit?: number };
+/** Whether this runtime lets us turn stack capture off for one construction (V8, JSC: yes). */
+const limitWritable = typeof errorCtor.stackTraceLimit === 'number' && Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable === true;
+
+/** Turn stack capture off; returns the limit to restore, or `undefined` if it cannot be done. */
+function noStack(): number | undefined {
+  if (!limitWritable) return undefined;
+  const limit = errorCtor.stackTraceLimit;
+  // Someone (a test runner, a frozen realm) may have changed it since we looked.
+  if (typeof limit !== 'number') return undefined;
+  errorCtor.stackTraceLimit = 0;
+  return limit;
 }
 
 /** @internal Throw helper so hot paths stay small. */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { L2tpError } from '../../src/wire/errors.js';
+import { parseControl } from '../../src/wire/control.js';
+
+const limitOf = () => (Error as { stackTraceLimit?: number }).stackTraceLimit;
+
+describe('L2tpError: ordinary outcomes are cheap (issue 16)', () => {
+  it('an outcome (PEER_STOPPED, TIMEOUT, …) has no stack frames; the global limit is left as it was', () => {
+    const before = limitOf();
+    for (const code of ['PEER_STOPPED', 'TIMEOUT', 'PROTOCOL', 'AUTH_FAILED', 'ABORTED', 'TRANSPORT'] as const) {
+      const e = new L2tpError(code, 'the peer sent StopCCN');
+      expect(e.stack).toBe('L2tpError: the peer sent StopCCN');
+      expect(e).toBeInstanceOf(L2tpError);
+      expect(e).toBeInstanceOf(Error);
+      expect(e.code).toBe(code);
+    }
+    expect(limitOf()).toBe(before);
+  });
+
+  it('a parse error keeps its stack (it points at the caller) and its code, offset and message', () => {
+    let caught: unknown;
+    try {
+      parseControl(new Uint8Array([0xc8, 0x02, 0x00, 0x20]));
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(L2tpError);
+    const e = caught as L2tpError;
+    expect(e.stack).toMatch(/\n\s+at /);
+    expect(typeof e.offset).toBe('number');
+    expect(e.message).toContain(`(at byte ${e.offset})`);
+  });
+
+  it('JSON shape is unchanged: name, code, offset (and nothing about the stack)', () => {
+    expect(JSON.parse(JSON.stringify(new L2tpError('TIMEOUT', 'no ack')))).toEqual({ name: 'L2tpError', code: 'TIMEOUT' });
+    expect(JSON.parse(JSON.stringify(new L2tpError('BAD_LENGTH', 'short', 4)))).toEqual({ name: 'L2tpError', code: 'BAD_LENGTH', offset: 4 });
+    const withCause = new L2tpError('PROTOCOL', 'inner', undefined, { cause: 'x' });
+    expect(withCause.cause).toBe('x');
+  });
+});
