@@ -7,6 +7,8 @@ import type { CallInfo, CallOptions } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
 import { Emitter } from './emitter.js';
+import { connectPpp, type PppDriverOptions, type PppOutcome } from './ppp.js';
+import type { PppClientOptions } from '../ppp/link.js';
 import type { StopError } from './driver-errors.js';
 
 /** Why and how a session ended. */
@@ -136,6 +138,20 @@ export class Session {
     if (!(frame instanceof Uint8Array)) return Promise.reject(new TypeError(`send(frame): frame must be a Uint8Array, got ${typeof frame}`));
     if (this.downV !== undefined) return Promise.reject(this.downError());
     return this.host.sendFrame(this.localId, frame);
+  }
+
+  /**
+   * Log in over this session as a PPP client (LCP, PAP / CHAP-MD5 / MS-CHAPv2, IPCP/IPV6CP): the
+   * same as `connectPpp(session, options)`. A refused login is a result (`ok: false`, with the
+   * method and the server's message), not an exception; only an abort rejects.
+   * @example
+   * ```ts
+   * const r = await session.ppp({ username: 'alice', password: 'wonderland' });
+   * if (r.ok) console.log(r.info.ipAddress, r.info.dns);
+   * ```
+   */
+  ppp(options: Omit<PppClientOptions, 'random'> & PppDriverOptions): Promise<PppOutcome> {
+    return connectPpp(this, options);
   }
 
   /** Call `listener` with every PPP frame from the peer. Returns a function that unsubscribes. */

@@ -11,6 +11,7 @@ import type { TunnelSecret } from '../wire/challenge.js';
 import type { HidingPad } from '../wire/control.js';
 import type { L2tpError } from '../wire/errors.js';
 import type { TcpLimitReason } from '../transports/node-tcp-limits.js';
+import type { LnsPppOptions } from './lns-ppp.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 
 /**
@@ -112,6 +113,11 @@ export interface LnsOptions {
   onFrame?: (session: LnsSession, frame: Uint8Array) => void;
   /** How long {@link Lns.close} waits for the StopCCNs to be acknowledged. Default 1000. */
   closeTimeout?: number;
+  /**
+   * Terminate PPP on every session (LCP, PAP / CHAP-MD5 / MS-CHAPv2 as authenticator, IPCP
+   * address and DNS, IPV6CP): the same as calling `servePppOnLns(lns, ppp)` on the new LNS.
+   */
+  ppp?: LnsPppOptions;
   /** Abort the bind: rejects with `L2tpError('ABORTED')`. */
   signal?: AbortSignal;
   /**

@@ -27,6 +27,7 @@ import { AsyncQueue } from './async-queue.js';
 import { admit, sourceOf } from './lns-admission.js';
 import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
 import { LnsConformance } from './lns-conformance.js';
+import { servePppOnLns } from './lns-ppp.js';
 import { LnsEmitter, report, why } from './lns-events.js';
 import { LnsFronts, openFronts } from './lns-front.js';
 import { IdleConnections, LnsReporter } from './lns-guard.js';
@@ -61,8 +62,14 @@ export async function createLns(options: LnsOptions): Promise<Lns> {
   const r = resolveLnsOptions(options);
   const fsmOptions = tunnelOptions(r);
   new TunnelFsm({ ...fsmOptions, localTunnelId: 1 });
+  // Checked before any socket opens: a PPP option it refuses leaves nothing bound.
+  if (options.ppp !== undefined && options.ppp.addressPool === undefined && options.ppp.peerAddress === undefined) {
+    throw new TypeError('createLns: options.ppp needs addressPool or peerAddress');
+  }
   const { udp, tcp } = await openFronts(r);
-  return new EmbeddedLns(r, fsmOptions, (h) => new LnsFronts(udp, tcp, h));
+  const lns = new EmbeddedLns(r, fsmOptions, (h) => new LnsFronts(udp, tcp, h));
+  if (options.ppp !== undefined) servePppOnLns(lns, options.ppp);
+  return lns;
 }
 
 /** The LNS proper: routing, the tunnels' FSMs, events. @internal */

@@ -69,3 +69,29 @@ describe('login() against createLns + servePppOnLns over loopback UDP', () => {
     for (const r of [a, b]) expect(['10.77.0.2', '10.77.0.3']).toContain(r.info!.ipAddress);
   });
 });
+
+describe('createLns({ ppp }) and session.ppp()', () => {
+  it('a session of openTunnel logs in with session.ppp() to an LNS given the ppp option', async () => {
+    const { openTunnel } = await import('../../src/client/open.js');
+    lns = await createLns({
+      hostName: 'lns.test',
+      host: '127.0.0.1',
+      port: 0,
+      ppp: { authProtocols: ['chap-md5'], authenticate: (_m, user, proof) => proof.verify(USERS[user] ?? '\0'), addressPool: new AddressPool('10.78.0.2', 4), dns: ['10.78.0.53'] },
+    });
+    const tunnel = await openTunnel(await udpTransport({ host: '127.0.0.1', port: lns.address().port }), { hostName: 'lac.test' });
+    try {
+      const session = await tunnel.openSession();
+      const right = await session.ppp({ username: 'alice', password: 'wonderland' });
+      expect(right).toMatchObject({ ok: true, auth: { ok: true, method: 'chap-md5', user: 'alice' }, info: { ipAddress: '10.78.0.2', dns: ['10.78.0.53'] } });
+      if (right.ok) await right.connection.close();
+      const wrong = await (await tunnel.openSession()).ppp({ username: 'alice', password: 'red-queen' });
+      expect(wrong).toMatchObject({ ok: false, auth: { ok: false, method: 'chap-md5' } });
+    } finally {
+      await tunnel.close();
+    }
+  });
+  it('refuses a ppp option with neither addressPool nor peerAddress before binding anything', async () => {
+    await expect(createLns({ hostName: 'x', port: 0, ppp: { authenticate: () => true } as never })).rejects.toThrow(/addressPool or peerAddress/);
+  });
+});
