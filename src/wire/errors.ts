@@ -63,7 +63,7 @@ export class L2tpError extends Error {
   readonly offset?: number;
 
   /**
-   * Errors that report how a peer or a wait ended (see {@link OUTCOMES}) carry no stack trace:
+   * Errors that report how a peer or a wait ended (TIMEOUT, PEER_STOPPED, PROTOCOL, AUTH_FAILED, ABORTED, TRANSPORT) carry no stack trace:
    * `stack` is just `L2tpError: message`. They are ordinary events on a busy server (every
    * StopCCN from a peer makes one), the stack would only show this library's internals, and
    * capturing it was 6.6 % of an LNS's CPU. Parse errors keep theirs (they point at your call).
