@@ -151,9 +151,10 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
 
   // Packed size: 1.07 MB before issue 14 (2.5 MB of source maps unpacked); 286 KB without maps and
   // src/ when this check was written; 437 KB after the pcap reader, HTML ladder, PPP and
-  // conformance entries were added (unminified, names kept). The ceiling catches regressions such
-  // as maps or sources coming back; the < 300 KB goal of issue 14 needs minification to be met again.
-  const PACKED_CEILING = 450_000;
+  // conformance entries were added (unminified, names kept); 488 KB with crypto, v3 digests, data
+  // sequencing and the LNS's PPP option. The ceiling catches regressions such as maps or sources
+  // coming back (they add megabytes); the < 300 KB goal of issue 14 needs ESM-only or minification.
+  const PACKED_CEILING = 520_000;
   it(`npm pack --dry-run: no source maps, no sources or tests, under ${PACKED_CEILING / 1000} KB packed, the same files as the real pack`, () => {
     const [dry] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', ...NPM_QUIET], { cwd: ROOT, encoding: 'utf8' }));
     const files = dry.files.map((f) => f.path);
