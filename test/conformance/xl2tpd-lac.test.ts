@@ -24,9 +24,9 @@ afterEach(async () => {
 afterAll(() => stopAll());
 
 /** Resolve on the first `name` event, or fail after `ms` (a guard against hangs, not a measured bound). */
-function next(lns: Lns, name: 'tunnel-up' | 'tunnel-down' | 'session-up' | 'session-down', ms: number, x: Xl2tpd): Promise<void> {
+function next(lns: Lns, name: 'tunnel-up' | 'tunnel-down' | 'session-up' | 'session-down', ms: number, x: () => Xl2tpd | undefined): Promise<void> {
   return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`${name}: nothing within ${ms} ms; xl2tpd log:\n${x.log()}`)), ms);
+    const t = setTimeout(() => rej(new Error(`${name}: nothing within ${ms} ms; xl2tpd log:\n${x()?.log() ?? '(not started)'}`)), ms);
     lns.on(name, (() => {
       clearTimeout(t);
       res();
@@ -43,13 +43,16 @@ describe.runIf(enabled)('xl2tpd LAC → tap → our LNS: the observer finds no d
     lnses.push(lns);
     const tap = await udpTap(lns.address().port, { secret: TEST_SECRET });
     taps.push(tap);
+    // Listen before xl2tpd starts: it dials at once and may be up before startXl2tpd resolves.
+    let started: Xl2tpd | undefined;
+    const up = next(lns, 'tunnel-up', 10_000, () => started);
+    const callDown = next(lns, 'session-down', 10_000, () => started);
     const x = await startXl2tpd({ role: 'lac', hostName: 'xl2tpd-lac', lnsPort: tap.port, ...lacOpts });
+    started = x;
     lacs.push(x);
-    const up = next(lns, 'tunnel-up', 5000, x);
-    const callDown = next(lns, 'session-down', 5000, x);
     await up;
     await callDown; // xl2tpd's pppd cannot run here: it hangs the call up with CDN result 1
-    const down = next(lns, 'tunnel-down', 5000, x);
+    const down = next(lns, 'tunnel-down', 5000, () => x);
     await x.stop('SIGINT'); // StopCCN "Server closing"
     await down;
     await new Promise((r) => setTimeout(r, 100)); // our ZLB ack reaches the tap
