@@ -187,7 +187,7 @@ export {
 export { login, type LoginOptions, type LoginReport } from './client/login.js';
 export {
   ConformanceObserver,
-  RULES,
+  CONFORMANCE_RULES,
   ruleById,
   formatReport,
   conformanceDecision,

@@ -4,7 +4,7 @@
  * Pure: imports only `wire/` and `reliable/`.
  */
 export { ConformanceObserver, type ObserverOptions } from './observer.js';
-export { RULES, ruleById } from './rules.js';
+export { RULES as CONFORMANCE_RULES, ruleById } from './rules.js';
 export { formatReport } from './report.js';
 export { conformanceDecision, type ConformanceDecision, type ConformancePolicy } from './policy.js';
 export type { ConformanceRule, StrictAction, CheckResult, Finding, MessageContext, TimeContext, CheckOptions } from './rule-types.js';

@@ -10,7 +10,8 @@ import { SEQUENCE_RULES } from './rules-sequence.js';
  * what `strict` does about it, and its check. The report card lists them in this order.
  * @example
  * ```ts
- * for (const r of RULES) console.log(r.id, r.section, r.severity, r.text);
+ * import { CONFORMANCE_RULES } from 'l2tp-wire'; // exported under that name (RULES is the fuzzing kit's)
+ * for (const r of CONFORMANCE_RULES) console.log(r.id, r.section, r.severity, r.text);
  * ```
  */
 export const RULES: readonly ConformanceRule[] = Object.freeze([...HEADER_RULES, ...AVP_RULES, ...SEQUENCE_RULES]);

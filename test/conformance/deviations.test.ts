@@ -4,7 +4,7 @@
  * exchange itself, and legal retransmissions, must produce no deviation at all.
  */
 import { describe, expect, it } from 'vitest';
-import { ConformanceObserver, RULES, type Deviation } from '../../src/conformance/index.js';
+import { ConformanceObserver, CONFORMANCE_RULES as RULES, type Deviation } from '../../src/conformance/index.js';
 import {
   ascii, avp, ctl, data, H, icrp, icrqAvps, iccnAvps, LAC_SESSION, LAC_TUNNEL, LNS_SESSION, LNS_TUNNEL, M, mt, sccrp,
   sccrqAvps, stopccnAvps, u16h, u32h, zlb,

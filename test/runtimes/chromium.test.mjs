@@ -204,8 +204,8 @@ async function inPage({ base, sccrpHex, hiddenIcrqHex, secret }) {
   }
 
   // Sequencer round: our SCCRQ goes out as Ns 0; xl2tpd's SCCRP (Ns 0, Nr 1) acknowledges it
-  // and is delivered; the ack for it is due after the ack delay.
-  const seq = new L.Sequencer();
+  // and is delivered; with an ack delay (250 ms here; the default is 0: ack at once) the ack is due after it.
+  const seq = new L.Sequencer({ ackDelay: 250 });
   const sent = seq.send(L.sccrq({ hostName: 'browser', assignedTunnelId: 7 }), 0);
   r.seq = { transmitted: sent.transmit.length, nsNr: hex(sent.transmit[0].subarray(8, 12)), inFlightAfterSend: seq.inFlight };
   const got = seq.receive(sccrp, 10);

@@ -9,7 +9,8 @@ describe('L2tpError: ordinary outcomes are cheap (issue 16)', () => {
     const before = limitOf();
     for (const code of ['PEER_STOPPED', 'TIMEOUT', 'PROTOCOL', 'AUTH_FAILED', 'ABORTED', 'TRANSPORT'] as const) {
       const e = new L2tpError(code, 'the peer sent StopCCN');
-      expect(e.stack).toBe('L2tpError: the peer sent StopCCN');
+      // V8 keeps the header line; JavaScriptCore (Bun) leaves no stack at all. No frames either way.
+      expect([undefined, 'L2tpError: the peer sent StopCCN']).toContain(e.stack);
       expect(e).toBeInstanceOf(L2tpError);
       expect(e).toBeInstanceOf(Error);
       expect(e.code).toBe(code);
