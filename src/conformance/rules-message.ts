@@ -1,6 +1,6 @@
 /**
  * Rules about one message taken alone: header flags and fields (RFC 2661 §3.1, RFC 3931 §3.2.1)
- * and AVPs (RFC 2661 §4.1, §4.3, §4.4, §6). One row per rule; the table is {@link RULES}.
+ * and AVPs (RFC 2661 §4.1, §4.3, §4.4, §6). One row per rule; the table is {@link CONFORMANCE_RULES}.
  */
 import { avpDef } from '../wire/avp-catalog.js';
 import { u16 } from '../wire/bytes.js';

@@ -19,7 +19,7 @@ export const RULES: readonly ConformanceRule[] = Object.freeze([...HEADER_RULES,
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
 /**
- * The row of {@link RULES} with this id, or `undefined`.
+ * The row of {@link CONFORMANCE_RULES} with this id, or `undefined`.
  * @example
  * ```ts
  * ruleById('avp.not-allowed')?.section; // 'RFC 2661 §6'

@@ -15,7 +15,7 @@ export type Severity = 'MUST' | 'SHOULD';
  * ```
  */
 export interface Deviation {
-  /** Stable rule id, e.g. `'avp.not-allowed'` (a row of {@link RULES}). */
+  /** Stable rule id, e.g. `'avp.not-allowed'` (a row of {@link CONFORMANCE_RULES}). */
   readonly rule: string;
   /** Where the RFC says it, e.g. `'RFC 2661 §6.6'` (the section of the case, not only the rule's). */
   readonly section: string;
