@@ -1,6 +1,6 @@
 /**
  * A clone is all `npm test` needs: no test, script, source or CI file reaches for the captures or
- * peer recipes that once lived beside the repository (`../shared`), for a developer's own paths,
+ * peer recipes that once lived beside the repository (the sibling `shared` folder), for a developer's own paths,
  * or for any relative path that climbs out of the clone. (The proof that it passes on its own is
  * `git clone` into an empty directory + `npm ci && npm test`; this test keeps it that way.)
  */
