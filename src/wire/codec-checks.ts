@@ -30,21 +30,8 @@ export function checkSize(n: number, min: number, max: number, what: string, uni
   return n;
 }
 
-export function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 8;
-  b[o + 1] = v;
-}
-
-export function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
-export function get32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
+// The byte writers and the 32-bit reader the codecs use are the wire's own (bytes.ts).
+export { put16, put32, u32 as get32 } from './bytes.js';
 
 export function needString(v: unknown, what: string): string {
   if (typeof v !== 'string') throw new TypeError(`${what} must be a string, got ${typeName(v)}`);
