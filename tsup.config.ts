@@ -19,8 +19,8 @@ const common = {
   target: 'es2022' as const,
   platform: 'neutral' as const,
   treeshake: true,
-  // Shared chunks, so `l2tp-wire` and `l2tp-wire/node` share one L2tpError class (without it CJS
-  // copies the class and `instanceof` fails across entries).
+  // Shared chunks, so `l2tp-wire` and `l2tp-wire/node` share one L2tpError class and the package
+  // carries the codec once.
   splitting: true,
   // Keep `node:dgram` etc. as written (Deno needs the prefix) and leave them to the runtime.
   removeNodeProtocol: false,
@@ -29,6 +29,8 @@ const common = {
   dts: true,
 };
 
+// ESM only (issue 14: the dual build doubled the package to 488 KB packed). CommonJS callers
+// `require('l2tp-wire')` through Node's require(esm), on by default since Node 20.19 and 22.12.
 export default defineConfig([
   {
     // ESM, with the CLI as one more entry: it shares the library's chunks instead of carrying its
@@ -45,11 +47,5 @@ export default defineConfig([
       if (!text.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${text}`);
       chmodSync(cli, 0o755);
     },
-  },
-  {
-    ...common,
-    entry,
-    format: ['cjs'],
-    clean: false,
   },
 ]);

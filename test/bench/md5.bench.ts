@@ -8,7 +8,7 @@ import { bench, describe } from 'vitest';
 // itself through `require` (vitest's module runner would rewrite every cross-chunk call of an
 // imported bundle into a live-binding getter, which costs more than the work measured here).
 const load = createRequire(import.meta.url);
-const { challengeResponse, hideAvpValue, unhideAvpValue, Md5, md5 }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
+const { challengeResponse, hideAvpValue, unhideAvpValue, Md5, md5 }: typeof import('../../src/index.js') = load('../../dist/index.js');
 
 const b64 = Uint8Array.from({ length: 64 }, (_, i) => i);
 const b1k = Uint8Array.from({ length: 1024 }, (_, i) => (i * 7) & 0xff);

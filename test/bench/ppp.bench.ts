@@ -8,7 +8,7 @@ import { afterAll, bench, describe } from 'vitest';
 
 const load = createRequire(import.meta.url);
 const { parsePppFrame, encodePppFrame, parseControlPacket, parseOptions, PppClient, PppServer, md4, sha1, generateNtResponse }: typeof import('../../src/index.js') =
-  load('../../dist/index.cjs');
+  load('../../dist/index.js');
 
 const BATCH = 1000;
 // An IPv4 data frame (ff 03 00 21 + 64 bytes) and xl2tpd's pppd LCP Configure-Request.
@@ -60,8 +60,8 @@ describe('whole logins in memory (logins/s = hz)', () => {
 
 // A whole login() over loopback UDP to the embedded LNS serving PPP: tunnel, session, LCP,
 // CHAP-MD5, IPCP, IPV6CP, one echo, teardown (logins/s = hz; mean = one login's wall time).
-const { login, AddressPool }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
-const { createLns, servePppOnLns, udpTransport }: typeof import('../../src/node.js') = load('../../dist/node.cjs');
+const { login, AddressPool }: typeof import('../../src/index.js') = load('../../dist/index.js');
+const { createLns, servePppOnLns, udpTransport }: typeof import('../../src/node.js') = load('../../dist/node.js');
 const lns = await createLns({ hostName: 'bench-lns', host: '127.0.0.1', port: 0 });
 servePppOnLns(lns, { authProtocols: ['chap-md5'], authenticate: (_m, _u, p) => p.verify('wonderland'), addressPool: new AddressPool('10.0.0.2', 1000), dns: ['10.0.0.53'] });
 const lnsPort = lns.address().port;

@@ -12,8 +12,8 @@ import type { ReceivedControl } from '../../src/reliable/index.js';
 // itself through `require` (vitest's module runner would rewrite every cross-chunk call of an
 // imported bundle into a live-binding getter, which costs more than the work measured here).
 const load = createRequire(import.meta.url);
-const { Sequencer, parseHeader }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
-const { Simulation }: typeof import('../../src/testing/index.js') = load('../../dist/testing.cjs');
+const { Sequencer, parseHeader }: typeof import('../../src/index.js') = load('../../dist/index.js');
+const { Simulation }: typeof import('../../src/testing/index.js') = load('../../dist/testing.js');
 
 const BATCH = 10_000;
 

@@ -10,7 +10,7 @@ import { bench, describe } from 'vitest';
 // itself through `require` (vitest's module runner would rewrite every cross-chunk call of an
 // imported bundle into a live-binding getter, which costs more than the work measured here).
 const load = createRequire(import.meta.url);
-const { AvpReader, parseControl, parseHeader, sccrq }: typeof import('../../src/index.js') = load('../../dist/index.cjs');
+const { AvpReader, parseControl, parseHeader, sccrq }: typeof import('../../src/index.js') = load('../../dist/index.js');
 
 const BATCH = 1000;
 
