@@ -60,6 +60,7 @@ export {
   type DataMessageV2Init,
   type DataMessageV3Init,
 } from './wire/data.js';
+export { writeDefaultL2ss, readDefaultL2ss, DEFAULT_L2SS_LENGTH, L2SS_SEQUENCE_MODULUS, type DefaultL2ss } from './wire/l2ss.js';
 export * from './wire/md5.js';
 export * from './wire/hidden.js';
 export * from './wire/challenge.js';
@@ -70,6 +71,7 @@ export { Sequencer, retransmissionCycle } from './reliable/index.js';
 export type { AckMessage, CongestionMode, ReceivedControl, SequencerOptions, SequencerOutput, SequencerState } from './reliable/index.js';
 export type { Transport, TransportAddress, TransportKind } from './client/transport.js';
 export { StreamFramer, toStreamMessage, STREAM_MAX_MESSAGE_LENGTH } from './transports/stream-framer.js';
+export { Pseudowire, type PseudowireOptions, type PseudowireReceipt, type PseudowireDrop, type PseudowireStats } from './fsm/index.js';
 export { TunnelFsm, TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition, recognisedAvp, compareTieBreakers } from './fsm/index.js';
 export type {
   TunnelOptions,

@@ -20,3 +20,5 @@ export type {
 export { TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition } from './table.js';
 export type { Transition, TunnelTableEvent, SessionTableEvent } from './table.js';
 export { recognisedAvp, compareTieBreakers } from './checks.js';
+export { Pseudowire } from './pseudowire.js';
+export type { PseudowireOptions, PseudowireReceipt, PseudowireDrop, PseudowireStats } from './pseudowire.js';
