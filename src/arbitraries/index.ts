@@ -20,6 +20,15 @@ export {
   type GeneratedData,
   type DataMessageOptions,
 } from './messages.js';
+export {
+  V3_MESSAGE_AVPS,
+  controlMessageV3Arb,
+  dataMessageV3Arb,
+  type GeneratedControlV3,
+  type ControlMessageV3Options,
+  type GeneratedDataV3,
+  type DataMessageV3Options,
+} from './v3-messages.js';
 export { exchangeArb, type Direction, type Exchange, type ExchangeMessage, type ExchangeOptions } from './exchange.js';
 export { RULES, type Expectation, type RfcRule, type RuleId } from './rules.js';
 export {
@@ -32,3 +41,15 @@ export {
   type MutationOptions,
   type Mutator,
 } from './mutators.js';
+export {
+  V3_RULES,
+  V3_MUTATORS,
+  v3MutatorOf,
+  v3MutationArb,
+  type V3Expectation,
+  type V3RuleId,
+  type V3Rule,
+  type V3Mutation,
+  type V3Mutator,
+  type MutatedV3Message,
+} from './v3-mutators.js';

@@ -12,14 +12,18 @@ import { describe, expect, it } from 'vitest';
 import { L2tpError } from '../../src/wire/errors.js';
 import { rejectsOnlyWithL2tpError } from './finding.js';
 import { fuzz as parseControl } from './parse-control.target.js';
+import { fuzz as parseControlV3 } from './parse-control-v3.target.js';
 import { fuzz as parseData } from './parse-data.target.js';
+import { fuzz as parseDataV3 } from './parse-data-v3.target.js';
 import { fuzz as parseHeader } from './parse-header.target.js';
 import { fuzz as tunnelFsm } from './tunnel-fsm.target.js';
 import { fuzz as unhide } from './unhide.target.js';
 
 const TARGETS: Record<string, (b: Uint8Array) => void> = {
   'parse-control': parseControl,
+  'parse-control-v3': parseControlV3,
   'parse-data': parseData,
+  'parse-data-v3': parseDataV3,
   'parse-header': parseHeader,
   unhide,
   'tunnel-fsm': tunnelFsm,
@@ -34,7 +38,7 @@ const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [],
 describe('fuzz corpora replay through every target', () => {
   const inputs = readdirSync(corpusDir).flatMap((t) => readdirSync(join(corpusDir, t)).map((f) => [`${t}/${f}`, new Uint8Array(readFileSync(join(corpusDir, t, f)))] as const));
 
-  it('the corpora are seeded (from the real captures)', () => {
+  it('the corpora are seeded (from the real captures; the v3 ones from the kit, test/fuzz/seed-v3-corpus.ts)', () => {
     expect(inputs.length).toBeGreaterThan(100);
     for (const t of Object.keys(TARGETS)) expect(readdirSync(join(corpusDir, t)).length, t).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:-60}"
 status=0
-for target in parse-control parse-data parse-header unhide tunnel-fsm; do
+for target in parse-control parse-control-v3 parse-data parse-data-v3 parse-header unhide tunnel-fsm; do
   bash "$here/run.sh" "$target" "$seconds" || status=1
 done
 exit $status

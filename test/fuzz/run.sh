@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with jsfuzz, for a bounded time.
-#   bash test/fuzz/run.sh TARGET [SECONDS]     (TARGET: parse-control, parse-data, parse-header, unhide, tunnel-fsm)
+#   bash test/fuzz/run.sh TARGET [SECONDS]     (TARGET: parse-control, parse-control-v3, parse-data, parse-data-v3, parse-header, unhide, tunnel-fsm)
 # Builds test/fuzz/TARGET.target.ts with esbuild into a temporary directory, seeds jsfuzz with
 # test/fuzz/corpus/TARGET/ (read only: new inputs go to the temporary corpus; FUZZ_MERGE=1 copies
 # them back), runs it under `timeout`, and prints executions per second.
