@@ -71,7 +71,7 @@ export { Sequencer, retransmissionCycle } from './reliable/index.js';
 export type { AckMessage, CongestionMode, ReceivedControl, SequencerOptions, SequencerOutput, SequencerState } from './reliable/index.js';
 export type { Transport, TransportAddress, TransportKind } from './client/transport.js';
 export { StreamFramer, toStreamMessage, STREAM_MAX_MESSAGE_LENGTH } from './transports/stream-framer.js';
-export { Pseudowire, type PseudowireOptions, type PseudowireReceipt, type PseudowireDrop, type PseudowireStats } from './fsm/index.js';
+export { Pseudowire, pseudowireOptions, type PseudowireOptions, type PseudowireReceipt, type PseudowireDrop, type PseudowireStats, type SessionDataAvps, type PseudowireTuning } from './fsm/index.js';
 export { TunnelFsm, TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition, recognisedAvp, compareTieBreakers } from './fsm/index.js';
 export type {
   TunnelOptions,

@@ -22,3 +22,5 @@ export type { Transition, TunnelTableEvent, SessionTableEvent } from './table.js
 export { recognisedAvp, compareTieBreakers } from './checks.js';
 export { Pseudowire } from './pseudowire.js';
 export type { PseudowireOptions, PseudowireReceipt, PseudowireDrop, PseudowireStats } from './pseudowire.js';
+export { pseudowireOptions } from './pseudowire-avps.js';
+export type { SessionDataAvps, PseudowireTuning } from './pseudowire-avps.js';
