@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Pseudowire } from '../../src/index.js';
+import { Pseudowire, encodeControl, parseControl, pseudowireOptions, type PseudowireOptions } from '../../src/index.js';
 import { writePcap } from '../../src/pcap.js';
 import { hex, toHex } from '../support/hex.js';
 import { titled } from '../support/skip.js';
@@ -97,5 +97,58 @@ describe('tshark decodes our L2TPv3 data messages (RFC 3931 §4.1.2.1, §4.6)', 
     const rows = decode(capture(8, true), 4, true);
     expect(rows[0]!.ethType).not.toBe('0x0806');
     expect(rows[0]!.arpOp).toBe('');
+  });
+});
+
+/**
+ * With the session setup in the capture, Wireshark needs no preferences: it learns each
+ * direction's cookie and sublayer from the ICRQ and ICRP (its "Detect" default) and the
+ * pseudowire type (Ethernet) from the ICRQ. That is an independent reading of RFC 3931 §5.4.4's
+ * "who asked for what", checked against pseudowireOptions: the LAC asked for an 8-byte cookie and
+ * the default sublayer with sequencing; the LNS for a 4-byte cookie and no sublayer.
+ */
+describe('tshark, told nothing, agrees with pseudowireOptions on who uses whose cookie and sublayer (§5.4.4)', () => {
+  const LAC = '192.0.2.1';
+  const LNS = '192.0.2.2';
+  const v3 = (m: Parameters<typeof encodeControl>[0]): Uint8Array => encodeControl({ ...m, version: 3 }).slice();
+  const setup = [
+    [LAC, v3({ type: 1, tunnelId: 0, ns: 0, nr: 0, hostName: 'lac', routerId: 1, assignedControlConnectionId: 0xaaaa, pseudowireCapabilitiesList: [5] })],
+    [LNS, v3({ type: 2, tunnelId: 0xaaaa, ns: 0, nr: 1, hostName: 'lns', routerId: 2, assignedControlConnectionId: 0xbbbb, pseudowireCapabilitiesList: [5] })],
+    [LAC, v3({ type: 3, tunnelId: 0xbbbb, ns: 1, nr: 1 })],
+    [LAC, v3({ type: 10, tunnelId: 0xbbbb, ns: 2, nr: 1, localSessionId: 0x1001, remoteSessionId: 0, callSerialNumber: 1, pseudowireType: 5, remoteEndId: Uint8Array.of(0x41), circuitStatus: 3, assignedCookie: COOKIES[8], l2SpecificSublayer: 1, dataSequencing: 2 })],
+    [LNS, v3({ type: 11, tunnelId: 0xaaaa, ns: 1, nr: 3, localSessionId: 0x2002, remoteSessionId: 0x1001, circuitStatus: 3, assignedCookie: COOKIES[4], l2SpecificSublayer: 0 })],
+    [LAC, v3({ type: 12, tunnelId: 0xbbbb, ns: 3, nr: 2, localSessionId: 0x1001, remoteSessionId: 0x2002 })],
+  ] as const;
+  const icrq = parseControl(setup[3][1]);
+  const icrp = parseControl(setup[4][1]);
+
+  function run(name: string, lacOptions: PseudowireOptions, lnsOptions: PseudowireOptions): string[][] {
+    const lac = new Pseudowire(lacOptions);
+    const lns = new Pseudowire(lnsOptions);
+    const data: (readonly [string, Uint8Array])[] = [];
+    for (let i = 0; i < 2; i++) data.push([LAC, lac.send(ARP_REQUEST)], [LNS, lns.send(ARP_REQUEST)]);
+    const file = join(dir, `${name}.pcap`);
+    writeFileSync(file, writePcap([...setup, ...data].map(([src, payload]) => ({ payload, src, dst: src === LAC ? LNS : LAC, srcPort: src === LAC ? 40000 : 1701, dstPort: src === LAC ? 1701 : 40000 }))));
+    const fields = ['ip.src', 'l2tp.sid', 'l2tp.cookie', 'l2tp.l2_spec_s', 'l2tp.l2_spec_sequence', 'eth.type', 'arp.opcode', '_ws.expert.message'];
+    const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return out.trimEnd().split('\n').slice(setup.length).map((l) => l.split('|'));
+  }
+
+  it.skipIf(noTshark !== undefined)(titled('data both ways decodes as the AVPs say', noTshark), () => {
+    expect(run('detect', pseudowireOptions(icrq, icrp), pseudowireOptions(icrp, icrq))).toEqual([
+      // LAC → LNS: the LNS's Session ID and 4-byte cookie, no sublayer (the LNS asked for none).
+      [LAC, '0x00002002', 'deadbeef', '', '', '0x0806', '1', ''],
+      // LNS → LAC: the LAC's Session ID and 8-byte cookie, the sublayer numbered from 0.
+      [LNS, '0x00001001', '0102030405060708', '1', '0', '0x0806', '1', ''],
+      [LAC, '0x00002002', 'deadbeef', '', '', '0x0806', '1', ''],
+      [LNS, '0x00001001', '0102030405060708', '1', '1', '0x0806', '1', ''],
+    ]);
+  });
+
+  it.skipIf(noTshark !== undefined)(titled('each side sending the cookie it assigned itself (the wrong reading) decodes as garbage', noTshark), () => {
+    const lac = { ...pseudowireOptions(icrq, icrp), remoteCookie: COOKIES[8] };
+    const rows = run('swapped', lac, pseudowireOptions(icrp, icrq));
+    expect(rows[0]![2]).toBe('01020304'); // Wireshark still reads 4 bytes, as the LNS asked
+    expect(rows[0]![5]).not.toBe('0x0806');
   });
 });
