@@ -16,4 +16,7 @@ export default {
   thresholds: { high: 90, low: 85, break: 85 },
   ignoreStatic: true,
   cleanTempDir: 'always',
+  // Re-runs after a fix test only the mutants whose code or covering tests changed.
+  incremental: true,
+  incrementalFile: 'test/.stryker/incremental.json',
 };

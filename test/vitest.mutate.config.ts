@@ -17,6 +17,11 @@ export default defineConfig({
       'test/arbitraries/**/*.test.ts',
     ],
     exclude: ['test/wire/wireshark.test.ts'],
+    // Property runs divided by 10 (test/runs.ts): the score is then a lower bound.
+    env: { L2TP_MUTATE_SCALE: '10' },
+    // One worker keeps the modules it imported between mutants: the instrumented code switches
+    // mutants at run time, so nothing needs re-importing (import was most of each mutant's time).
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

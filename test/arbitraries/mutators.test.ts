@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { MUTATORS, RULES, controlMessageArb, mutationArb, zlbArb, type MutatedMessage, type RuleId } from '../../src/arbitraries.js';
 import { mandatoryProblem } from '../../src/fsm/checks.js';
 import { L2tpError, messageDef, parseControl, type ControlMessage } from '../../src/index.js';
+import { runs } from '../runs.js';
 
-const RUNS = 1000;
+const RUNS = runs(1000);
 const SECRET = 'l2tp-wire-test-secret';
 
 const messages = fc.oneof(

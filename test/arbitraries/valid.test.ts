@@ -24,8 +24,9 @@ import {
   type ExchangeMessage,
 } from '../../src/arbitraries.js';
 import { avpDef, decodeAvps, encodeAvp, encodeControl, parseControl, parseData, parseHeader, unhideAvpValue, type ControlMessage } from '../../src/index.js';
+import { runs } from '../runs.js';
 
-const RUNS = 1000;
+const RUNS = runs(1000);
 const SECRET = 'l2tp-wire-test-secret';
 
 /** Re-encode a parsed message from its raw AVP list (nothing typed involved). */

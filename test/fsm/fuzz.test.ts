@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction } from '../../src/fsm/index.js';
 import { loadHex } from '../support/vectors.js';
 import { Pair, seededRandom } from './harness.js';
+import { runs } from '../runs.js';
 
-const RUNS = 1000;
+const RUNS = runs(1000);
 const SECRET = 'l2tp-wire-test-secret';
 
 /** FSMs in each interesting state, made fresh per run. */

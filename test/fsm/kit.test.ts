@@ -12,8 +12,9 @@ import { controlMessageArb, dataMessageArb, exchangeArb, mutationArb, type Excha
 import { TunnelFsm, type SessionState, type TunnelAction, type TunnelEvent, type TunnelOptions, type TunnelState } from '../../src/fsm/index.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { seededRandom } from './harness.js';
+import { runs } from '../runs.js';
 
-const RUNS = 1000;
+const RUNS = runs(1000, 500);
 const SECRET = 'l2tp-wire-test-secret';
 /** After the final close: how long (virtual) until everything must be over. The defaults give 31 s (RFC 2661 §5.8). */
 const SETTLE_MS = 40_000;

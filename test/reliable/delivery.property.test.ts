@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { Simulation } from '../../src/testing/index.js';
 import type { SimEndpoint, SimulationOptions } from '../../src/testing/index.js';
 import type { CongestionMode } from '../../src/reliable/index.js';
+import { runs } from '../runs.js';
 
-const RUNS = 1000;
+const RUNS = runs(1000);
 
 interface Planned {
   from: 'a' | 'b';

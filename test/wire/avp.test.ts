@@ -4,6 +4,7 @@ import { AvpReader, decodeAvps, encodeAvp, ParsedAvp } from '../../src/wire/avp.
 import { L2tpError } from '../../src/wire/errors.js';
 import { hex, toHex } from '../support/hex.js';
 import { code } from '../support/errors.js';
+import { runs } from '../runs.js';
 
 // The AVPs of xl2tpd's SCCRQ (test/vectors/plain.hex frame 1), after the 12-byte header.
 const SCCRQ_AVPS = hex(
@@ -110,7 +111,7 @@ describe('AvpReader', () => {
         }
         expect(seen.join()).toBe(fromDecode);
       }),
-      { numRuns: 10000 },
+      { numRuns: runs(10000) },
     );
   });
 });
@@ -143,7 +144,7 @@ describe('encodeAvp', () => {
           expect(p!.toObject()).toEqual({ ...a, reserved: a.reserved || undefined });
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

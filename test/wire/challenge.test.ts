@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AvpReader } from '../../src/wire/avp.js';
 import { challengeResponse, secretBytes, verifyChallengeResponse } from '../../src/wire/challenge.js';
+import { runs } from '../runs.js';
 
 const SECRET = 'l2tp-wire-test-secret';
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -122,7 +123,7 @@ describe('secrets', () => {
         const s = a + b;
         expect(hex(secretBytes(s))).toBe(Buffer.from(s, 'utf8').toString('hex'));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -132,7 +133,7 @@ describe('secrets', () => {
         const ref = createHash('md5').update(Uint8Array.of(t)).update(s).update(c).digest('hex');
         expect(hex(challengeResponse(t, s, c))).toBe(ref);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -12,8 +12,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AVP_CATALOG, encodeControl, encodingLength, parseControl, type ControlMessage } from '../../src/index.js';
 import { BUILDERS, TYPED_DEFS, builderCaseArb, controlMessageArb, requiredDefs } from '../support/arbitraries.js';
+import { runs } from '../runs.js';
 
-const RUNS = 10_000;
+const RUNS = runs(10_000);
 
 /** Every typed field of `m` that is present, by catalogue key (Message Type left out). */
 function typedFields(m: ControlMessage): Record<string, unknown> {

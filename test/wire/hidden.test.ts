@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AvpReader } from '../../src/wire/avp.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { hideAvpValue, unhideAvpValue } from '../../src/wire/hidden.js';
+import { runs } from '../runs.js';
 
 const SECRET = 'l2tp-wire-test-secret';
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -202,7 +203,7 @@ describe('unhide: the decrypted length is never trusted (regressions)', () => {
           }
         },
       ),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
   });
 
@@ -216,7 +217,7 @@ describe('unhide: the decrypted length is never trusted (regressions)', () => {
         sub[1] = len & 0xff;
         expect(hex(unhideAvpValue(5, referenceXor(5, sub, secret, rv, false), secret, rv))).toBe(hex(sub.subarray(2, 2 + len)));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });
@@ -238,7 +239,7 @@ describe('hide', () => {
           expect(hex(unhideAvpValue(type, hidden, secret, vector))).toBe(hex(value));
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -256,7 +257,7 @@ describe('hide', () => {
           expect(hex(hideAvpValue(type, value, secret, vector, padding))).toBe(hex(expected));
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 

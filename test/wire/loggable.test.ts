@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { controlMessageArb } from '../../src/arbitraries.js';
 import { AVP_CATALOG, encodeControl, L2tpError, parseControl, VendorId, type ControlMessage } from '../../src/index.js';
+import { runs } from '../runs.js';
 
 function toHex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -103,7 +104,7 @@ describe('over 100,000 mutated messages (seeded)', () => {
     for (let t = 1; t <= 16; t++) if (t !== 5 && t !== 13) seeds.push(encodeControl({ type: t, tunnelId: 7, ...u64Fields }).slice());
     const u64Seeds = seeds.splice(200);
     const next = rng(0x12c0ffee);
-    const N = 100_000;
+    const N = runs(100_000);
     let parsed = 0;
     let withU64 = 0;
     for (let i = 0; i < N; i++) {

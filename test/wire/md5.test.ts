@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Md5, md5 } from '../../src/wire/md5.js';
+import { runs } from '../runs.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -92,7 +93,7 @@ describe('md5: properties against node:crypto', () => {
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 600 }), (b) => {
         expect(hex(md5(b))).toBe(nodeMd5(b));
       }),
-      { numRuns: 2500 },
+      { numRuns: runs(2500) },
     );
   });
 
@@ -113,7 +114,7 @@ describe('md5: properties against node:crypto', () => {
           expect(hex(h.digest())).toBe(nodeMd5(b));
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -124,7 +125,7 @@ describe('md5: properties against node:crypto', () => {
         big.set(b, skip);
         expect(hex(md5(big.subarray(skip)))).toBe(nodeMd5(b));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

@@ -19,8 +19,9 @@ import {
   type ControlMessage,
 } from '../../src/index.js';
 import { TEST_SECRET, looksLikeL2tpArb, mutatedMessageArb } from '../support/arbitraries.js';
+import { runs } from '../runs.js';
 
-const RUNS = 10_000;
+const RUNS = runs(10_000);
 
 /** Run `f`; an L2tpError is a fine answer, anything else thrown fails the property. */
 function remoteOnly<T>(f: () => T): T | undefined {

@@ -8,8 +8,9 @@ import type { ValueCodec } from '../../src/wire/avp-def.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import * as c from '../../src/wire/value-codecs.js';
 import { hex, toHex } from '../support/hex.js';
+import { runs } from '../runs.js';
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: runs(1000) };
 
 function decode<T>(codec: ValueCodec<T>, bytes: Uint8Array): T {
   return codec.decode(bytes, 0, bytes.length);
