@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { REQUIREMENTS, type Proof, type TestRef } from '../../docs/compliance/requirements.js';
+import { SURVIVOR_REASONS } from '../../docs/compliance/survivors.js';
 import { counts, render, statusOf } from '../scripts/compliance.js';
+import { readRecord, reasonFor } from '../scripts/mutation-section.js';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -83,7 +85,7 @@ describe('docs/compliance.md (RFC compliance matrix)', () => {
 
   it('is what test/scripts/compliance.ts renders from docs/compliance/requirements.ts (run npm run compliance)', () => {
     const committed = readFileSync(join(ROOT, 'docs', 'compliance.md'), 'utf8');
-    expect(committed).toBe(render());
+    expect(committed).toBe(render(undefined, ROOT));
   });
 
   it('reports its open items, and they do not grow', () => {
@@ -92,6 +94,24 @@ describe('docs/compliance.md (RFC compliance matrix)', () => {
     expect(c['not covered']).toBeLessThanOrEqual(MAX_NOT_COVERED);
     expect(c.partial).toBeLessThanOrEqual(MAX_PARTIAL);
     expect(c.gap).toBeLessThanOrEqual(MAX_GAPS);
-    expect(render()).toContain(`${c['not covered']} not covered`);
+    expect(render(undefined, ROOT)).toContain(`${c['not covered']} not covered`);
+  });
+
+  describe('mutation testing (docs/compliance/mutation.json)', () => {
+    const rec = readRecord(ROOT);
+    it('every surviving mutant has a stated reason (docs/compliance/survivors.ts)', () => {
+      const open = rec.survivors.filter((s) => reasonFor(s) === undefined).map((s) => `${s.file}:${s.line}:${s.column} ${s.mutator}: ${s.original} → ${s.replacement}`);
+      expect(open).toEqual([]);
+    });
+    it('every reason still matches a survivor (none left behind after a mutant was killed)', () => {
+      const stale = SURVIVOR_REASONS.filter((r) => !rec.survivors.some((s) => reasonFor(s, [r]) === r)).map((r) => `${r.file} ${r.lines ?? ''} ${r.mutators ?? ''}`);
+      expect(stale).toEqual([]);
+    });
+    it('names only files that exist, with counts that add up', () => {
+      for (const [file, c] of Object.entries(rec.files)) {
+        expect(existsSync(join(ROOT, file)), file).toBe(true);
+        expect(rec.survivors.filter((s) => s.file === file).length, file).toBe(c.survived + c.noCoverage);
+      }
+    });
   });
 });

@@ -6,6 +6,7 @@
  * Run: npm run compliance
  */
 import { REQUIREMENTS, SOURCES, type Proof, type Requirement } from '../../docs/compliance/requirements.js';
+import { renderMutationSection } from './mutation-section.js';
 
 /** Where a requirement stands. */
 export type Status = 'covered' | 'partial' | 'not covered' | 'gap' | 'n/a';
@@ -64,8 +65,8 @@ function compareSections(a: string, b: string): number {
   return 0;
 }
 
-/** The whole document. */
-export function render(list: readonly Requirement[] = REQUIREMENTS): string {
+/** The whole document; `root` is the repository (for the mutation record and the source list). */
+export function render(list: readonly Requirement[] = REQUIREMENTS, root = '.'): string {
   const c = counts(list);
   const out: string[] = [
     '# RFC compliance matrix',
@@ -110,6 +111,7 @@ export function render(list: readonly Requirement[] = REQUIREMENTS): string {
       out.push('');
     }
   }
+  out.push(...renderMutationSection(root));
   return out.join('\n');
 }
 

@@ -1,0 +1,59 @@
+/**
+ * Folds a Stryker report (test/.stryker/mutation.json, written by `npm run mutate`) into
+ * docs/compliance/mutation.json, the committed record docs/compliance.md renders its
+ * "Mutation testing" section from. Files in the new report replace their earlier entries; files
+ * it does not cover keep theirs, so a folder measured in one run and another folder in a later
+ * run add up (each file says which commit it was measured at).
+ *
+ * Run: `npm run mutate:summary -- --seconds 2710` (the run time Stryker printed: "Done in …").
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type FileRecord, type MutationRecord, type Survivor, MUTATION_RECORD } from './mutation-section.js';
+
+interface StrykerMutant {
+  mutatorName: string;
+  replacement: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+interface StrykerReport {
+  files: Record<string, { source: string; mutants: StrykerMutant[] }>;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const reportPath = flag('report') ?? 'test/.stryker/mutation.json';
+const seconds = Number(flag('seconds') ?? NaN);
+const report = JSON.parse(readFileSync(reportPath, 'utf8')) as StrykerReport;
+const record: MutationRecord = existsSync(MUTATION_RECORD) ? JSON.parse(readFileSync(MUTATION_RECORD, 'utf8')) : { runs: [], files: {}, survivors: [] };
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const date = new Date().toISOString().slice(0, 10);
+
+const files = Object.keys(report.files).sort();
+const survivors: Survivor[] = record.survivors.filter((s) => !files.includes(s.file));
+for (const file of files) {
+  const { source, mutants } = report.files[file]!;
+  const lines = source.split('\n');
+  const c: FileRecord = { commit, killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 };
+  for (const m of mutants) {
+    if (m.status === 'Killed') c.killed++;
+    else if (m.status === 'Timeout') c.timeout++;
+    else if (m.status === 'Survived') c.survived++;
+    else if (m.status === 'NoCoverage') c.noCoverage++;
+    else c.other++; // Ignored (static), CompileError, RuntimeError: not in the score
+    if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      const { line, column } = m.location.start;
+      survivors.push({ file, line, column, mutator: m.mutatorName, status: m.status, original: lines[line - 1]!.trim().slice(0, 120), replacement: m.replacement.slice(0, 80) });
+    }
+  }
+  record.files[file] = c;
+}
+survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.mutator.localeCompare(b.mutator));
+record.survivors = survivors;
+record.runs.push({ date, commit, files: files.length, seconds: Number.isFinite(seconds) ? seconds : null });
+writeFileSync(MUTATION_RECORD, `${JSON.stringify(record, null, 1)}\n`);
+console.log(`${MUTATION_RECORD}: ${files.length} files from ${reportPath} at ${commit}; ${survivors.length} survivors recorded in all`);
