@@ -30,7 +30,8 @@ const reportPath = flag('report') ?? 'test/.stryker/mutation.json';
 const seconds = Number(flag('seconds') ?? NaN);
 const report = JSON.parse(readFileSync(reportPath, 'utf8')) as StrykerReport;
 const record: MutationRecord = existsSync(MUTATION_RECORD) ? JSON.parse(readFileSync(MUTATION_RECORD, 'utf8')) : { runs: [], files: {}, survivors: [] };
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+// The commit the run measured (default: HEAD, right after the run).
+const commit = flag('commit') ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const date = new Date().toISOString().slice(0, 10);
 
 const files = Object.keys(report.files).sort();
