@@ -7,8 +7,8 @@
  */
 import { AVP_HEADER_LENGTH } from './avp.js';
 import { avpDef } from './avp-catalog.js';
-import { INDEX_DIRECT, ParsedControl } from './control-view.js';
-import type { AvpDef } from './avp-def.js';
+import { ParsedControl } from './control-view.js';
+import { avpRule, directRule, RULE_DIRECT, type AvpRule } from './avp-rules.js';
 import { assertBytes, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
 import { HeaderFlag } from './header.js';
@@ -110,25 +110,26 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
     }
     // v2 reserved bits set: "treat as unrecognized" (§4.1), so no typed value to check.
     if ((w & reservedMask) === 0) {
-      const d = avpDef(vendorId, at);
-      if (d !== undefined) {
+      const r = vendorId === 0 && at < RULE_DIRECT ? directRule(at) : avpRule(vendorId, at);
+      if (r !== undefined) {
         let usable = true;
+        const vlen = len - AVP_HEADER_LENGTH;
         if ((w & 0x4000) === 0) {
-          checkValue(d, b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH, o);
+          if (vlen < r.minLength || vlen > r.maxLength || r.validate !== undefined) checkValue(r, b, o + AVP_HEADER_LENGTH, vlen, o);
         } else if (secret !== undefined) {
           if (vectorStart < 0) fail('HIDDEN_WITHOUT_RANDOM_VECTOR', `hidden AVP ${at} with no Random Vector AVP before it (RFC 2661 §4.3)`, o);
           const value = unhideAvpValue(at, b.subarray(o + AVP_HEADER_LENGTH, o + len), secret, b.subarray(vectorStart, vectorEnd), o + AVP_HEADER_LENGTH);
-          checkValue(d, value, 0, value.length, o);
+          checkValue(r, value, 0, value.length, o);
           (msg.unhidden ??= new Map()).set(o, value);
         } else usable = false; // hidden, no secret: no typed value
         // The typed fields' index, built in this walk (the first usable occurrence wins).
         if (usable) {
-          if (vendorId === 0 && at < INDEX_DIRECT) {
-            if (idx[at] === undefined) idx[at] = o;
+          const slot = r.slot;
+          if (slot >= 0) {
+            if (idx[slot] === undefined) idx[slot] = o;
           } else {
-            const k = vendorId * 0x10000 + at;
             const more = (msg.more ??= new Map());
-            if (!more.has(k)) more.set(k, o);
+            if (!more.has(r.mapKey)) more.set(r.mapKey, o);
           }
         }
       }
@@ -146,18 +147,18 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   return msg as unknown as ControlMessage;
 }
 
-function checkValue(d: AvpDef, b: Uint8Array, offset: number, length: number, avpOffset: number): void {
-  const c = d.codec;
-  if (length < c.minLength || length > c.maxLength) {
-    const want = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}–${c.maxLength}`;
-    fail('BAD_AVP_VALUE', `${d.name} AVP value is ${length} bytes; ${want} allowed`, avpOffset);
+/** The length bounds and content rules of rule `r` on a value (the caller saw a reason to look). */
+function checkValue(r: AvpRule, b: Uint8Array, offset: number, length: number, avpOffset: number): void {
+  if (length < r.minLength || length > r.maxLength) {
+    const want = r.minLength === r.maxLength ? `${r.minLength}` : `${r.minLength}–${r.maxLength}`;
+    fail('BAD_AVP_VALUE', `${r.def.name} AVP value is ${length} bytes; ${want} allowed`, avpOffset);
   }
-  if (c.validate !== undefined) {
+  if (r.validate !== undefined) {
     try {
-      c.validate(b, offset, length);
+      r.validate(b, offset, length);
     } catch (e) {
       // Report at the AVP, not inside the value: for a hidden AVP that is a decrypted copy.
-      if (e instanceof L2tpError) throw new L2tpError(e.code, `${d.name} AVP: ${e.message.replace(/ \(at byte \d+\)$/, '')}`, avpOffset);
+      if (e instanceof L2tpError) throw new L2tpError(e.code, `${r.def.name} AVP: ${e.message.replace(/ \(at byte \d+\)$/, '')}`, avpOffset);
       throw e;
     }
   }

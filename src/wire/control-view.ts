@@ -6,19 +6,12 @@
  * message costs time linear in its size.
  */
 import { AVP_HEADER_LENGTH, ParsedAvp, type Avp } from './avp.js';
-import { AVP_CATALOG, avpDef } from './avp-catalog.js';
-import type { AvpDef } from './avp-def.js';
+import { avpRule, AVP_RULES, decodeValue, type AvpRule } from './avp-rules.js';
 import { jsonValue } from './json.js';
 import { CONTROL_HEADER_LENGTH, type ControlMessageJson, type ControlMessageObject } from './control-types.js';
 
 const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
 
-/**
- * IETF AVP types below this are indexed in a plain array (holey, grown to the largest type seen:
- * allocating a typed array per message costs more than parsing it); others and vendor AVPs in a Map.
- */
-export const INDEX_DIRECT = 128;
-const DIRECT = INDEX_DIRECT;
 
 /** @internal The object {@link parseControl} returns (the public shape is `ControlMessage`). */
 export class ParsedControl {
@@ -73,7 +66,8 @@ export class ParsedControl {
   /**
    * @internal One walk: the first *usable* occurrence of each catalogued AVP. Usable: its reserved
    * bits clear in v2 (RFC 2661 §4.1: otherwise "treat as unrecognized"; RFC 3931 §5.1 has them
-   * ignored on receipt) and, when hidden, unhidden by the parser (a secret was given).
+   * ignored on receipt) and, when hidden, unhidden by the parser (a secret was given). The parser
+   * builds the same index in its validation walk; this is for a message without one (a ZLB).
    */
   buildIndex(): number[] {
     const idx: number[] = [];
@@ -84,14 +78,14 @@ export class ParsedControl {
     for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
       const w = (b[o]! << 8) | b[o + 1]!;
       if ((w & reservedMask) === 0 && ((w & 0x4000) === 0 || unhidden?.has(o) === true)) {
-        const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
-        const at = (b[o + 4]! << 8) | b[o + 5]!;
-        if (vendorId === 0 && at < DIRECT) {
-          if (idx[at] === undefined) idx[at] = o;
-        } else if (avpDef(vendorId, at) !== undefined) {
-          const k = vendorId * 0x10000 + at;
-          const more = (this.more ??= new Map());
-          if (!more.has(k)) more.set(k, o);
+        const r = avpRule((b[o + 2]! << 8) | b[o + 3]!, (b[o + 4]! << 8) | b[o + 5]!);
+        if (r !== undefined) {
+          if (r.slot >= 0) {
+            if (idx[r.slot] === undefined) idx[r.slot] = o;
+          } else {
+            const more = (this.more ??= new Map());
+            if (!more.has(r.mapKey)) more.set(r.mapKey, o);
+          }
         }
       }
       o += w & 0x03ff;
@@ -100,15 +94,15 @@ export class ParsedControl {
     return idx;
   }
 
-  /** @internal The typed value of the first usable occurrence of `d`, or undefined. */
-  field(d: AvpDef): unknown {
+  /** @internal The typed value of the first usable occurrence of rule `r`, or undefined: O(1). */
+  field(r: AvpRule): unknown {
     const idx = this.index ?? this.buildIndex();
-    const o = d.vendorId === 0 && d.type < DIRECT ? idx[d.type] : this.more?.get(d.vendorId * 0x10000 + d.type);
+    const o = r.slot >= 0 ? idx[r.slot] : this.more?.get(r.mapKey);
     if (o === undefined) return undefined;
     const b = this.src;
-    if ((b[o]! & 0x40) === 0) return d.codec.decode(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+    if ((b[o]! & 0x40) === 0) return decodeValue(r, b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
     const v = this.unhidden!.get(o)!;
-    return d.codec.decode(v, 0, v.length);
+    return decodeValue(r, v, 0, v.length);
   }
 
   /**
@@ -119,13 +113,13 @@ export class ParsedControl {
     const o: Record<string, unknown> = {};
     for (const k of HEADER_FIELDS) o[k] = this[k];
     // Each catalogue row is looked up once, even when it repeats.
-    const tried = new Set<AvpDef>();
+    const tried = new Set<AvpRule>();
     for (const a of this.avps) {
-      const d = avpDef(a.vendorId, a.type);
-      if (d !== undefined && !tried.has(d)) {
-        tried.add(d);
-        const v = this.field(d);
-        if (v !== undefined) o[d.key] = v;
+      const r = avpRule(a.vendorId, a.type);
+      if (r !== undefined && !tried.has(r)) {
+        tried.add(r);
+        const v = this.field(r);
+        if (v !== undefined) o[r.key] = v;
       }
     }
     o.avps = this.avps.map((a): Avp => a.toObject());
@@ -142,11 +136,11 @@ export class ParsedControl {
 }
 
 // One getter per catalogue key on the prototype: `msg.hostName` decodes on access.
-for (const d of AVP_CATALOG) {
-  if (d.key in ParsedControl.prototype) continue;
-  Object.defineProperty(ParsedControl.prototype, d.key, {
+for (const r of AVP_RULES) {
+  if (r.key in ParsedControl.prototype) continue;
+  Object.defineProperty(ParsedControl.prototype, r.key, {
     get(this: ParsedControl) {
-      return this.field(d);
+      return this.field(r);
     },
     enumerable: false,
     configurable: false,
