@@ -1,12 +1,12 @@
 /**
  * The parsed control message: a view over the parser's input (RFC 2661 §3.1, §4). Typed fields
- * are read through an index of the AVPs built once — by the parser, in the walk it makes anyway
- * (`buildIndex` is the same walk for a message made otherwise) — so each getter is one array
- * (IETF) or `Map` (vendor) lookup and one value decode, and reading every field of a 64 KiB
- * message costs time linear in its size.
+ * are read through an index of the AVPs built once, by the parser, in the walk it makes anyway,
+ * so each getter is one array (IETF) or `Map` (vendor) lookup and one value decode, and reading
+ * every field of a 64 KiB message costs time linear in its size.
  */
 import { AVP_HEADER_LENGTH, ParsedAvp, type Avp } from './avp.js';
-import { avpRule, AVP_RULES, decodeValue, type AvpRule } from './avp-rules.js';
+import { avpRule, AVP_RULES, Decode, decodeValue, type AvpRule } from './avp-rules.js';
+import { decodeUtf8 } from './utf8.js';
 import { jsonValue } from './json.js';
 import { CONTROL_HEADER_LENGTH, type ControlMessageJson, type ControlMessageObject } from './control-types.js';
 
@@ -30,13 +30,21 @@ export class ParsedControl {
   unhidden: Map<number, Uint8Array> | undefined = undefined;
   /** @internal */
   list: ParsedAvp[] | undefined = undefined;
-  /** @internal IETF type → offset of its first usable AVP (absent: none); built on the first typed read. */
-  index: number[] | undefined = undefined;
+  /**
+   * @internal IETF type → offset of its first usable AVP (a hole: none), filled by the parser's
+   * walk. Usable: its reserved bits clear in v2 (RFC 2661 §4.1: otherwise "treat as
+   * unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when hidden, unhidden by the
+   * parser (a secret was given).
+   */
+  readonly index: number[];
   /** @internal vendorId·65536 + type → offset, for catalogued AVPs outside {@link index}. */
   more: Map<number, number> | undefined = undefined;
+  /** @internal How many AVPs the message has (set by the parser; sizes {@link avps}). */
+  count = 0;
 
-  constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string) {
+  constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string, index: number[]) {
     this.src = src;
+    this.index = index;
     this.version = version;
     this.tunnelId = tunnelId;
     this.sessionId = sessionId;
@@ -54,53 +62,29 @@ export class ParsedControl {
 
   get avps(): readonly ParsedAvp[] {
     if (this.list === undefined) {
-      const list: ParsedAvp[] = [];
+      // Sized by the parser's count: one allocation, no growing.
+      const list = new Array<ParsedAvp>(this.count);
       const b = this.src;
       const end = this.length;
-      for (let o = CONTROL_HEADER_LENGTH; o < end; o += ((b[o]! << 8) | b[o + 1]!) & 0x03ff) list.push(new ParsedAvp(b, o));
+      let i = 0;
+      for (let o = CONTROL_HEADER_LENGTH; o < end; o += ((b[o]! << 8) | b[o + 1]!) & 0x03ff) list[i++] = new ParsedAvp(b, o);
       this.list = list;
     }
     return this.list;
   }
 
-  /**
-   * @internal One walk: the first *usable* occurrence of each catalogued AVP. Usable: its reserved
-   * bits clear in v2 (RFC 2661 §4.1: otherwise "treat as unrecognized"; RFC 3931 §5.1 has them
-   * ignored on receipt) and, when hidden, unhidden by the parser (a secret was given). The parser
-   * builds the same index in its validation walk; this is for a message without one (a ZLB).
-   */
-  buildIndex(): number[] {
-    const idx: number[] = [];
-    const b = this.src;
-    const end = this.length;
-    const reservedMask = this.version === 3 ? 0 : 0x3c00;
-    const unhidden = this.unhidden;
-    for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
-      const w = (b[o]! << 8) | b[o + 1]!;
-      if ((w & reservedMask) === 0 && ((w & 0x4000) === 0 || unhidden?.has(o) === true)) {
-        const r = avpRule((b[o + 2]! << 8) | b[o + 3]!, (b[o + 4]! << 8) | b[o + 5]!);
-        if (r !== undefined) {
-          if (r.slot >= 0) {
-            if (idx[r.slot] === undefined) idx[r.slot] = o;
-          } else {
-            const more = (this.more ??= new Map());
-            if (!more.has(r.mapKey)) more.set(r.mapKey, o);
-          }
-        }
-      }
-      o += w & 0x03ff;
-    }
-    this.index = idx;
-    return idx;
-  }
-
   /** @internal The typed value of the first usable occurrence of rule `r`, or undefined: O(1). */
   field(r: AvpRule): unknown {
-    const idx = this.index ?? this.buildIndex();
-    const o = r.slot >= 0 ? idx[r.slot] : this.more?.get(r.mapKey);
+    const o = r.slot >= 0 ? this.index[r.slot] : this.more?.get(r.mapKey);
     if (o === undefined) return undefined;
     const b = this.src;
-    if ((b[o]! & 0x40) === 0) return decodeValue(r, b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+    const w = (b[o]! << 8) | b[o + 1]!;
+    if (w & 0x4000) return this.unhiddenField(r, o);
+    return decodeValue(r, b, o + AVP_HEADER_LENGTH, (w & 0x03ff) - AVP_HEADER_LENGTH);
+  }
+
+  /** @internal The typed value of the hidden AVP at `o`, from the copy the parser unhid. */
+  unhiddenField(r: AvpRule, o: number): unknown {
     const v = this.unhidden!.get(o)!;
     return decodeValue(r, v, 0, v.length);
   }
@@ -135,13 +119,55 @@ export class ParsedControl {
   }
 }
 
+/**
+ * The getter of each catalogue key, by how its value decodes. The scalar kinds of IETF AVPs get a
+ * getter of their own (one index load, the value read in place: small enough to inline where it
+ * is read, and monomorphic across the keys of a kind); the others go through {@link ParsedControl.field}.
+ */
+function getterOf(r: AvpRule): (this: ParsedControl) => unknown {
+  const slot = r.slot;
+  if (slot < 0) return generic(r);
+  switch (r.decode) {
+    case Decode.U16:
+      return function (this: ParsedControl) {
+        const o = this.index[slot];
+        if (o === undefined) return undefined;
+        const b = this.src;
+        if (b[o]! & 0x40) return this.unhiddenField(r, o);
+        return (b[o + 6]! << 8) | b[o + 7]!; // the parser checked the value is 2 bytes
+      };
+    case Decode.U32:
+      return function (this: ParsedControl) {
+        const o = this.index[slot];
+        if (o === undefined) return undefined;
+        const b = this.src;
+        if (b[o]! & 0x40) return this.unhiddenField(r, o);
+        return ((b[o + 6]! << 24) | (b[o + 7]! << 16) | (b[o + 8]! << 8) | b[o + 9]!) >>> 0; // 4 bytes, checked
+      };
+    case Decode.Utf8:
+      return function (this: ParsedControl) {
+        const o = this.index[slot];
+        if (o === undefined) return undefined;
+        const b = this.src;
+        if (b[o]! & 0x40) return this.unhiddenField(r, o);
+        return decodeUtf8(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+      };
+    default:
+      return generic(r);
+  }
+}
+
+function generic(r: AvpRule): (this: ParsedControl) => unknown {
+  return function (this: ParsedControl) {
+    return this.field(r);
+  };
+}
+
 // One getter per catalogue key on the prototype: `msg.hostName` decodes on access.
 for (const r of AVP_RULES) {
   if (r.key in ParsedControl.prototype) continue;
   Object.defineProperty(ParsedControl.prototype, r.key, {
-    get(this: ParsedControl) {
-      return this.field(r);
-    },
+    get: getterOf(r),
     enumerable: false,
     configurable: false,
   });
