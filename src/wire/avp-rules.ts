@@ -34,6 +34,10 @@ export class AvpRule {
   readonly maxLength: number;
   readonly validate: ((b: Uint8Array, o: number, length: number) => void) | undefined;
   readonly decode: Decode;
+  /** 0 is refused on encode (Assigned Tunnel/Session ID, RFC 2661 §4.4.3/§4.4.4; RFC 3931 §5.4.3). */
+  readonly nonZero: boolean;
+  /** The M bit this library sends (the catalogue's rule), as the header's bit. */
+  readonly mBit: number;
   /** The codec's own decoder, for {@link Decode.Codec}. */
   readonly codecDecode: (b: Uint8Array, o: number, length: number) => unknown;
 
@@ -49,6 +53,8 @@ export class AvpRule {
     this.maxLength = k.maxLength;
     this.validate = k.validate === undefined ? undefined : k.validate.bind(k);
     this.decode = decodeKind(d);
+    this.nonZero = k === (c.nonZeroU16 as unknown) || k === (c.nonZeroU32 as unknown);
+    this.mBit = d.mandatory ? 0x8000 : 0;
     this.codecDecode = k.decode.bind(k);
   }
 }

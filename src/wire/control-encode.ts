@@ -7,6 +7,8 @@ import type { AvpDef } from './avp-def.js';
 import { alloc, assertBytes, assertInt, POOL_MAX, poolCommit, poolSlab, poolStart } from './bytes.js';
 import { avpDef } from './avp-catalog.js';
 import { hideAvpValue } from './hidden.js';
+import { avpRule } from './avp-rules.js';
+import { NOT_SCALAR, writeScalar } from './scalar-writers.js';
 import { checkHiding, paddingFor } from './hiding-plan.js';
 import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessageInit, type HidingOptions } from './control-types.js';
 import { gather, otherDef, planOf, putDefHeader, putMessageType, rawLength, slots, valueLength, writeControlHeader, writeRaw } from './control-fields.js';
@@ -170,6 +172,8 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
 
 /** Write one unhidden typed AVP at `o` within `limit`: the offset after it, or -1 if it does not fit. */
 function writeField(b: Uint8Array, o: number, limit: number, d: AvpDef, v: unknown): number {
+  const at = writeScalar(b, o, limit, avpRule(d.vendorId, d.type)!, v);
+  if (at !== NOT_SCALAR) return at;
   const len = valueLength(d, v);
   if (o + AVP_HEADER_LENGTH + len > limit) return -1;
   putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
