@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeControl, encodingLength, MessageType, type ControlMessageInit } from '../../src/index.js';
+import { runs } from '../runs.js';
 import { toHex } from '../support/vectors.js';
 
 /** Encode `msg` both ways: one pass into the slab (fast path), two passes into a buffer (codecs). */
@@ -60,7 +61,7 @@ describe('fast-path fields encode exactly as their codecs', () => {
         same({ type: MessageType.SCCRQ, hostName: 'h', assignedTunnelId: 1, receiveWindowSize: w });
         same({ type: MessageType.SCCRQ, hostName: 'h', assignedTunnelId: 1, framingCapabilities: f });
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -70,7 +71,7 @@ describe('fast-path fields encode exactly as their codecs', () => {
         same({ type: MessageType.SCCRQ, hostName: h, assignedTunnelId: 1 });
         same({ type: MessageType.SCCRQ, hostName: 'h', assignedTunnelId: 1, vendorName: v });
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -80,7 +81,7 @@ describe('fast-path fields encode exactly as their codecs', () => {
         same({ type: MessageType.SCCRQ, hostName: x as string, assignedTunnelId: 1 });
         same({ type: MessageType.SCCRQ, hostName: 'h', assignedTunnelId: x as number });
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
