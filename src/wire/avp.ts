@@ -246,17 +246,26 @@ export class AvpReader {
     const o = this.next_;
     const end = this.end;
     if (o >= end) return false;
-    if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
     const w = (b[o]! << 8) | b[o + 1]!;
     const len = w & 0x03ff;
-    if (len < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len} is under the 6-byte minimum`, o);
-    if (o + len > end) fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
+    // 6: AVP_HEADER_LENGTH, as a literal (a module constant is a context load in a bundle). The
+    // error's message is built out of line, so this stays small enough to inline into the loop.
+    if (len < 6 || o + len > end) this.bad(o);
     this.offset = o;
     this.word = w;
     this.vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     this.type = (b[o + 4]! << 8) | b[o + 5]!;
     this.next_ = o + len;
     return true;
+  }
+
+  /** The error {@link next} throws for a bad AVP header at `o`: which, at `o`. */
+  private bad(o: number): never {
+    const end = this.end;
+    if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
+    const len = ((this.bytes[o]! << 8) | this.bytes[o + 1]!) & 0x03ff;
+    if (len < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len} is under the 6-byte minimum`, o);
+    fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
   }
 
   /** Big-endian 16-bit integer at `at` bytes into the current value (caller checks the length). */

@@ -7,9 +7,11 @@ import type { AvpDef } from './avp-def.js';
 import { alloc, assertBytes, assertInt, POOL_MAX, poolCommit, poolSlab, poolStart } from './bytes.js';
 import { avpDef } from './avp-catalog.js';
 import { hideAvpValue } from './hidden.js';
+import { avpRule, type AvpRule } from './avp-rules.js';
+import { NOT_SCALAR, writeScalar } from './scalar-writers.js';
 import { checkHiding, paddingFor } from './hiding-plan.js';
 import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessageInit, type HidingOptions } from './control-types.js';
-import { gather, otherDef, planOf, putDefHeader, putMessageType, rawLength, slots, valueLength, writeControlHeader, writeRaw } from './control-fields.js';
+import { defaultsByRank, gather, otherDef, planOf, putDefHeader, putMessageType, rawLength, slots, valueLength, writeControlHeader, writeRaw } from './control-fields.js';
 
 /**
  * Size in bytes of the message {@link encodeControl} would write (dns-packet's
@@ -143,11 +145,12 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
     hiddenCount = 0;
   }
   const defs = p.defs;
-  const others = gather(m, p, defaults);
+  const others = gather(m, p);
+  const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
   for (let i = 0; i < defs.length; i++) {
-    const v = slots[i];
-    if (v === undefined) continue;
-    slots[i] = undefined;
+    let v = slots[i];
+    if (v !== undefined) slots[i] = undefined;
+    else if (byRank === undefined || (v = byRank[i]) === undefined) continue;
     const d = defs[i]!;
     if (hiding !== undefined && d.type === RANDOM_VECTOR_AVP && d.vendorId === 0) continue;
     n += plan(d, v, hiding);
@@ -169,7 +172,9 @@ function planTyped(msg: ControlMessageInit, type: number, defaults: Readonly<Rec
 }
 
 /** Write one unhidden typed AVP at `o` within `limit`: the offset after it, or -1 if it does not fit. */
-function writeField(b: Uint8Array, o: number, limit: number, d: AvpDef, v: unknown): number {
+function writeField(b: Uint8Array, o: number, limit: number, d: AvpDef, r: AvpRule, v: unknown): number {
+  const at = writeScalar(b, o, limit, r, v);
+  if (at !== NOT_SCALAR) return at;
   const len = valueLength(d, v);
   if (o + AVP_HEADER_LENGTH + len > limit) return -1;
   putDefHeader(b, o, d, false, AVP_HEADER_LENGTH + len);
@@ -191,17 +196,20 @@ function writeTypedOnce(b: Uint8Array, base: number, limit: number, msg: Control
     o += 8;
   }
   const defs = p.defs;
-  const others = gather(m, p, defaults);
+  const rules = p.rules;
+  const others = gather(m, p);
+  const byRank = defaults === undefined ? undefined : defaultsByRank(p, defaults);
   for (let i = 0; i < defs.length; i++) {
-    const v = slots[i];
-    if (v === undefined) continue;
-    slots[i] = undefined;
-    o = writeField(b, o, limit, defs[i]!, v);
+    let v = slots[i];
+    if (v !== undefined) slots[i] = undefined;
+    else if (byRank === undefined || (v = byRank[i]) === undefined) continue;
+    o = writeField(b, o, limit, defs[i]!, rules[i]!, v);
     if (o < 0) return -1;
   }
   if (others !== undefined) {
     for (const k of others) {
-      o = writeField(b, o, limit, otherDef(k, type), m[k]);
+      const d = otherDef(k, type);
+      o = writeField(b, o, limit, d, avpRule(d.vendorId, d.type)!, m[k]);
       if (o < 0) return -1;
     }
   }

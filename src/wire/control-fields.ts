@@ -6,6 +6,7 @@
 import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, writeAvpHeader, type AvpInit } from './avp.js';
 import { avpDefByKey } from './avp-catalog.js';
 import type { AvpDef } from './avp-def.js';
+import { avpRule, type AvpRule } from './avp-rules.js';
 import { assertBytes, assertInt, put16, put32 } from './bytes.js';
 import { HeaderFlag } from './header.js';
 import { messageAvps } from './message-catalog.js';
@@ -18,6 +19,8 @@ export const NON_AVP_KEYS: Readonly<Record<string, true | undefined>> = Object.a
 /** Per message type: the catalogue rows RFC 2661 §6 lists for it, in order, and their ranks. */
 export interface Plan {
   readonly defs: readonly AvpDef[];
+  /** The flattened rule of each row of `defs` (same order). */
+  readonly rules: readonly AvpRule[];
   /** Key → index in `defs`; a null-prototype object (a keyed load beats `Map.get` here). */
   readonly rank: Readonly<Record<string, number | undefined>>;
   /** Builders' defaults, by rank (cached per defaults object). */
@@ -30,7 +33,7 @@ export function planOf(type: number): Plan {
   let p = type < 256 ? plans[type] : undefined;
   if (p === undefined) {
     const defs = messageAvps(type).filter((d) => d.key !== 'messageType');
-    p = { defs, rank: Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(defs.map((d, i) => [d.key, i]))), defaultsFor: new WeakMap() };
+    p = { defs, rules: defs.map((d) => avpRule(d.vendorId, d.type)!), rank: Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(defs.map((d, i) => [d.key, i]))), defaultsFor: new WeakMap() };
     if (type < 256) plans[type] = p;
   }
   return p;
@@ -68,10 +71,10 @@ export function rawLength(a: AvpInit): number {
 
 /**
  * Put the typed values of `m` into rank slots (one keyed load per given key, so the RFC order
- * costs nothing per row the caller left out), then the builder's `defaults` into the slots left
- * empty; returns the keys that are not in the plan.
+ * costs nothing per row the caller left out); returns the keys that are not in the plan. A slot
+ * left empty takes the builder's default (`defaultsByRank`), which the caller reads as it writes.
  */
-export function gather(m: Record<string, unknown>, p: Plan, defaults: Readonly<Record<string, unknown>> | undefined): string[] | undefined {
+export function gather(m: Record<string, unknown>, p: Plan): string[] | undefined {
   const n = p.defs.length;
   const rank = p.rank;
   for (let i = 0; i < n; i++) slots[i] = undefined;
@@ -82,10 +85,6 @@ export function gather(m: Record<string, unknown>, p: Plan, defaults: Readonly<R
     const r = rank[k];
     if (r !== undefined) slots[r] = v;
     else if (NON_AVP_KEYS[k] !== true) (others ??= []).push(k);
-  }
-  if (defaults !== undefined) {
-    const byRank = defaultsByRank(p, defaults);
-    for (let i = 0; i < n; i++) if (slots[i] === undefined) slots[i] = byRank[i];
   }
   return others;
 }

@@ -7,14 +7,17 @@
  */
 import { AVP_HEADER_LENGTH } from './avp.js';
 import { avpDef } from './avp-catalog.js';
-import { INDEX_DIRECT, ParsedControl } from './control-view.js';
-import type { AvpDef } from './avp-def.js';
+import { ParsedControl } from './control-view.js';
+import { avpRule, directRule, type AvpRule } from './avp-rules.js';
 import { assertBytes, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
 import { HeaderFlag } from './header.js';
 import { unhideAvpValue } from './hidden.js';
 import { messageDef } from './message-catalog.js';
 import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessage, type ParseControlOptions } from './control-types.js';
+
+/** A ZLB's index: no AVPs (shared; never written). */
+const NO_INDEX: number[] = [];
 
 /**
  * Parse one control message (v2 or v3 over UDP).
@@ -60,7 +63,7 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   const sessionId = version === 2 ? u16(bytes, 6) : 0;
   const ns = u16(bytes, 8);
   const nr = u16(bytes, 10);
-  if (length === CONTROL_HEADER_LENGTH) return new ParsedControl(bytes, version, tunnelId, sessionId, ns, nr, length, 0, 'ZLB');
+  if (length === CONTROL_HEADER_LENGTH) return new ParsedControl(bytes, version, tunnelId, sessionId, ns, nr, length, 0, 'ZLB', NO_INDEX);
 
   // The Message Type AVP: first, 8 bytes, vendor 0, type 0, not hidden (RFC 2661 §4.4.1).
   const b = bytes;
@@ -76,7 +79,12 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   if (len0 !== 8) fail('BAD_AVP_VALUE', `Message Type AVP Length is ${len0}, must be 8`, o);
   const type = u16(b, o + 6);
   const def = messageDef(type);
-  const msg = new ParsedControl(b, version, tunnelId, sessionId, ns, nr, length, type, def ? def.name : `Unknown(${type})`);
+  // The typed fields' index (see ParsedControl.index), filled in this walk; holey, room for the
+  // usual types (a typed array per message would cost more than the parse). Message Type first.
+  const idx: number[] = new Array<number>(16);
+  idx[0] = CONTROL_HEADER_LENGTH;
+  const msg = new ParsedControl(b, version, tunnelId, sessionId, ns, nr, length, type, def ? def.name : `Unknown(${type})`, idx);
+  let count = 1;
   o += 8;
   // Bitmap of IETF AVP types 0–63 seen, for the §6 required-AVP check.
   let seenLo = 1;
@@ -87,15 +95,12 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   // Reserved AVP bits: RFC 2661 §4.1 has an AVP with any set treated as unrecognised; RFC 3931
   // §5.1 has them "ignored upon receipt" in L2TPv3.
   const reservedMask = version === 3 ? 0 : 0x3c00;
-  // The Message Type AVP, checked above, is the first index entry.
-  const idx: number[] = [CONTROL_HEADER_LENGTH];
-  msg.index = idx;
+  // In this loop 6 is AVP_HEADER_LENGTH and 128 RULE_DIRECT, as literals: a module constant is a
+  // context load in a bundle, and this runs per AVP.
   while (o < end) {
-    if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
     const w = (b[o]! << 8) | b[o + 1]!;
     const len = w & 0x03ff;
-    if (len < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len} is under the 6-byte minimum`, o);
-    if (o + len > end) fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
+    if (len < 6 || o + len > end) badAvpLength(b, o, end);
     const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     const at = (b[o + 4]! << 8) | b[o + 5]!;
     if (vendorId === 0 && (w & reservedMask) === 0) {
@@ -104,37 +109,40 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
       else if (at < 64) seenHi |= 1 << (at - 32);
       if (at === RANDOM_VECTOR_AVP && (w & 0x4000) === 0) {
         // §4.3: a hidden AVP uses the most recent Random Vector before it.
-        vectorStart = o + AVP_HEADER_LENGTH;
+        vectorStart = o + 6;
         vectorEnd = o + len;
       }
     }
     // v2 reserved bits set: "treat as unrecognized" (§4.1), so no typed value to check.
     if ((w & reservedMask) === 0) {
-      const d = avpDef(vendorId, at);
-      if (d !== undefined) {
+      const r = vendorId === 0 && at < 128 ? directRule(at) : avpRule(vendorId, at);
+      if (r !== undefined) {
         let usable = true;
+        const vlen = len - 6;
         if ((w & 0x4000) === 0) {
-          checkValue(d, b, o + AVP_HEADER_LENGTH, len - AVP_HEADER_LENGTH, o);
+          if (vlen < r.minLength || vlen > r.maxLength || r.validate !== undefined) checkValue(r, b, o + 6, vlen, o);
         } else if (secret !== undefined) {
           if (vectorStart < 0) fail('HIDDEN_WITHOUT_RANDOM_VECTOR', `hidden AVP ${at} with no Random Vector AVP before it (RFC 2661 §4.3)`, o);
           const value = unhideAvpValue(at, b.subarray(o + AVP_HEADER_LENGTH, o + len), secret, b.subarray(vectorStart, vectorEnd), o + AVP_HEADER_LENGTH);
-          checkValue(d, value, 0, value.length, o);
+          checkValue(r, value, 0, value.length, o);
           (msg.unhidden ??= new Map()).set(o, value);
         } else usable = false; // hidden, no secret: no typed value
         // The typed fields' index, built in this walk (the first usable occurrence wins).
         if (usable) {
-          if (vendorId === 0 && at < INDEX_DIRECT) {
-            if (idx[at] === undefined) idx[at] = o;
+          const slot = r.slot;
+          if (slot >= 0) {
+            if (idx[slot] === undefined) idx[slot] = o;
           } else {
-            const k = vendorId * 0x10000 + at;
             const more = (msg.more ??= new Map());
-            if (!more.has(k)) more.set(k, o);
+            if (!more.has(r.mapKey)) more.set(r.mapKey, o);
           }
         }
       }
     }
     o += len;
+    count++;
   }
+  msg.count = count;
   if (version === 2 && def !== undefined && options?.requireAvps !== false) {
     const req = def.requiredV2;
     for (let i = 0; i < req.length; i++) {
@@ -146,18 +154,26 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   return msg as unknown as ControlMessage;
 }
 
-function checkValue(d: AvpDef, b: Uint8Array, offset: number, length: number, avpOffset: number): void {
-  const c = d.codec;
-  if (length < c.minLength || length > c.maxLength) {
-    const want = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}–${c.maxLength}`;
-    fail('BAD_AVP_VALUE', `${d.name} AVP value is ${length} bytes; ${want} allowed`, avpOffset);
+/** The error for a bad AVP header at `o` (out of line: the walk stays small). */
+function badAvpLength(b: Uint8Array, o: number, end: number): never {
+  if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', `${end - o} bytes left after the last AVP, fewer than an AVP header`, o);
+  const len = ((b[o]! << 8) | b[o + 1]!) & 0x03ff;
+  if (len < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len} is under the 6-byte minimum`, o);
+  fail('BAD_AVP_LENGTH', `AVP Length ${len} runs ${o + len - end} bytes past the end of the message`, o);
+}
+
+/** The length bounds and content rules of rule `r` on a value (the caller saw a reason to look). */
+function checkValue(r: AvpRule, b: Uint8Array, offset: number, length: number, avpOffset: number): void {
+  if (length < r.minLength || length > r.maxLength) {
+    const want = r.minLength === r.maxLength ? `${r.minLength}` : `${r.minLength}–${r.maxLength}`;
+    fail('BAD_AVP_VALUE', `${r.def.name} AVP value is ${length} bytes; ${want} allowed`, avpOffset);
   }
-  if (c.validate !== undefined) {
+  if (r.validate !== undefined) {
     try {
-      c.validate(b, offset, length);
+      r.validate(b, offset, length);
     } catch (e) {
       // Report at the AVP, not inside the value: for a hidden AVP that is a decrypted copy.
-      if (e instanceof L2tpError) throw new L2tpError(e.code, `${d.name} AVP: ${e.message.replace(/ \(at byte \d+\)$/, '')}`, avpOffset);
+      if (e instanceof L2tpError) throw new L2tpError(e.code, `${r.def.name} AVP: ${e.message.replace(/ \(at byte \d+\)$/, '')}`, avpOffset);
       throw e;
     }
   }

@@ -1,24 +1,17 @@
 /**
  * The parsed control message: a view over the parser's input (RFC 2661 §3.1, §4). Typed fields
- * are read through an index of the AVPs built once — by the parser, in the walk it makes anyway
- * (`buildIndex` is the same walk for a message made otherwise) — so each getter is one array
- * (IETF) or `Map` (vendor) lookup and one value decode, and reading every field of a 64 KiB
- * message costs time linear in its size.
+ * are read through an index of the AVPs built once, by the parser, in the walk it makes anyway,
+ * so each getter is one array (IETF) or `Map` (vendor) lookup and one value decode, and reading
+ * every field of a 64 KiB message costs time linear in its size.
  */
 import { AVP_HEADER_LENGTH, ParsedAvp, type Avp } from './avp.js';
-import { AVP_CATALOG, avpDef } from './avp-catalog.js';
-import type { AvpDef } from './avp-def.js';
+import { avpRule, AVP_RULES, Decode, decodeValue, type AvpRule } from './avp-rules.js';
+import { decodeUtf8 } from './utf8.js';
 import { jsonValue } from './json.js';
 import { CONTROL_HEADER_LENGTH, type ControlMessageJson, type ControlMessageObject } from './control-types.js';
 
 const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
 
-/**
- * IETF AVP types below this are indexed in a plain array (holey, grown to the largest type seen:
- * allocating a typed array per message costs more than parsing it); others and vendor AVPs in a Map.
- */
-export const INDEX_DIRECT = 128;
-const DIRECT = INDEX_DIRECT;
 
 /** @internal The object {@link parseControl} returns (the public shape is `ControlMessage`). */
 export class ParsedControl {
@@ -37,13 +30,21 @@ export class ParsedControl {
   unhidden: Map<number, Uint8Array> | undefined = undefined;
   /** @internal */
   list: ParsedAvp[] | undefined = undefined;
-  /** @internal IETF type → offset of its first usable AVP (absent: none); built on the first typed read. */
-  index: number[] | undefined = undefined;
+  /**
+   * @internal IETF type → offset of its first usable AVP (a hole: none), filled by the parser's
+   * walk. Usable: its reserved bits clear in v2 (RFC 2661 §4.1: otherwise "treat as
+   * unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when hidden, unhidden by the
+   * parser (a secret was given).
+   */
+  readonly index: number[];
   /** @internal vendorId·65536 + type → offset, for catalogued AVPs outside {@link index}. */
   more: Map<number, number> | undefined = undefined;
+  /** @internal How many AVPs the message has (set by the parser; sizes {@link avps}). */
+  count = 0;
 
-  constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string) {
+  constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string, index: number[]) {
     this.src = src;
+    this.index = index;
     this.version = version;
     this.tunnelId = tunnelId;
     this.sessionId = sessionId;
@@ -61,54 +62,31 @@ export class ParsedControl {
 
   get avps(): readonly ParsedAvp[] {
     if (this.list === undefined) {
-      const list: ParsedAvp[] = [];
+      // Sized by the parser's count: one allocation, no growing.
+      const list = new Array<ParsedAvp>(this.count);
       const b = this.src;
       const end = this.length;
-      for (let o = CONTROL_HEADER_LENGTH; o < end; o += ((b[o]! << 8) | b[o + 1]!) & 0x03ff) list.push(new ParsedAvp(b, o));
+      let i = 0;
+      for (let o = CONTROL_HEADER_LENGTH; o < end; o += ((b[o]! << 8) | b[o + 1]!) & 0x03ff) list[i++] = new ParsedAvp(b, o);
       this.list = list;
     }
     return this.list;
   }
 
-  /**
-   * @internal One walk: the first *usable* occurrence of each catalogued AVP. Usable: its reserved
-   * bits clear in v2 (RFC 2661 §4.1: otherwise "treat as unrecognized"; RFC 3931 §5.1 has them
-   * ignored on receipt) and, when hidden, unhidden by the parser (a secret was given).
-   */
-  buildIndex(): number[] {
-    const idx: number[] = [];
-    const b = this.src;
-    const end = this.length;
-    const reservedMask = this.version === 3 ? 0 : 0x3c00;
-    const unhidden = this.unhidden;
-    for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
-      const w = (b[o]! << 8) | b[o + 1]!;
-      if ((w & reservedMask) === 0 && ((w & 0x4000) === 0 || unhidden?.has(o) === true)) {
-        const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
-        const at = (b[o + 4]! << 8) | b[o + 5]!;
-        if (vendorId === 0 && at < DIRECT) {
-          if (idx[at] === undefined) idx[at] = o;
-        } else if (avpDef(vendorId, at) !== undefined) {
-          const k = vendorId * 0x10000 + at;
-          const more = (this.more ??= new Map());
-          if (!more.has(k)) more.set(k, o);
-        }
-      }
-      o += w & 0x03ff;
-    }
-    this.index = idx;
-    return idx;
-  }
-
-  /** @internal The typed value of the first usable occurrence of `d`, or undefined. */
-  field(d: AvpDef): unknown {
-    const idx = this.index ?? this.buildIndex();
-    const o = d.vendorId === 0 && d.type < DIRECT ? idx[d.type] : this.more?.get(d.vendorId * 0x10000 + d.type);
+  /** @internal The typed value of the first usable occurrence of rule `r`, or undefined: O(1). */
+  field(r: AvpRule): unknown {
+    const o = r.slot >= 0 ? this.index[r.slot] : this.more?.get(r.mapKey);
     if (o === undefined) return undefined;
     const b = this.src;
-    if ((b[o]! & 0x40) === 0) return d.codec.decode(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+    const w = (b[o]! << 8) | b[o + 1]!;
+    if (w & 0x4000) return this.unhiddenField(r, o);
+    return decodeValue(r, b, o + AVP_HEADER_LENGTH, (w & 0x03ff) - AVP_HEADER_LENGTH);
+  }
+
+  /** @internal The typed value of the hidden AVP at `o`, from the copy the parser unhid. */
+  unhiddenField(r: AvpRule, o: number): unknown {
     const v = this.unhidden!.get(o)!;
-    return d.codec.decode(v, 0, v.length);
+    return decodeValue(r, v, 0, v.length);
   }
 
   /**
@@ -119,13 +97,13 @@ export class ParsedControl {
     const o: Record<string, unknown> = {};
     for (const k of HEADER_FIELDS) o[k] = this[k];
     // Each catalogue row is looked up once, even when it repeats.
-    const tried = new Set<AvpDef>();
+    const tried = new Set<AvpRule>();
     for (const a of this.avps) {
-      const d = avpDef(a.vendorId, a.type);
-      if (d !== undefined && !tried.has(d)) {
-        tried.add(d);
-        const v = this.field(d);
-        if (v !== undefined) o[d.key] = v;
+      const r = avpRule(a.vendorId, a.type);
+      if (r !== undefined && !tried.has(r)) {
+        tried.add(r);
+        const v = this.field(r);
+        if (v !== undefined) o[r.key] = v;
       }
     }
     o.avps = this.avps.map((a): Avp => a.toObject());
@@ -141,13 +119,55 @@ export class ParsedControl {
   }
 }
 
+/**
+ * The getter of each catalogue key, by how its value decodes. The scalar kinds of IETF AVPs get a
+ * getter of their own (one index load, the value read in place: small enough to inline where it
+ * is read, and monomorphic across the keys of a kind); the others go through {@link ParsedControl.field}.
+ */
+function getterOf(r: AvpRule): (this: ParsedControl) => unknown {
+  const slot = r.slot;
+  if (slot < 0) return generic(r);
+  switch (r.decode) {
+    case Decode.U16:
+      return function (this: ParsedControl) {
+        const o = this.index[slot];
+        if (o === undefined) return undefined;
+        const b = this.src;
+        if (b[o]! & 0x40) return this.unhiddenField(r, o);
+        return (b[o + 6]! << 8) | b[o + 7]!; // the parser checked the value is 2 bytes
+      };
+    case Decode.U32:
+      return function (this: ParsedControl) {
+        const o = this.index[slot];
+        if (o === undefined) return undefined;
+        const b = this.src;
+        if (b[o]! & 0x40) return this.unhiddenField(r, o);
+        return ((b[o + 6]! << 24) | (b[o + 7]! << 16) | (b[o + 8]! << 8) | b[o + 9]!) >>> 0; // 4 bytes, checked
+      };
+    case Decode.Utf8:
+      return function (this: ParsedControl) {
+        const o = this.index[slot];
+        if (o === undefined) return undefined;
+        const b = this.src;
+        if (b[o]! & 0x40) return this.unhiddenField(r, o);
+        return decodeUtf8(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+      };
+    default:
+      return generic(r);
+  }
+}
+
+function generic(r: AvpRule): (this: ParsedControl) => unknown {
+  return function (this: ParsedControl) {
+    return this.field(r);
+  };
+}
+
 // One getter per catalogue key on the prototype: `msg.hostName` decodes on access.
-for (const d of AVP_CATALOG) {
-  if (d.key in ParsedControl.prototype) continue;
-  Object.defineProperty(ParsedControl.prototype, d.key, {
-    get(this: ParsedControl) {
-      return this.field(d);
-    },
+for (const r of AVP_RULES) {
+  if (r.key in ParsedControl.prototype) continue;
+  Object.defineProperty(ParsedControl.prototype, r.key, {
+    get: getterOf(r),
     enumerable: false,
     configurable: false,
   });

@@ -2,7 +2,9 @@
  * Robustness: whatever bytes arrive, the parsers return a value or throw an `L2tpError` — never a
  * `TypeError`, a `RangeError` or an out-of-bounds read that turns into garbage — and whatever
  * parses can be read in full (every typed getter, `avps`, `toJSON()`) without throwing.
- * Also: the worst-case message (64 KiB of 6-byte AVPs) parses in time linear in its size.
+ * Also: the worst-case message (64 KiB of tiny AVPs, or every catalogue row then tiny AVPs) costs
+ * work linear in its size, parsed and read in full, and each typed getter costs the same on it as on
+ * a small message (O(1)): counted in byte reads, not by the clock.
  *
  * fast-check prints the seed and path of a failing run; replay with `fc.assert(..., { seed, path })`.
  */
@@ -18,7 +20,7 @@ import {
   unhideAvpValue,
   type ControlMessage,
 } from '../../src/index.js';
-import { TEST_SECRET, looksLikeL2tpArb, mutatedMessageArb } from '../support/arbitraries.js';
+import { TEST_SECRET, TYPED_DEFS, looksLikeL2tpArb, mutatedMessageArb, typedValueArb } from '../support/arbitraries.js';
 import { runs } from '../runs.js';
 
 const RUNS = runs(10_000);
@@ -139,20 +141,31 @@ function manyAvps(n: number, w: number, vendorId: number, type: number): Uint8Ar
 const MAX_AVPS = Math.floor((0xffff - 20) / 6);
 
 /**
- * A view of `bytes` that counts every indexed read (the parser's unit of work): a count of
- * operations, not a clock, so the bound holds on a loaded machine. Methods (`subarray`, …) run on
- * the real array.
+ * A view of `bytes` that counts the parser's unit of work, as a count of operations, not a clock,
+ * so the bound holds on a loaded machine: every indexed read, and every byte of each `subarray`
+ * handed out (a value view, a string decoded by `TextDecoder`, a hidden value to unhide: its
+ * length bounds what can be read through it). `escapes` counts reads of `buffer`/`byteOffset`,
+ * the way around the counter (a `DataView` over the buffer): the tests require none, so a change
+ * that reads the bytes another way has to change the counter too, not pass unseen.
  */
-function counting(bytes: Uint8Array): { view: Uint8Array; reads: () => number } {
+function counting(bytes: Uint8Array): { view: Uint8Array; reads: () => number; escapes: () => number } {
   let n = 0;
+  let escapes = 0;
+  const subarray = (s?: number, e?: number): Uint8Array => {
+    const v = bytes.subarray(s, e);
+    n += v.length;
+    return v;
+  };
   const view = new Proxy(bytes, {
     get(target, prop) {
       if (typeof prop === 'string' && prop.length > 0 && prop.charCodeAt(0) <= 57 && prop.charCodeAt(0) >= 48) n++;
+      if (prop === 'subarray') return subarray;
+      if (prop === 'buffer' || prop === 'byteOffset') escapes++;
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
-  return { view, reads: () => n };
+  return { view, reads: () => n, escapes: () => escapes };
 }
 
 /** Byte reads per message byte of `op` on a ~1 KiB and on the 64 KiB message. */
@@ -163,10 +176,53 @@ function readsPerByte(make: (n: number) => Uint8Array, op: (b: Uint8Array) => vo
   op(s.view);
   const g = counting(big);
   op(g.view);
+  expect([s.escapes(), g.escapes()]).toEqual([0, 0]);
   return { small: s.reads() / small.length, big: g.reads() / big.length };
 }
 
+/**
+ * One AVP of every catalogue row (a valid value of at most 12 bytes where the row allows it, from
+ * a fixed seed), each with its header, in catalogue order: every typed getter has a value to decode.
+ */
+const EVERY_ROW: Uint8Array[] = TYPED_DEFS.map((d, i) => {
+  const [value] = fc.sample(typedValueArb(d, Math.max(12, d.codec.minLength)), { seed: 16 + i, numRuns: 1 });
+  const n = d.codec.encodedLength(value as never);
+  const avp = new Uint8Array(6 + n);
+  avp.set([(d.mandatory ? 0x80 : 0) | ((6 + n) >>> 8), (6 + n) & 0xff, d.vendorId >>> 8, d.vendorId & 0xff, d.type >>> 8, d.type & 0xff]);
+  d.codec.encode(value as never, avp, 6);
+  return avp;
+});
+const EVERY_ROW_BYTES = EVERY_ROW.reduce((n, a) => n + a.length, 0);
+
+/**
+ * HELLO (no required AVPs), then every catalogue row once, then filler up to about `size` bytes:
+ * the rows again (each re-validated by the parser: the index keeps the first) then 6-byte
+ * Sequencing Required AVPs (catalogued, empty: the tiniest typed AVP).
+ */
+function everyRowThenFiller(size: number): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(0x80, 8, 0, 0, 0, 0, 0, 6), ...EVERY_ROW];
+  let len = 12 + 8 + EVERY_ROW_BYTES;
+  for (let i = 0; len + EVERY_ROW[i % EVERY_ROW.length]!.length <= size / 2; i++) {
+    parts.push(EVERY_ROW[i % EVERY_ROW.length]!);
+    len += EVERY_ROW[i % EVERY_ROW.length]!.length;
+  }
+  const seq = Uint8Array.of(0x80, 6, 0, 0, 0, 39);
+  while (len + 6 <= size) {
+    parts.push(seq);
+    len += 6;
+  }
+  const b = new Uint8Array(len);
+  b.set([0xc8, 0x02, len >>> 8, len & 0xff, 0, 1, 0, 0, 0, 0, 0, 0]);
+  let o = 12;
+  for (const p of parts) {
+    b.set(p, o);
+    o += p.length;
+  }
+  return b;
+}
+
 const WORST_CASES: [string, (n: number) => Uint8Array, { secret?: string; requireAvps?: boolean }][] = [
+  ['every catalogue row, the rows again, then 6-byte AVPs', (n) => everyRowThenFiller(20 + 6 * n), {}],
   ['unknown M=0 AVPs', (n) => manyAvps(n, 0, 0, 200), {}],
   ['Sequencing Required (empty, catalogued) AVPs', (n) => manyAvps(n, 0x8000, 0, 39), {}],
   ['vendor AVPs (one Map lookup each)', (n) => manyAvps(n, 0, 9, 99), {}],
@@ -201,6 +257,35 @@ describe(`the worst-case message (${MAX_AVPS} AVPs of 6 bytes, 64 KiB) costs lin
     const r = readsPerByte(make, (b) => readAll(parseControl(b, options)));
     expect(r.big).toBeLessThanOrEqual(16);
     expect(r.big / r.small).toBeLessThan(1.5);
+  });
+
+  it('every typed getter is O(1) in the message: the same reads on a 64 KiB message as on a small one with the same first AVPs, and no more than its own AVP', () => {
+    const small = everyRowThenFiller(EVERY_ROW_BYTES + 20);
+    const big = everyRowThenFiller(0xffff);
+    expect(big.length).toBeGreaterThan(0xffff - 40);
+    const s = counting(small);
+    const g = counting(big);
+    const ms = parseControl(s.view) as unknown as Record<string, unknown>;
+    const mg = parseControl(g.view) as unknown as Record<string, unknown>;
+    let decoded = 0;
+    for (const [i, d] of TYPED_DEFS.entries()) {
+      const before = [s.reads(), g.reads()];
+      const a = ms[d.key];
+      const b = mg[d.key];
+      const perRead = [s.reads() - before[0]!, g.reads() - before[1]!];
+      expect(b, d.key).toEqual(a);
+      if (a !== undefined) decoded++;
+      // The first occurrence is the same AVP in both: the same reads, bounded by that AVP's size
+      // (a string's bytes are read twice: the ASCII check, then the characters).
+      expect(perRead[1], d.key).toBe(perRead[0]);
+      expect(perRead[1], d.key).toBeLessThanOrEqual(2 * EVERY_ROW[i]!.length + 4);
+      // Reading it again costs the same: nothing rescans.
+      const again = g.reads();
+      void mg[d.key];
+      expect(g.reads() - again, d.key).toBe(perRead[1]);
+    }
+    expect(decoded).toBe(TYPED_DEFS.length); // every getter had a value: the counter saw real decodes
+    expect([s.escapes(), g.escapes()]).toEqual([0, 0]);
   });
 });
 
