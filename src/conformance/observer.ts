@@ -35,7 +35,17 @@ export interface ObserverOptions {
   onDeviation?: (d: Deviation) => void;
   /** Most deviations kept for the report (all are still counted). Default 1000. */
   maxDeviations?: number;
+  /**
+   * Keep what only the report card needs: per-rule counts, message counts by type, the peer's
+   * names. Default `true`. With `false` the observer holds only what the rules need (an owner
+   * that reads deviations as they come and never asks for a report card, like an LNS with no
+   * `conformance-report` listener: issue 16's memory per tunnel), and {@link ConformanceObserver.report} throws.
+   */
+  report?: boolean;
 }
+
+/** The check options every observer with default timings shares (no per-connection copy). */
+let defaultChecks: CheckOptions | undefined;
 
 /**
  * Passive RFC 2661 (and RFC 3931 where it applies) conformance checks on one control connection.
@@ -52,16 +62,16 @@ export interface ObserverOptions {
  * ```
  */
 export class ConformanceObserver {
-  /** Every deviation found so far, in order (up to `maxDeviations`). */
-  readonly deviations: Deviation[] = [];
-  private readonly state = new ConnectionState();
+  private readonly state: ConnectionState;
   private readonly options: CheckOptions;
   private readonly secret: TunnelSecret | undefined;
   private readonly onDeviation: ((d: Deviation) => void) | undefined;
   private readonly maxDeviations: number;
-  /** Per rule, by its index in RULES: times checked, times broken. */
-  private readonly checked: number[] = RULES.map(() => 0);
-  private readonly broken: number[] = RULES.map(() => 0);
+  /** Deviations kept, allocated with the first. */
+  private kept: Deviation[] | undefined = undefined;
+  /** Per rule, by its index in RULES: times checked (undefined without `report`), times broken (allocated with the first deviation). */
+  private readonly checked: number[] | undefined;
+  private broken: number[] | undefined = undefined;
   private dropped = 0;
   private receivedCount = 0;
   private sentCount = 0;
@@ -76,11 +86,21 @@ export class ConformanceObserver {
     const maxDeviations = options.maxDeviations ?? 1000;
     if (!Number.isInteger(maxDeviations) || maxDeviations < 0) throw new RangeError(`maxDeviations must be an integer ≥ 0, got ${String(maxDeviations)}`);
     if (options.onDeviation !== undefined && typeof options.onDeviation !== 'function') throw new TypeError('onDeviation must be a function');
+    const forReport = options.report ?? true;
+    if (typeof forReport !== 'boolean') throw new TypeError(`report must be a boolean, got ${typeof forReport}`);
     // 8 s is the RFC's floor for the cap; 10% slack for timers.
-    this.options = { ackTimeout, minRetransmitInterval, capFloor: 7200 };
+    const custom = options.ackTimeout !== undefined || options.minRetransmitInterval !== undefined;
+    this.options = custom ? { ackTimeout, minRetransmitInterval, capFloor: 7200 } : (defaultChecks ??= Object.freeze({ ackTimeout, minRetransmitInterval, capFloor: 7200 }));
+    this.state = new ConnectionState(ackTimeout, forReport);
+    this.checked = forReport ? RULES.map(() => 0) : undefined;
     this.secret = options.secret;
     this.onDeviation = options.onDeviation;
     this.maxDeviations = maxDeviations;
+  }
+
+  /** Every deviation found so far, in order (up to `maxDeviations`). */
+  get deviations(): Deviation[] {
+    return (this.kept ??= []);
   }
 
   /**
@@ -147,15 +167,26 @@ export class ConformanceObserver {
    * ```
    */
   report(now?: number): ConformanceReport {
+    const checked = this.checked;
+    if (checked === undefined) throw new TypeError('report: this observer was created with report: false and keeps no report card');
     if (now !== undefined) this.tick(now);
     return buildReport({
-      checked: this.checked, broken: this.broken, deviations: this.deviations, dropped: this.dropped,
+      checked, broken: this.broken ?? RULES.map(() => 0), deviations: this.deviations, dropped: this.dropped,
       received: this.receivedCount, sent: this.sentCount, peerMessages: this.state.peerMessages,
       peerHostName: this.state.peerHostName, peerVendorName: this.state.peerVendorName,
     });
   }
 
+  /**
+   * A deviation was found (after it is counted and kept): calls `onDeviation`. A subclass may
+   * take it instead, without a closure per connection (the LNS does).
+   */
+  protected deviated(d: Deviation): void {
+    this.onDeviation?.(d);
+  }
+
   private runTime(now: number): Deviation[] {
+    this.state.expire(now);
     const out: Deviation[] = [];
     const c = { s: this.state, now, options: this.options };
     for (let i = 0; i < RULES.length; i++) {
@@ -167,16 +198,18 @@ export class ConformanceObserver {
 
   private record(index: number, r: CheckResult, m: ScannedMessage | undefined, now: number, out: Deviation[]): void {
     if (r === undefined) return;
-    this.checked[index]! += Math.max(1, r.length);
+    if (this.checked !== undefined) this.checked[index]! += Math.max(1, r.length);
     if (r.length === 0) return;
     const rule = RULES[index]!;
+    const broken = (this.broken ??= RULES.map(() => 0));
     for (const f of r) {
-      this.broken[index]!++;
+      broken[index]!++;
       const d = deviation(rule, f, m, now);
       out.push(d);
-      if (this.deviations.length < this.maxDeviations) this.deviations.push(d);
+      const kept = this.deviations;
+      if (kept.length < this.maxDeviations) kept.push(d);
       else this.dropped++;
-      this.onDeviation?.(d);
+      this.deviated(d);
     }
   }
 

@@ -6,7 +6,7 @@ import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError as E } from '../wire/result-codes.js';
 import { seqBefore, seqDistance } from '../reliable/serial.js';
 import { KEPT, type ConformanceRule, type Finding, type MessageContext } from './rule-types.js';
-import { GROWTH } from './state.js';
+import { GROWTH, ONCE, bodyHash } from './state.js';
 
 const S58 = 'RFC 2661 §5.8';
 
@@ -32,9 +32,10 @@ function retransmission(c: MessageContext): boolean {
   return sequenced(c) && c.duplicate !== undefined;
 }
 
-function once(c: MessageContext, rule: string, f: Finding): readonly Finding[] {
-  if (c.duplicate!.reported.has(rule)) return KEPT;
-  c.duplicate!.reported.add(rule);
+function once(c: MessageContext, rule: keyof typeof ONCE, f: Finding): readonly Finding[] {
+  const d = c.duplicate!;
+  if (d.reported & ONCE[rule]) return KEPT;
+  d.reported |= ONCE[rule];
   return [f];
 }
 
@@ -71,7 +72,7 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     onTime: ({ s, now, options }) => {
       if (s.gapSince === undefined || s.gapReported || now - s.gapSince < options.ackTimeout) return undefined;
       s.gapReported = true;
-      return [{ detail: `Ns ${s.peerExpected} never arrived, though later ones did (${[...s.peerAhead].join(', ')})`, ns: s.peerExpected }];
+      return [{ detail: `Ns ${s.peerExpected} never arrived, though later ones did (${[...(s.peerAhead ?? [])].join(', ')})`, ns: s.peerExpected }];
     },
   },
   {
@@ -79,10 +80,10 @@ export const SEQUENCE_RULES: readonly ConformanceRule[] = [
     text: 'a message sent again with the same Ns is the same message (only Nr may change)',
     onMessage: (c) => {
       if (!retransmission(c)) return undefined;
-      const a = c.duplicate!.body;
-      const b = c.m.bytes.subarray(12, c.m.end);
-      const same = a.length === b.length && a.every((x, i) => x === b[i]);
-      return same ? KEPT : [{ detail: `Ns ${c.m.ns} reused: first a ${c.duplicate!.type} of ${a.length + 12} bytes, now a ${c.m.typeName} of ${b.length + 12}` }];
+      const d = c.duplicate!;
+      const { m } = c;
+      const same = d.bodyLength === m.end - 12 && d.bodyHash === bodyHash(m.bytes, 12, m.end);
+      return same ? KEPT : [{ detail: `Ns ${m.ns} reused: first a ${d.type} of ${d.bodyLength + 12} bytes, now a ${m.typeName} of ${m.end}` }];
     },
   },
   {

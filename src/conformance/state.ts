@@ -1,6 +1,12 @@
 /**
  * What the observer remembers about one control connection, and how each datagram updates it.
  * Rules read this state as it was *before* the datagram; the observer applies the datagram after.
+ *
+ * Memory (issue 16: an LNS holds one of these per tunnel, most of them idle): plain fields for
+ * what every connection needs; the sets and lists are allocated on first use and dropped when
+ * empty; a peer message is remembered by a hash of its body, not a copy, and forgotten once a
+ * retransmission cycle has passed since its last copy (the peer gives up retransmitting by then,
+ * RFC 2661 §5.8).
  */
 import { u16 } from '../wire/bytes.js';
 import { MessageType } from '../wire/message-catalog.js';
@@ -18,23 +24,42 @@ export interface SentRecord {
   reported: boolean;
 }
 
+/** Timing rules reported at most once per peer message (bits of {@link PeerCopy.reported}). @internal */
+export const ONCE = { 'timing.backoff': 1, 'timing.cap': 2 } as const;
+
 /** A message of the peer's, kept to recognise its retransmissions. @internal */
-export interface PeerCopy {
-  readonly ns: number;
-  readonly type: string;
-  /** Everything after Ns/Nr: the AVPs. A retransmission repeats them byte for byte. */
-  readonly body: Uint8Array;
+export class PeerCopy {
   /** How many copies arrived so far (1: only the original). */
-  count: number;
-  /** When the latest copy arrived. */
-  lastAt: number;
+  count = 1;
   /** Interval between the last two copies (0 before the first retransmission). */
-  lastInterval: number;
+  lastInterval = 0;
   /** Whether the retransmission interval ever grew (exponential backoff seen). */
-  grew: boolean;
-  /** Timing rules already reported for this Ns (each once). */
-  readonly reported: Set<string>;
+  grew = false;
+  /** Timing rules already reported for this Ns (each once): bits of {@link ONCE}. */
+  reported = 0;
+  constructor(
+    readonly ns: number,
+    readonly type: string,
+    /**
+     * Everything after Ns/Nr (the AVPs), which a retransmission repeats byte for byte: its
+     * length and FNV-1a hash ({@link bodyHash}). A changed body that keeps length and hash (one
+     * chance in 2^32) goes unreported; the price of not keeping a copy of every message.
+     */
+    readonly bodyLength: number,
+    readonly bodyHash: number,
+    /** When the latest copy arrived. */
+    public lastAt: number,
+  ) {}
 }
+
+/** FNV-1a (32-bit) of `b[from..to)`: a retransmission's body is compared by it. @internal */
+export function bodyHash(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** How many of the peer's messages are kept for duplicate detection (memory stays bounded). */
 const MAX_COPIES = 64;
@@ -53,6 +78,15 @@ export const GROWTH = 1.25;
 
 /** The observer's memory of one control connection. @internal */
 export class ConnectionState {
+  /**
+   * @param ackTimeout - a retransmission cycle: how long a peer message is remembered after its last copy.
+   * @param forReport - keep what only the report card needs (message counts, peer names).
+   */
+  constructor(
+    private readonly ackTimeout: number,
+    private readonly forReport = true,
+  ) {}
+
   /** Version of the first message seen (2 or 3). */
   version: number | undefined = undefined;
   /** The Tunnel ID we assigned (our Assigned Tunnel ID AVP) and the Ns of the message carrying it. */
@@ -60,8 +94,8 @@ export class ConnectionState {
   ourTunnelIdNs: number | undefined = undefined;
   /** True once the peer acknowledged that message: from then on it must address us by it. */
   ourTunnelIdAcked = false;
-  /** Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP). */
-  readonly ourSessionIds = new Set<number>();
+  /** Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP); allocated on the first. */
+  ourSessionIds: Set<number> | undefined = undefined;
   /** Our advertised Receive Window Size (RFC 2661 §5.8: 4 when we sent none). */
   ourReceiveWindow = 4;
   /** Whether we sent any non-ZLB control message yet, and the Ns our next one will carry. */
@@ -69,39 +103,64 @@ export class ConnectionState {
   ourNextNs = 0;
   /** Nr of our latest control message: how far we acknowledged the peer. */
   ourLastNr = 0;
-  /** Our messages the peer has not acknowledged yet, oldest first. */
-  readonly outstanding: SentRecord[] = [];
-  /** Next Ns expected in order from the peer, and the Ns received ahead of it. */
+  private sentRecords: SentRecord[] | undefined = undefined;
+  /** Next Ns expected in order from the peer, and the Ns received ahead of it (allocated while a hole is open). */
   peerExpected = 0;
-  readonly peerAhead = new Set<number>();
+  peerAhead: Set<number> | undefined = undefined;
   /** Since when a hole in the peer's Ns has been open (undefined: no hole). */
   gapSince: number | undefined = undefined;
   gapReported = false;
-  readonly copies = new Map<number, PeerCopy>();
+  /** The peer's recent messages, oldest first (at most MAX_COPIES; allocated on the first). */
+  private copies: PeerCopy[] | undefined = undefined;
   /** Ns of the peer's StopCCN; whether the peer acknowledged ours. */
   peerStopNs: number | undefined = undefined;
   ourStopNs: number | undefined = undefined;
   peerAckedOurStop = false;
   peerHostName: string | undefined = undefined;
   peerVendorName: string | undefined = undefined;
+  /** Peer's control messages by type name, for the report card (kept only `forReport`). */
   readonly peerMessages: Record<string, number> = Object.create(null) as Record<string, number>;
+
+  /** Our messages the peer has not acknowledged yet, oldest first. */
+  get outstanding(): readonly SentRecord[] {
+    return this.sentRecords ?? NONE;
+  }
 
   /** Earlier copy of the peer's message with this Ns, if it is a duplicate. */
   duplicateOf(m: ScannedMessage): PeerCopy | undefined {
     if (m.ns === undefined || m.isAck || !m.isControl) return undefined;
-    return this.copies.get(m.ns);
+    return this.copy(m.ns);
+  }
+
+  private copy(ns: number): PeerCopy | undefined {
+    const c = this.copies;
+    if (c === undefined) return undefined;
+    for (let i = c.length - 1; i >= 0; i--) if (c[i]!.ns === ns) return c[i];
+    return undefined;
+  }
+
+  /** Forget the peer's messages whose last copy is a retransmission cycle old (§5.8: it gave up on them). */
+  expire(now: number): void {
+    const c = this.copies;
+    if (c === undefined) return;
+    let k = 0;
+    while (k < c.length && now - c[k]!.lastAt > this.ackTimeout) k++;
+    if (k === c.length) this.copies = undefined;
+    else if (k > 0) c.splice(0, k);
   }
 
   /** Record a datagram from the peer (after the rules have looked at it). */
   applyReceived(m: ScannedMessage, now: number): void {
-    // Bounded: a stranger can invent 65536 message types.
-    const key = m.typeName in this.peerMessages || Object.keys(this.peerMessages).length < MAX_TYPE_NAMES ? m.typeName : 'other';
-    this.peerMessages[key] = (this.peerMessages[key] ?? 0) + 1;
+    if (this.forReport) {
+      // Bounded: a stranger can invent 65536 message types.
+      const key = m.typeName in this.peerMessages || Object.keys(this.peerMessages).length < MAX_TYPE_NAMES ? m.typeName : 'other';
+      this.peerMessages[key] = (this.peerMessages[key] ?? 0) + 1;
+    }
     if (!m.isControl || m.ns === undefined || m.nr === undefined) return;
     this.version ??= m.version;
     this.ackUpTo(m.nr);
     if (m.isAck) return;
-    const dup = this.copies.get(m.ns);
+    const dup = this.copy(m.ns);
     if (dup !== undefined) {
       // O(1) per copy, however often a hostile peer repeats itself.
       const interval = now - dup.lastAt;
@@ -111,24 +170,31 @@ export class ConnectionState {
       dup.count++;
       return;
     }
-    for (const a of m.avps) {
-      if (a.vendorId !== 0 || a.hidden) continue;
-      if (a.type === AVP_HOST_NAME) this.peerHostName = text(a.value);
-      if (a.type === AVP_VENDOR_NAME) this.peerVendorName = text(a.value);
+    if (this.forReport) {
+      for (const a of m.avps) {
+        if (a.vendorId !== 0 || a.hidden) continue;
+        if (a.type === AVP_HOST_NAME) this.peerHostName = text(a.value);
+        if (a.type === AVP_VENDOR_NAME) this.peerVendorName = text(a.value);
+      }
     }
     if (m.type === MessageType.StopCCN) this.peerStopNs ??= m.ns;
-    this.copies.set(m.ns, { ns: m.ns, type: m.typeName, body: m.bytes.slice(12, m.end), count: 1, lastAt: now, lastInterval: 0, grew: false, reported: new Set() });
-    if (this.copies.size > MAX_COPIES) this.copies.delete(this.copies.keys().next().value!);
+    this.expire(now);
+    const copies = (this.copies ??= []);
+    copies.push(new PeerCopy(m.ns, m.typeName, m.end - 12, bodyHash(m.bytes, 12, m.end), now));
+    if (copies.length > MAX_COPIES) copies.shift();
     // In-order delivery bookkeeping (§5.8): advance over everything received contiguously.
     if (m.ns === this.peerExpected) {
       this.peerExpected = seqAdd(this.peerExpected, 1);
-      while (this.peerAhead.delete(this.peerExpected)) this.peerExpected = seqAdd(this.peerExpected, 1);
-      if (this.peerAhead.size === 0) {
+      const ahead = this.peerAhead;
+      if (ahead !== undefined) while (ahead.delete(this.peerExpected)) this.peerExpected = seqAdd(this.peerExpected, 1);
+      if (ahead === undefined || ahead.size === 0) {
+        this.peerAhead = undefined;
         this.gapSince = undefined;
         this.gapReported = false;
       }
     } else if (seqBefore(this.peerExpected, m.ns)) {
-      if (this.peerAhead.size < MAX_AHEAD) this.peerAhead.add(m.ns);
+      const ahead = (this.peerAhead ??= new Set());
+      if (ahead.size < MAX_AHEAD) ahead.add(m.ns);
       this.gapSince ??= now;
     }
   }
@@ -142,7 +208,7 @@ export class ConnectionState {
     if (this.haveSent && seqBefore(m.ns, this.ourNextNs)) return; // our own retransmission
     this.haveSent = true;
     this.ourNextNs = seqAdd(m.ns, 1);
-    this.outstanding.push({ ns: m.ns, type: m.typeName, tunnelId: m.tunnelId, sessionId: m.sessionId, firstAt: now, reported: false });
+    (this.sentRecords ??= []).push({ ns: m.ns, type: m.typeName, tunnelId: m.tunnelId, sessionId: m.sessionId, firstAt: now, reported: false });
     if (m.type === MessageType.StopCCN) this.ourStopNs = m.ns;
     for (const a of m.avps) {
       if (a.vendorId !== 0 || a.hidden || a.value.length < 2) continue;
@@ -150,8 +216,9 @@ export class ConnectionState {
       if (a.type === AVP_ASSIGNED_TUNNEL_ID && this.ourTunnelId === undefined) {
         this.ourTunnelId = v;
         this.ourTunnelIdNs = m.ns;
-      } else if (a.type === AVP_ASSIGNED_SESSION_ID && this.ourSessionIds.size < MAX_SESSION_IDS) {
-        this.ourSessionIds.add(v);
+      } else if (a.type === AVP_ASSIGNED_SESSION_ID) {
+        const ids = (this.ourSessionIds ??= new Set());
+        if (ids.size < MAX_SESSION_IDS) ids.add(v);
       } else if (a.type === AVP_RECEIVE_WINDOW_SIZE && v > 0) {
         this.ourReceiveWindow = v;
       }
@@ -160,11 +227,14 @@ export class ConnectionState {
 
   /** The peer's Nr acknowledges every message of ours before it (§5.8). */
   private ackUpTo(nr: number): void {
-    while (this.outstanding.length > 0 && seqBefore(this.outstanding[0]!.ns, nr)) {
-      const r = this.outstanding.shift()!;
+    const out = this.sentRecords;
+    if (out === undefined) return;
+    while (out.length > 0 && seqBefore(out[0]!.ns, nr)) {
+      const r = out.shift()!;
       if (r.ns === this.ourTunnelIdNs) this.ourTunnelIdAcked = true;
       if (r.ns === this.ourStopNs) this.peerAckedOurStop = true;
     }
+    if (out.length === 0) this.sentRecords = undefined;
   }
 
   /** How many of our messages this Nr newly acknowledges. */

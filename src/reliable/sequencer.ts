@@ -8,7 +8,9 @@ import { assertBytes, assertInt, put16, u16 } from '../wire/bytes.js';
 import { SendWindow } from './congestion.js';
 import { resolveOptions } from './options.js';
 import type { AckMessage, CongestionMode, ResolvedOptions, SequencerOptions } from './options.js';
+import { Output } from './output.js';
 import { ReceiveWindow } from './receive-window.js';
+import { SendRing } from './send-ring.js';
 import type { ReceivedControl, SequencerOutput, SequencerState } from './types.js';
 
 /** Byte offsets of Ns and Nr in both the v2 (L=1, S=1) and the v3 control header. */
@@ -18,16 +20,6 @@ const CONTROL_HEADER_LENGTH = 12;
 
 /** Defaults resolved once, shared by every Sequencer created without options. */
 let defaults: ResolvedOptions | undefined;
-
-class Output<T> implements SequencerOutput<T> {
-  transmit: Uint8Array[] = [];
-  deliver: T[] = [];
-  ack = false;
-  ackNs = 0;
-  ackNr = 0;
-  failed = false;
-  closed = false;
-}
 
 /**
  * Reliable, in-order delivery of control messages over one control connection.
@@ -74,10 +66,8 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
 
   // Send side. `ring` holds every message not yet acknowledged, from the oldest (Ns = una) on:
   // first the ones already sent (Ns assigned, una .. max-1), then the ones waiting for room in
-  // the window (no Ns yet). Its length is 0 or a power of two.
-  private ring: (Uint8Array | undefined)[] = [];
-  private head = 0;
-  private count = 0;
+  // the window (no Ns yet).
+  private readonly ring = new SendRing();
   /** Oldest unacknowledged Ns. */
   private una: number;
   /** Next Ns to put on the wire; behind `max` while resending after a timeout. */
@@ -142,7 +132,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (this.isFailed) throw new TypeError('cannot send: this Sequencer has failed (retransmissions exhausted); tear the control connection down');
     if (this.lifecycle !== 'open') throw new TypeError(`cannot send: this Sequencer is ${this.lifecycle}; queue the last message (e.g. StopCCN) before close()`);
     const out = this.begin(now);
-    this.push(bytes);
+    this.ring.push(bytes);
     this.flush(now);
     return out;
   }
@@ -214,9 +204,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (typeof linger !== 'number' || !Number.isFinite(linger) || linger < 0) {
       throw new RangeError(`linger must be a finite number of milliseconds ≥ 0, got ${String(linger)}`);
     }
-    this.ring.fill(undefined);
-    this.head = 0;
-    this.count = 0;
+    this.ring.clear();
     this.una = this.nxt = this.max;
     this.rtxAt = Infinity;
     // The owner acks the StopCCN at once itself (§5.7); no delayed ack is still owed for it.
@@ -250,7 +238,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   nextDeadline(): number | undefined {
     let d = this.rtxAt < this.ackAt ? this.rtxAt : this.ackAt;
     // While our last messages are unacked, closing waits for them (or for failure) instead.
-    if (this.lifecycle === 'closing' && this.closeAt < d && (this.count === 0 || this.isFailed)) d = this.closeAt;
+    if (this.lifecycle === 'closing' && this.closeAt < d && (this.ring.count === 0 || this.isFailed)) d = this.closeAt;
     return d === Infinity ? undefined : d;
   }
 
@@ -276,7 +264,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
   /** Messages waiting for room in the send window (no Ns yet). */
   get queued(): number {
-    return this.count - ((this.max - this.una) & 0xffff);
+    return this.ring.count - ((this.max - this.una) & 0xffff);
   }
   /** Out-of-order messages held for in-order delivery (at most `receiveWindow - 1`). */
   get held(): number {
@@ -319,25 +307,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (typeof now !== 'number' || !Number.isFinite(now)) {
       throw new RangeError(`now must be a finite number of milliseconds, got ${String(now)}`);
     }
-    const out = this.out;
-    if (out.transmit.length !== 0) out.transmit.length = 0;
-    if (out.deliver.length !== 0) out.deliver.length = 0;
-    out.ack = false;
-    out.failed = false;
-    out.closed = false;
-    return out;
-  }
-
-  private push(bytes: Uint8Array): void {
-    let ring = this.ring;
-    if (this.count === ring.length) {
-      const grown: (Uint8Array | undefined)[] = new Array(ring.length === 0 ? 4 : ring.length * 2).fill(undefined);
-      for (let i = 0; i < this.count; i++) grown[i] = ring[(this.head + i) & (ring.length - 1)];
-      this.ring = ring = grown;
-      this.head = 0;
-    }
-    ring[(this.head + this.count) & (ring.length - 1)] = bytes;
-    this.count++;
+    return this.out.reset();
   }
 
   /** The peer acknowledges every Ns before `nr` (RFC 2661 §5.8). */
@@ -346,11 +316,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     const sent = (this.max - this.una) & 0xffff;
     // Nothing new, or an Nr we never reached (stale reordering or a broken peer): ignore.
     if (acked === 0 || acked > sent) return;
-    const ring = this.ring;
-    const mask = ring.length - 1;
-    for (let i = 0; i < acked; i++) ring[(this.head + i) & mask] = undefined;
-    this.head = (this.head + acked) & mask;
-    this.count -= acked;
+    this.ring.shift(acked);
     if (((this.nxt - this.una) & 0xffff) < acked) this.nxt = nr;
     this.una = nr;
     // Appendix A counts ACKs received, however many messages one of them acknowledges.
@@ -361,7 +327,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.rtxAt = sent > acked ? now + this.rto : Infinity;
     // RFC 2661 §5.8: the linger after a shutdown runs "for the full retransmission interval
     // after the final message exchange": the ack of our last message (e.g. the StopCCN) is it.
-    if (this.lifecycle === 'closing' && this.count === 0) this.closeAt = Math.max(this.closeAt, now + this.linger);
+    if (this.lifecycle === 'closing' && this.ring.count === 0) this.closeAt = Math.max(this.closeAt, now + this.linger);
   }
 
   private onNs(message: T, ns: number, now: number): void {
@@ -390,9 +356,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   private fail(): void {
     this.isFailed = true;
     this.out.failed = true;
-    this.ring.fill(undefined);
-    this.count = 0;
-    this.head = 0;
+    this.ring.clear();
     this.una = this.nxt = this.max;
     this.rtxAt = Infinity;
   }
@@ -404,10 +368,9 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (this.lifecycle !== 'closed') {
       const limit = this.win.size();
       const ring = this.ring;
-      const mask = ring.length - 1;
       let off = (this.nxt - this.una) & 0xffff;
-      while (off < this.count && off < limit) {
-        const bytes = ring[(this.head + off) & mask]!;
+      while (off < ring.count && off < limit) {
+        const bytes = ring.at(off);
         if (this.nxt === this.max) {
           put16(bytes, NS_OFFSET, this.nxt);
           this.max = (this.max + 1) & 0xffff;
@@ -430,11 +393,10 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
       this.ackAt = Infinity;
       this.ackNow = false;
     }
-    if (this.lifecycle === 'closing' && now >= this.closeAt && (this.count === 0 || this.isFailed)) {
+    if (this.lifecycle === 'closing' && now >= this.closeAt && (this.ring.count === 0 || this.isFailed)) {
       this.lifecycle = 'closed';
       out.closed = true;
-      this.ring = [];
-      this.count = 0;
+      this.ring.clear();
       this.rx.clear();
       this.rtxAt = this.ackAt = this.closeAt = Infinity;
     }

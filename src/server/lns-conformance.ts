@@ -14,13 +14,30 @@ import type { LnsCounters } from './lns-stats.js';
 
 type Refusal = Extract<ConformanceDecision, { action: 'stopccn' | 'cdn' }>;
 
-/** A tunnel's observer and what `strict` decided while it judged the last message. @internal */
-export interface TunnelConformance {
-  readonly observer: ConformanceObserver;
+/**
+ * A tunnel's observer and what `strict` decided while it judged the last message. One object
+ * per tunnel, no closure (issue 16): deviations come back through {@link deviated}.
+ * @internal
+ */
+export class TunnelConformance extends ConformanceObserver {
   /** The refusal found in the message being received (StopCCN wins over CDN). */
-  refusal: Refusal | undefined;
-  /** The `conformance-report` event went out. */
+  refusal: Refusal | undefined = undefined;
+  /** The `conformance-report` event went out (or will not: no report card kept). */
   reported: boolean;
+
+  constructor(
+    private readonly lns: LnsConformance,
+    private readonly tunnel: TunnelEntry,
+    secret: TunnelSecret | undefined,
+    forReport: boolean,
+  ) {
+    super({ secret, report: forReport });
+    this.reported = !forReport;
+  }
+
+  protected override deviated(d: Deviation): void {
+    this.lns.onDeviation(this.tunnel, this, d);
+  }
 }
 
 /** @internal */
@@ -32,15 +49,14 @@ export class LnsConformance {
     private readonly events: LnsEmitter,
   ) {}
 
-  /** Give a new tunnel its observer (none under `lenient`: zero cost). */
+  /**
+   * Give a new tunnel its observer (none under `lenient`: zero cost). It keeps a report card only
+   * when someone listens to `conformance-report` now: a tunnel opened before the first listener
+   * ends without one (issue 16: the card's per-rule counts are most of an observer's memory).
+   */
   attach(t: TunnelEntry): void {
     if (this.policy === 'lenient') return;
-    const conf: TunnelConformance = {
-      refusal: undefined,
-      reported: false,
-      observer: new ConformanceObserver({ secret: this.secret, onDeviation: (d) => this.onDeviation(t, conf, d) }),
-    };
-    t.conformance = conf;
+    t.conformance = new TunnelConformance(this, t, this.secret, this.events.has('conformance-report'));
   }
 
   /**
@@ -52,7 +68,7 @@ export class LnsConformance {
     const conf = t.conformance;
     if (conf === undefined) return undefined;
     conf.refusal = undefined;
-    conf.observer.received(bytes, now);
+    conf.received(bytes, now);
     const r = conf.refusal;
     conf.refusal = undefined;
     return r;
@@ -76,10 +92,11 @@ export class LnsConformance {
     if (conf === undefined || conf.reported) return;
     conf.reported = true;
     // A report card is ~30 rule rows: built only for a listener.
-    if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.observer.report(now));
+    if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.report(now));
   }
 
-  private onDeviation(t: TunnelEntry, conf: TunnelConformance, d: Deviation): void {
+  /** @internal */
+  onDeviation(t: TunnelEntry, conf: TunnelConformance, d: Deviation): void {
     this.c.deviations++;
     if (d.severity === 'MUST') this.c.deviationsMust++;
     this.events.emit('deviation', t, d);

@@ -326,7 +326,9 @@ export interface LnsEvents {
    * A tunnel's report card (not under `conformance: 'lenient'`): every rule kept, broken or not
    * exercised, once per tunnel, when it goes down (after its `tunnel-down`) or, for one that never
    * came up, when it goes away. Deviations found while it lingers after a StopCCN (§5.7) are still
-   * `deviation` events. `formatReport(report)` makes it readable.
+   * `deviation` events. `formatReport(report)` makes it readable. Only for tunnels opened while
+   * a listener of this event was registered: a tunnel opened without one keeps no report card
+   * (its per-rule counts would be most of its observer's memory).
    */
   'conformance-report': [tunnel: LnsTunnel, report: ConformanceReport];
 }

@@ -83,7 +83,7 @@ class EmbeddedLns implements Lns, LnsCore {
       for (const o of due) {
         if (o instanceof TunnelEntry) {
           // Only the tunnels whose deadline fired: an ack that never came is judged by then.
-          o.conformance?.observer.tick(now);
+          o.conformance?.tick(now);
           this.feed(o, { type: 'tick' }, now);
         } else this.idle.over(o);
       }
@@ -347,7 +347,7 @@ class EmbeddedLns implements Lns, LnsCore {
       switch (a.type) {
         case 'send':
           t.noteSent(a.bytes);
-          t.conformance?.observer.sent(a.bytes, now);
+          t.conformance?.sent(a.bytes, now);
           void this.fronts.transmit(t.via, a.bytes, false);
           break;
         case 'established':

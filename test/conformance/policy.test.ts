@@ -68,6 +68,29 @@ describe('observer API', () => {
     expect(text).toMatch(/SCCRQ Ns 0: SCCRQ without Host Name \[RFC 2661 §6\.1\]/);
   });
 
+  it('report: false still finds and reports each deviation, but keeps no report card (TypeError saying so)', () => {
+    const seen: string[] = [];
+    const obs = new ConformanceObserver({ report: false, onDeviation: (d) => seen.push(d.rule) });
+    expect(obs.deviations).toEqual([]);
+    obs.received(ctl(0, 0, 0, 0, [mt(1), avp(2, '0100'), avp(3, u32h(3)), avp(9, u16h(0x2222))]), 0);
+    expect(seen).toEqual(['avp.missing-required']);
+    expect(obs.deviations.map((d) => d.rule)).toEqual(['avp.missing-required']);
+    expect(() => obs.report()).toThrow(/report: false/);
+    expect(() => new ConformanceObserver({ report: 'yes' as never })).toThrow(TypeError);
+  });
+
+  it('a message of the peer is forgotten a retransmission cycle after its last copy: a later copy is not judged as a retransmission', () => {
+    const hello = ctl(LNS_TUNNEL, 0, 0, 0, [mt(6)]);
+    const early = new ConformanceObserver({ ackTimeout: 31_000 });
+    early.received(hello, 0);
+    // 100 ms later: a retransmission sent too early (SHOULD: 1 s, RFC 2661 §5.8).
+    expect(early.received(hello, 100).map((d) => d.rule)).toEqual(['timing.retransmit-early']);
+    const late = new ConformanceObserver({ ackTimeout: 31_000 });
+    late.received(hello, 0);
+    late.tick(31_001);
+    expect(late.received(hello, 31_050).map((d) => d.rule)).not.toContain('timing.retransmit-early');
+  });
+
   it('never throws for any bytes (short, empty, garbage), and keeps at most maxDeviations', () => {
     const obs = new ConformanceObserver({ maxDeviations: 2 });
     for (const b of [new Uint8Array(0), new Uint8Array([0xc8]), new Uint8Array([0xc8, 0x02, 0, 40]), new Uint8Array(64).fill(0xff)]) {
