@@ -56,10 +56,11 @@ export class PeerCopy {
 export function bodyHash(b: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  return h | 0; // signed: a small integer, stored unboxed
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const NO_MESSAGES: Readonly<Record<string, number>> = Object.freeze(Object.create(null) as Record<string, number>);
 
 /** How many of the peer's messages are kept for duplicate detection (memory stays bounded). */
 const MAX_COPIES = 64;
@@ -118,8 +119,12 @@ export class ConnectionState {
   peerAckedOurStop = false;
   peerHostName: string | undefined = undefined;
   peerVendorName: string | undefined = undefined;
+  private messages: Record<string, number> | undefined = undefined;
+
   /** Peer's control messages by type name, for the report card (kept only `forReport`). */
-  readonly peerMessages: Record<string, number> = Object.create(null) as Record<string, number>;
+  get peerMessages(): Readonly<Record<string, number>> {
+    return this.messages ?? NO_MESSAGES;
+  }
 
   /** Our messages the peer has not acknowledged yet, oldest first. */
   get outstanding(): readonly SentRecord[] {
@@ -153,8 +158,9 @@ export class ConnectionState {
   applyReceived(m: ScannedMessage, now: number): void {
     if (this.forReport) {
       // Bounded: a stranger can invent 65536 message types.
-      const key = m.typeName in this.peerMessages || Object.keys(this.peerMessages).length < MAX_TYPE_NAMES ? m.typeName : 'other';
-      this.peerMessages[key] = (this.peerMessages[key] ?? 0) + 1;
+      const counts = (this.messages ??= Object.create(null) as Record<string, number>);
+      const key = m.typeName in counts || Object.keys(counts).length < MAX_TYPE_NAMES ? m.typeName : 'other';
+      counts[key] = (counts[key] ?? 0) + 1;
     }
     if (!m.isControl || m.ns === undefined || m.nr === undefined) return;
     this.version ??= m.version;
@@ -179,8 +185,9 @@ export class ConnectionState {
     }
     if (m.type === MessageType.StopCCN) this.peerStopNs ??= m.ns;
     this.expire(now);
-    const copies = (this.copies ??= []);
-    copies.push(new PeerCopy(m.ns, m.typeName, m.end - 12, bodyHash(m.bytes, 12, m.end), now));
+    const copy = new PeerCopy(m.ns, m.typeName, m.end - 12, bodyHash(m.bytes, 12, m.end), now);
+    // concat, not push: an array grown by push keeps ~16 spare slots (128 B), per tunnel.
+    const copies = (this.copies = this.copies === undefined ? [copy] : this.copies.concat(copy));
     if (copies.length > MAX_COPIES) copies.shift();
     // In-order delivery bookkeeping (§5.8): advance over everything received contiguously.
     if (m.ns === this.peerExpected) {

@@ -1,10 +1,11 @@
 /**
- * One timer for a whole LNS: a binary min-heap of `(deadline, owner)` entries with lazy
- * deletion. A thousand tunnels cost one `setTimeout`, not a thousand.
+ * One timer for a whole LNS: a binary min-heap of owners by deadline. A thousand tunnels cost
+ * one `setTimeout`, not a thousand.
  *
- * Each owner keeps its current deadline in `due`; an entry is live only while
- * `entry.at === owner.due`, so moving a deadline is a push (O(log n)) and the old entry is
- * discarded when it surfaces. {@link DeadlineQueue.compact} bounds the stale entries.
+ * Each owner keeps its deadline in `due` and its place in the heap in `slot`, so moving or
+ * removing a deadline re-sorts that one owner (O(log n)) and the heap holds each owner at most
+ * once: no entry object per deadline and no stale entries (issue 16: a tunnel's deadline moves
+ * several times while it opens, and every stale entry was ~50 B until compacted).
  * @internal
  */
 
@@ -12,96 +13,105 @@
 export interface DeadlineOwner {
   /** The owner's current deadline (same clock as the queue's), or `undefined` for none. */
   due: number | undefined;
-  /** False once the owner is gone: its entries are stale. */
+  /** False once the owner is gone: it is skipped if still queued. */
   alive: boolean;
-}
-
-interface Entry<T> {
-  at: number;
-  owner: T;
+  /** Where it sits in the queue's heap (managed by the queue; absent or -1 when not queued). */
+  slot?: number;
 }
 
 /** @internal */
 export class DeadlineQueue<T extends DeadlineOwner> {
-  private heap: Entry<T>[] = [];
+  private heap: T[] = [];
 
-  /** Entries held, stale ones included. */
+  /** Owners queued. */
   get size(): number {
     return this.heap.length;
   }
 
-  /** Earliest deadline held (possibly stale), or `undefined`. */
+  /** The earliest deadline, or `undefined` when empty. */
   peek(): number | undefined {
-    return this.heap[0]?.at;
+    return this.heap[0]?.due;
   }
 
-  /** Set `owner.due` to `at` and queue it; `undefined` only clears the deadline. */
+  /** Set (or with `undefined` clear) the owner's deadline. */
   set(owner: T, at: number | undefined): void {
     if (owner.due === at) return;
     owner.due = at;
-    if (at !== undefined) this.push({ at, owner });
+    const i = owner.slot ?? -1;
+    if (at === undefined) {
+      if (i >= 0) this.removeAt(i);
+    } else if (i < 0) {
+      this.heap.push(owner);
+      this.up(this.heap.length - 1);
+    } else {
+      this.up(i);
+      this.down(owner.slot!);
+    }
   }
 
-  /**
-   * Remove and return every live owner whose deadline is at or before `now`, clearing its `due`
-   * (the caller ticks it and sets the next one).
-   */
+  /** Remove and return, earliest first, the live owners due at `now`; their `due` is cleared. */
   popDue(now: number): T[] {
     const out: T[] = [];
     const h = this.heap;
-    while (h.length !== 0 && h[0]!.at <= now) {
-      const e = this.pop();
-      if (e.owner.alive && e.owner.due === e.at) {
-        e.owner.due = undefined;
-        out.push(e.owner);
-      }
+    while (h.length !== 0 && h[0]!.due! <= now) {
+      const o = h[0]!;
+      this.removeAt(0);
+      o.due = undefined;
+      if (o.alive) out.push(o);
     }
     return out;
   }
 
-  /** Drop stale entries when they outnumber the live owners (keeps memory bounded). */
-  compact(liveOwners: number): void {
-    if (this.heap.length <= 2 * liveOwners + 64) return;
-    const live = this.heap.filter((e) => e.owner.alive && e.owner.due === e.at);
-    this.heap = [];
-    for (const e of live) this.push(e);
-  }
-
+  /** Forget every owner. */
   clear(): void {
+    for (const o of this.heap) o.slot = -1;
     this.heap = [];
   }
 
-  private push(e: Entry<T>): void {
+  private removeAt(i: number): void {
     const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
+    h[i]!.slot = -1;
+    const last = h.pop()!;
+    if (i === h.length) return;
+    h[i] = last;
+    last.slot = i;
+    this.up(i);
+    this.down(last.slot);
+  }
+
+  private up(i: number): void {
+    const h = this.heap;
+    const o = h[i]!;
+    const at = o.due!;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (h[p]!.at <= e.at) break;
-      h[i] = h[p]!;
+      const parent = h[p]!;
+      if (parent.due! <= at) break;
+      h[i] = parent;
+      parent.slot = i;
       i = p;
     }
-    h[i] = e;
+    h[i] = o;
+    o.slot = i;
   }
 
-  private pop(): Entry<T> {
+  private down(i: number): void {
     const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length !== 0) {
-      let i = 0;
-      const n = h.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && h[r]!.at < h[l]!.at ? r : l;
-        if (h[c]!.at >= last.at) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
+    const n = h.length;
+    const o = h[i]!;
+    const at = o.due!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && h[r]!.due! < h[l]!.due! ? r : l;
+      const child = h[c]!;
+      if (child.due! >= at) break;
+      h[i] = child;
+      child.slot = i;
+      i = c;
     }
-    return top;
+    h[i] = o;
+    o.slot = i;
   }
 }

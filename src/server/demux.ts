@@ -58,6 +58,16 @@ export function sccrqKey(path: string, assignedTunnelId: number): string {
 }
 
 /**
+ * The same string, flattened: a key built by concatenation is a chain of rope nodes in V8 (four
+ * of them, 128 B, for `u|127.0.0.1|1701#5`); reading a character flattens it in place, and the
+ * rope nodes go (a key kept for a tunnel's lifetime then costs ~60 B; issue 16).
+ */
+export function flatKey(key: string): string {
+  key.charCodeAt(0);
+  return key;
+}
+
+/**
  * Parse a control message with Tunnel ID 0 (an SCCRQ, its retransmission, or a StopCCN sent
  * before the LAC learnt our Tunnel ID) far enough to key it: its type and the LAC's Assigned
  * Tunnel ID (§4.4.3). `undefined` when it does not parse, is not L2TPv2, or carries no

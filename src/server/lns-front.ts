@@ -75,7 +75,7 @@ export class LnsFronts {
   }
 
   private onConnection(t: Transport): void {
-    const conn: TcpConn = { transport: t, key: `t|${this.nextConn++}`, tunnels: new Set(), dead: false, due: undefined, alive: true };
+    const conn: TcpConn = { transport: t, key: `t|${this.nextConn++}`, tunnels: new Set(), dead: false, due: undefined, alive: true, slot: -1 };
     if (!this.h.accepted(conn)) {
       void t.close();
       return;

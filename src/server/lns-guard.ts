@@ -57,8 +57,6 @@ export class IdleConnections {
   constructor(
     private readonly timer: LnsTimer<TunnelEntry | TcpConn>,
     private readonly idleTimeout: number,
-    /** Owners the timer holds deadlines for (bounds its stale entries). */
-    private readonly live: () => number,
     private readonly report: LnsReporter,
   ) {}
 
@@ -71,9 +69,9 @@ export class IdleConnections {
     if (!conn.alive || this.idleTimeout === 0) return;
     if (conn.tunnels.size === 0) {
       this.idle.add(conn);
-      this.timer.set(conn, this.timer.now() + this.idleTimeout, this.live());
+      this.timer.set(conn, this.timer.now() + this.idleTimeout);
     } else if (this.idle.delete(conn)) {
-      this.timer.set(conn, undefined, this.live());
+      this.timer.set(conn, undefined);
     }
   }
 

@@ -50,6 +50,7 @@ const NO_SESSIONS: Map<number, SessionEntry> = new Map();
 /** A tunnel of the LNS: the FSM, where its peer is, its sessions. */
 export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   due: number | undefined = undefined;
+  slot = -1;
   alive = true;
   halfOpen = true;
   up = false;

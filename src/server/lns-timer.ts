@@ -20,7 +20,7 @@ export class LnsTimer<T extends DeadlineOwner> {
     private readonly onDue: (owners: T[]) => void,
   ) {}
 
-  /** Entries in the queue, stale ones included. */
+  /** Owners with a deadline. */
   get entries(): number {
     return this.queue.size;
   }
@@ -30,10 +30,9 @@ export class LnsTimer<T extends DeadlineOwner> {
     return this.timer === undefined ? 0 : 1;
   }
 
-  /** Set (or with `undefined` clear) an owner's deadline; `live` bounds the stale entries kept. */
-  set(owner: T, at: number | undefined, live: number): void {
+  /** Set (or with `undefined` clear) an owner's deadline. */
+  set(owner: T, at: number | undefined): void {
     this.queue.set(owner, at);
-    this.queue.compact(live);
     this.arm();
   }
 

@@ -199,7 +199,7 @@ export interface LnsStats {
   readonly sendErrors: number;
   /** PPP frames dropped because a session's `frames()` queue was full. */
   readonly framesDropped: number;
-  /** Entries in the deadline queue (live and stale; bounded by about twice the tunnels). */
+  /** Tunnels and idle TCP connections with a pending deadline (each once in the deadline queue). */
   readonly deadlines: number;
   /** Timers armed by the LNS: 0 or 1, whatever the number of tunnels. */
   readonly timers: number;

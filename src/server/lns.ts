@@ -25,7 +25,7 @@ import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import { admit, sourceOf } from './lns-admission.js';
-import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
+import { flatKey, peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
 import { LnsConformance } from './lns-conformance.js';
 import { servePppOnLns } from './lns-ppp.js';
 import { LnsEmitter, report, why } from './lns-events.js';
@@ -77,7 +77,9 @@ class EmbeddedLns implements Lns, LnsCore {
   private readonly table = new TunnelTable();
   /** Tunnels' FSM deadlines and idle TCP connections' closing times: one timer for both. */
   private readonly timer = new LnsTimer<TunnelEntry | TcpConn>(
-    () => performance.now(),
+    // Whole milliseconds: small integers are stored unboxed, a fraction costs a 16-byte heap
+    // number in every field that holds a time (issue 16: memory per tunnel).
+    () => Math.floor(performance.now()),
     (due) => {
       const now = this.timer.now();
       for (const o of due) {
@@ -109,7 +111,7 @@ class EmbeddedLns implements Lns, LnsCore {
   ) {
     this.queueFrames = r.o.onFrame === undefined && r.o.echo !== true;
     this.conformance = new LnsConformance(r.o.conformance ?? 'report', r.o.secret, this.c, this.events);
-    this.idle = new IdleConnections(this.timer, r.idleTimeout, () => this.table.size + this.idle.size, this.report);
+    this.idle = new IdleConnections(this.timer, r.idleTimeout, this.report);
     this.fronts = fronts({
       message: (m, via) => this.onMessage(m, via),
       accepted: () => this.closing === undefined,
@@ -282,7 +284,7 @@ class EmbeddedLns implements Lns, LnsCore {
     // Our Tunnel IDs are unique across the LNS: they are the routing key.
     const id = randomId16(this.fsmOptions.random, (n) => this.table.has(n));
     const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp'), id);
-    const t = new TunnelEntry(this, fsm, via, key, source, this.timer.now());
+    const t = new TunnelEntry(this, fsm, via, flatKey(key), source, this.timer.now());
     this.table.add(t);
     this.conformance.attach(t);
     this.receive(t, bytes);
@@ -324,7 +326,7 @@ class EmbeddedLns implements Lns, LnsCore {
     if (!t.alive) return;
     const acts = t.fsm.handle(event, now);
     this.carry(t, acts, now);
-    if (t.alive) this.timer.set(t, t.fsm.nextDeadline(), this.table.size);
+    if (t.alive) this.timer.set(t, t.fsm.nextDeadline());
   }
 
   /** @internal */
@@ -351,7 +353,8 @@ class EmbeddedLns implements Lns, LnsCore {
           void this.fronts.transmit(t.via, a.bytes, false);
           break;
         case 'established':
-          t.info = a.peer;
+          // The FSM's own record, not the event's copy: one per tunnel, not two (issue 16).
+          t.info = t.fsm.peerInfo ?? a.peer;
           this.table.up(t);
           this.c.tunnelsOpened++;
           this.emit('tunnel-up', t);
@@ -420,7 +423,7 @@ class EmbeddedLns implements Lns, LnsCore {
     this.table.remove(t);
     this.timer.drop(t);
     if (t.via.kind === 'tcp') this.idle.watch(t.via.conn);
-    // Nothing left to time: drop the stale entries and the timer with them.
+    // Nothing left to time: drop the timer.
     if (this.table.size === 0 && this.idle.size === 0) this.timer.clear();
     this.ackWaiter?.();
   }
