@@ -25,7 +25,7 @@ interface Seen {
   events: string[];
 }
 
-async function start(o: Partial<LnsOptions>): Promise<Seen> {
+async function start(o: Partial<LnsOptions>, cards = true): Promise<Seen> {
   lns = await createLns({ hostName: 'lns.test', port: 0, closeTimeout: 200, sequencer: { closeLinger: 150 }, ...o });
   lac = await BadLac.open(lns.address().port);
   const s: Seen = { lns, lac, deviations: [], reports: [], events: [] };
@@ -33,12 +33,16 @@ async function start(o: Partial<LnsOptions>): Promise<Seen> {
     expect(t.id).toBe(d.tunnelId ?? t.id);
     s.deviations.push(d);
   });
-  lns.on('conformance-report', (_t, r) => {
+  if (cards) listenCards(s);
+  for (const e of ['tunnel-up', 'session-up', 'session-down', 'tunnel-down'] as const) lns.on(e, () => s.events.push(e));
+  return s;
+}
+
+function listenCards(s: Seen): void {
+  s.lns.on('conformance-report', (_t, r) => {
     s.events.push('conformance-report');
     s.reports.push(r);
   });
-  for (const e of ['tunnel-up', 'session-up', 'session-down', 'tunnel-down'] as const) lns.on(e, () => s.events.push(e));
-  return s;
 }
 
 const until = async (cond: () => boolean, what: string): Promise<void> => {
@@ -126,6 +130,20 @@ describe('createLns({ conformance })', () => {
     expect(s.deviations).toEqual([]);
     expect(s.reports).toEqual([]);
     expect(s.lns.stats).toMatchObject({ deviations: 0, deviationsMust: 0 });
+  });
+
+  it("'report' with no conformance-report listener when the tunnel opened: deviations are still events, but the tunnel keeps no report card (issue 16: memory)", async () => {
+    const s = await start({}, false);
+    const { icrp } = await session(s);
+    listenCards(s); // too late for this tunnel
+    s.lac.iccn(icrp.message!.assignedSessionId!);
+    await until(() => s.events.includes('session-up'), 'session-up');
+    expect(s.deviations.map((d) => d.rule)).toEqual(['avp.not-allowed', 'avp.not-allowed', 'seq.nr-unsent']);
+    s.lac.stop(4, 2);
+    await until(() => s.events.includes('tunnel-down'), 'tunnel-down');
+    await new Promise((res) => setTimeout(res, 250));
+    expect(s.reports).toEqual([]);
+    expect(s.lns.stats).toMatchObject({ deviations: 3, deviationsMust: 3 });
   });
 
   it('a policy other than the three is a RangeError naming them', async () => {
