@@ -88,6 +88,15 @@ export class LnsFronts {
     });
   }
 
+  /**
+   * Send a control message to where `via` says, without waiting (a UDP failure reaches the
+   * socket's error handler, which counts it; a TCP one is counted here).
+   */
+  post(via: Via, bytes: Uint8Array): void {
+    if (via.kind === 'udp') this.udp.post(bytes, via.address, via.port);
+    else void this.transmit(via, bytes, false);
+  }
+
   /** Send to where `via` says; a failure is counted, and rethrown only for PPP frames. */
   transmit(via: Via, bytes: Uint8Array, frame: boolean): Promise<void> {
     const p = via.kind === 'udp' ? this.udp.send(bytes, via.address, via.port) : via.conn.dead ? Promise.reject(new L2tpError('TRANSPORT', 'TCP connection closed')) : via.conn.transport.send(bytes);

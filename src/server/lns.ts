@@ -350,7 +350,7 @@ class EmbeddedLns implements Lns, LnsCore {
         case 'send':
           t.noteSent(a.bytes);
           t.conformance?.sent(a.bytes, now);
-          void this.fronts.transmit(t.via, a.bytes, false);
+          this.fronts.post(t.via, a.bytes);
           break;
         case 'established':
           // The FSM's own record, not the event's copy: one per tunnel, not two (issue 16).

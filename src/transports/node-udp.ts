@@ -285,6 +285,18 @@ export interface UdpListener {
   onError(handler: (error: Error) => void): void;
   /** Send one datagram. Rejects with `L2tpError('TRANSPORT')` on failure or once closed. */
   send(message: Uint8Array, address: string, port: number): Promise<void>;
+  /**
+   * Send one datagram and do not wait: no promise, no closure per datagram (the LNS sends its
+   * control messages this way, issue 16: CPU per message). A failure goes
+   * to the {@link onError} handler as `L2tpError('TRANSPORT')`; once closed it is dropped.
+   * `address` must be an IP address (as {@link onMessage} gives it).
+   * @example
+   * ```ts
+   * l.onError((e) => console.warn(e.message));
+   * l.onMessage((m, from) => l.post(m, from.address, from.port)); // echo
+   * ```
+   */
+  post(message: Uint8Array, address: string, port: number): void;
   /** The bound address (with the real port when 0 was asked for). */
   address(): DatagramPeer;
   /** The receive buffer the kernel granted, in bytes (Linux reports twice what it keeps for data). */
@@ -311,7 +323,9 @@ export async function udpListener(options: UdpListenerOptions = {}): Promise<Udp
   if (recvBufferSize !== undefined) assertInt(recvBufferSize, 1, 2 ** 31 - 1, 'udpListener: recvBufferSize (bytes)');
   const what = `UDP listener on ${host}:${port}`;
   if (signal?.aborted) throw abortedError(what, signal.reason);
-  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', ...(recvBufferSize !== undefined ? { recvBufferSize } : {}) });
+  // Every destination is an IP address (checked in send): answer dgram's lookup at once rather
+  // than through dns.lookup, which defers every send by a process.nextTick (issue 16: CPU per send).
+  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup, ...(recvBufferSize !== undefined ? { recvBufferSize } : {}) });
   try {
     await step(socket, signal, () => abortedError(what, signal!.reason), (done) => socket.bind({ port, address: host }, done));
   } catch (e) {
@@ -326,6 +340,10 @@ export async function udpListener(options: UdpListenerOptions = {}): Promise<Udp
   socket.on('close', () => events.close());
   let closing: Promise<void> | undefined;
   const bound = socket.address();
+  // One completion callback for every post(): Node reports a failed send only to a callback.
+  const posted = (e: Error | null) => {
+    if (e) events.error(transportError(`${what}: send`, e));
+  };
   return {
     onMessage(handler) {
       if (typeof handler !== 'function') throw new TypeError('onMessage(handler): handler must be a function');
@@ -347,6 +365,14 @@ export async function udpListener(options: UdpListenerOptions = {}): Promise<Udp
         }
       });
     },
+    post(message, address, toPort) {
+      if (closing || events.closed) return;
+      try {
+        socket.send(message, toPort, address, posted);
+      } catch (e) {
+        events.error(transportError(`${what}: send to ${address}:${toPort}`, e));
+      }
+    },
     address() {
       return { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' };
     },
@@ -363,3 +389,13 @@ export async function udpListener(options: UdpListenerOptions = {}): Promise<Udp
     },
   };
 }
+
+/**
+ * dgram's `lookup` for a socket that only ever sends to IP addresses: the address itself, at once.
+ * (A name would fail in the kernel call and be reported as a send error.)
+ */
+const literalLookup = ((address: string, family: unknown, callback: (err: Error | null, address: string, family: number) => void): void => {
+  // dgram passes the socket's family as a number (4 or 6); the typings say an options object.
+  const f = typeof family === 'number' ? family : ((family as { family?: number } | undefined)?.family ?? 4);
+  callback(null, address, f);
+}) as unknown as NonNullable<dgram.SocketOptions['lookup']>;

@@ -61,6 +61,28 @@ describe('udpTransport / udpListener (loopback)', () => {
     });
   }
 
+  for (const host of ['127.0.0.1', '::1']) {
+    it(`post(): echoes over ${host} without a promise; a send that fails reaches onError as TRANSPORT`, async () => {
+      const l = await udpListener({ host, port: 0 });
+      l.onMessage((m, from) => l.post(m, from.address, from.port));
+      const errors: unknown[] = [];
+      l.onError((e) => errors.push(e));
+      const t = await udpTransport({ host, port: l.address().port });
+      const back = collect(t, 3);
+      for (const m of PLAIN.slice(0, 3)) await t.send(m);
+      expect(await back).toEqual(PLAIN.slice(0, 3).map(toHex));
+      expect(errors).toEqual([]);
+      // 70,000 bytes is over the UDP maximum: the kernel refuses it (EMSGSIZE).
+      expect(l.post(new Uint8Array(70_000), host, t.local!.port)).toBeUndefined();
+      for (let i = 0; i < 50 && errors.length === 0; i++) await sleep(10);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(L2tpError);
+      expect((errors[0] as L2tpError).code).toBe('TRANSPORT');
+      await Promise.all([t.close(), l.close()]);
+      l.post(PLAIN[0]!, host, 9); // closed: dropped, no throw
+    });
+  }
+
   it("resolves 'localhost' (family 4) with the system resolver", async () => {
     const server = await echoServer('127.0.0.1');
     const t = await udpTransport({ host: 'localhost', port: server.address().port, family: 4 });
