@@ -13,7 +13,7 @@
  *   concurrency (BENCH_CONCURRENCY, default 16,64) runs BENCH_N tunnels (default 2000) of
  *   setup + teardown (SCCRQ, SCCRP, SCCCN, its ack, StopCCN, its ack), and BENCH_SESSIONS
  *   sessions (default 1000, ICRQ to the ack of ICCN, over 16 tunnels). Rounds
- *   (BENCH_ROUNDS, default 3) alternate which server goes first; each figure is the median of the
+ *   (BENCH_ROUNDS, default 3) alternate which server goes first, each after BENCH_WARMUP (default 1000) uncounted tunnels; each figure is the median of the
  *   rounds with its min–max.
  *
  * Caveat the table cannot show: xl2tpd forks pppd for every session (it fails here: no /dev/ppp,
@@ -33,6 +33,8 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', '16,64').split(',').map(Number);
 const N = Number(env('BENCH_N', '2000'));
 const SESSIONS = Number(env('BENCH_SESSIONS', '1000'));
 const ROUNDS = Number(env('BENCH_ROUNDS', '3'));
+/** Tunnels opened and closed before measuring, not counted: V8 optimizes our hot paths only after some thousands of calls. */
+const WARMUP = Number(env('BENCH_WARMUP', '1000'));
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -159,7 +161,7 @@ async function measure(server: Server, round: number, out: Sample[]): Promise<vo
   let heap1: number | undefined;
   try {
     // Warm-up, not counted: JIT on our side, page faults on theirs.
-    await pool(200, 16, async () => lac.closeTunnel(await lac.openTunnel()));
+    await pool(WARMUP, 16, async () => lac.closeTunnel(await lac.openTunnel()));
     for (const level of LEVELS) {
       let failures = await pool(level - live.length, 64, async () => void live.push(await lac.openTunnel('idle')));
       await new Promise((r) => setTimeout(r, 300));
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
   const haveX = xl2tpdInstalled();
   console.log(
     `LNS benchmark: raw LAC on loopback UDP, ${N} tunnels per point, concurrency ${CONCURRENCY.join('/')}, live tunnels ${LEVELS.join('/')}, ` +
-      `${SESSIONS} sessions, ${ROUNDS} interleaved rounds (median, min–max); node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+      `${SESSIONS} sessions, ${WARMUP} warm-up tunnels, ${ROUNDS} interleaved rounds (median, min–max); node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
   );
   if (!haveX) console.log('xl2tpd is not installed: only our column (apt-get install -y xl2tpd)');
   const samples: Sample[] = [];
