@@ -8,6 +8,7 @@ import { assertBytes, assertInt, put16, u16 } from '../wire/bytes.js';
 import { SendWindow } from './congestion.js';
 import { resolveOptions } from './options.js';
 import type { AckMessage, CongestionMode, ResolvedOptions, SequencerOptions } from './options.js';
+import { earlier, later } from './deadlines.js';
 import { Output } from './output.js';
 import { ReceiveWindow } from './receive-window.js';
 import { SendRing } from './send-ring.js';
@@ -76,16 +77,18 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   private max: number;
   private rto: number;
   private retries = 0;
-  private rtxAt = Infinity;
+  // Deadlines: `undefined` for none. Not `Infinity`: a field that holds a non-integer number keeps
+  // it in a 16-byte box per Sequencer (issue 16: memory per idle tunnel); `undefined` costs nothing.
+  private rtxAt: number | undefined = undefined;
 
   // Receive side.
   private readonly rx: ReceiveWindow<T>;
-  private ackAt = Infinity;
+  private ackAt: number | undefined = undefined;
   private ackNow = false;
 
   private isFailed = false;
   private lifecycle: SequencerState = 'open';
-  private closeAt = Infinity;
+  private closeAt: number | undefined = undefined;
   /** How long closing lingers after the last exchange: `closeLinger`, or what abandon() was given. */
   private linger: number;
 
@@ -157,7 +160,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (!message.isZlb) {
       this.onNs(message, ns, now);
       // RFC 2661 §5.8: keep acking for a full retransmission interval after the last exchange.
-      if (this.lifecycle === 'closing') this.closeAt = Math.max(this.closeAt, now + this.linger);
+      if (this.lifecycle === 'closing') this.closeAt = later(this.closeAt, now + this.linger);
     }
     this.flush(now);
     return out;
@@ -170,7 +173,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   tick(now: number): SequencerOutput<T> {
     const out = this.begin(now);
     if (this.lifecycle === 'closed') return out;
-    if (this.rtxAt <= now) this.onTimeout(now);
+    if (this.rtxAt !== undefined && this.rtxAt <= now) this.onTimeout(now);
     this.flush(now);
     return out;
   }
@@ -206,14 +209,14 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     }
     this.ring.clear();
     this.una = this.nxt = this.max;
-    this.rtxAt = Infinity;
+    this.rtxAt = undefined;
     // The owner acks the StopCCN at once itself (§5.7); no delayed ack is still owed for it.
-    this.ackAt = Infinity;
+    this.ackAt = undefined;
     this.ackNow = false;
     const out = this.begin(now);
     if (this.lifecycle === 'closed') return out;
     const until = now + linger;
-    this.closeAt = this.lifecycle === 'closing' ? Math.max(this.closeAt, until) : until;
+    this.closeAt = this.lifecycle === 'closing' ? later(this.closeAt, until) : until;
     this.linger = Math.max(this.linger, linger);
     this.lifecycle = 'closing';
     this.flush(now);
@@ -236,10 +239,10 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
 
   /** When to call {@link tick} next (same clock as `now`), or `undefined` when nothing is pending. */
   nextDeadline(): number | undefined {
-    let d = this.rtxAt < this.ackAt ? this.rtxAt : this.ackAt;
+    let d = earlier(this.rtxAt, this.ackAt);
     // While our last messages are unacked, closing waits for them (or for failure) instead.
-    if (this.lifecycle === 'closing' && this.closeAt < d && (this.ring.count === 0 || this.isFailed)) d = this.closeAt;
-    return d === Infinity ? undefined : d;
+    if (this.lifecycle === 'closing' && (this.ring.count === 0 || this.isFailed)) d = earlier(d, this.closeAt);
+    return d;
   }
 
   /** `'open'`, `'closing'` after {@link close}, `'closed'` once lingering is over. */
@@ -324,16 +327,16 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     // A fresh oldest message gets a fresh budget and the initial timeout.
     this.retries = 0;
     this.rto = this.o.initialTimeout;
-    this.rtxAt = sent > acked ? now + this.rto : Infinity;
+    this.rtxAt = sent > acked ? now + this.rto : undefined;
     // RFC 2661 §5.8: the linger after a shutdown runs "for the full retransmission interval
     // after the final message exchange": the ack of our last message (e.g. the StopCCN) is it.
-    if (this.lifecycle === 'closing' && this.ring.count === 0) this.closeAt = Math.max(this.closeAt, now + this.linger);
+    if (this.lifecycle === 'closing' && this.ring.count === 0) this.closeAt = later(this.closeAt, now + this.linger);
   }
 
   private onNs(message: T, ns: number, now: number): void {
     const v = this.rx.accept(message, ns, this.out.deliver);
     if (v === 'delivered') {
-      if (this.ackAt === Infinity) this.ackAt = now + this.o.ackDelay;
+      if (this.ackAt === undefined) this.ackAt = now + this.o.ackDelay;
     } else if (v === 'duplicate') {
       // Its ack was lost. Ack again now, or the peer retransmits until it gives up.
       this.ackNow = true;
@@ -358,7 +361,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.out.failed = true;
     this.ring.clear();
     this.una = this.nxt = this.max;
-    this.rtxAt = Infinity;
+    this.rtxAt = undefined;
   }
 
   /** Transmit what the window allows, then decide on a separate ack, then on closing. */
@@ -380,25 +383,25 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
         this.nxt = (this.nxt + 1) & 0xffff;
         off++;
       }
-      if (transmit.length !== 0 && this.rtxAt === Infinity) this.rtxAt = now + this.rto;
+      if (transmit.length !== 0 && this.rtxAt === undefined) this.rtxAt = now + this.rto;
     }
     if (transmit.length !== 0) {
       // Every transmission carries the current Nr: that is the (piggybacked) ack.
-      this.ackAt = Infinity;
+      this.ackAt = undefined;
       this.ackNow = false;
-    } else if (this.ackNow || this.ackAt <= now) {
+    } else if (this.ackNow || (this.ackAt !== undefined && this.ackAt <= now)) {
       out.ack = true;
       out.ackNs = this.max;
       out.ackNr = this.rx.nr;
-      this.ackAt = Infinity;
+      this.ackAt = undefined;
       this.ackNow = false;
     }
-    if (this.lifecycle === 'closing' && now >= this.closeAt && (this.ring.count === 0 || this.isFailed)) {
+    if (this.lifecycle === 'closing' && this.closeAt !== undefined && now >= this.closeAt && (this.ring.count === 0 || this.isFailed)) {
       this.lifecycle = 'closed';
       out.closed = true;
       this.ring.clear();
       this.rx.clear();
-      this.rtxAt = this.ackAt = this.closeAt = Infinity;
+      this.rtxAt = this.ackAt = this.closeAt = undefined;
     }
   }
 }

@@ -132,10 +132,9 @@ export class SessionEntry implements LnsSession {
     readonly peerId: number,
     readonly kind: 'incoming' | 'outgoing',
     readonly call: LnsSession['call'],
-    queueFromStart: boolean,
-  ) {
-    if (queueFromStart) this.queue = new AsyncQueue(FRAME_QUEUE);
-  }
+    /** Frames are queued from the start (no `onFrame`, no echo): the queue is made with the first frame. */
+    private readonly queueFromStart: boolean,
+  ) {}
 
   frames(): AsyncIterableIterator<Uint8Array> {
     if (this.queue === undefined) {
@@ -151,7 +150,8 @@ export class SessionEntry implements LnsSession {
 
   /** @internal A frame arrived; returns whether the queue had to drop one. */
   deliver(frame: Uint8Array): boolean {
-    const q = this.queue;
+    // Allocated on the first frame, not with the session (issue 16: ~140 B per idle session).
+    const q = this.queue ?? (this.queueFromStart && !this.closed ? (this.queue = new AsyncQueue(FRAME_QUEUE)) : undefined);
     if (q === undefined || q.done) return false;
     const before = q.dropped;
     // A copy: the frame is a view into the received message, which the queue may outlive.
