@@ -84,22 +84,34 @@ export type TunnelEvent =
 
 /** What we learnt about the peer when the control connection came up (SCCRQ or SCCRP). */
 export interface PeerInfo {
-  /** Our own Tunnel ID (the peer puts it in its headers). */
+  /** 2 (RFC 2661) or 3 (RFC 3931): the version of the control connection. */
+  readonly version: 2 | 3;
+  /** Our own Tunnel ID (v3: Control Connection ID): the peer puts it in its headers. */
   readonly localTunnelId: number;
-  /** The peer's Assigned Tunnel ID (we put it in our headers). */
+  /** The peer's Assigned Tunnel ID (v3: Assigned Control Connection ID): we put it in our headers. */
   readonly assignedTunnelId: number;
+  /** v3: the peer's Assigned Control Connection ID (RFC 3931 §5.4.3), the same number as `assignedTunnelId`. */
+  readonly assignedControlConnectionId?: number;
   readonly role: TunnelRole;
   readonly hostName: string;
   readonly vendorName?: string;
   readonly firmwareRevision?: number;
-  readonly protocolVersion: ProtocolVersionValue;
+  /** v2: the peer's Protocol Version AVP (always 1.0 once accepted). v3 has no such AVP. */
+  readonly protocolVersion?: ProtocolVersionValue;
   readonly framingCapabilities?: number;
   readonly bearerCapabilities?: number;
-  /** The peer's Receive Window Size; 4 when it sent none (RFC 2661 §5.8). */
+  /** v3: the peer's Router ID (RFC 3931 §5.4.3). */
+  readonly routerId?: number;
+  /** v3: the pseudowire types the peer supports (RFC 3931 §5.4.3 Pseudowire Capabilities List). */
+  readonly pseudowireCapabilities?: readonly number[];
+  /** The peer's Receive Window Size; 4 when it sent none (RFC 2661 §5.8, RFC 3931 §5.4.3). */
   readonly receiveWindowSize: number;
-  /** The peer sent a Challenge AVP, and we answered it (§5.1.1). */
+  /** v2: the peer sent a Challenge AVP, and we answered it (§5.1.1). Always false in v3. */
   readonly challenged: boolean;
-  /** We challenged the peer and its Challenge Response was right. */
+  /**
+   * v2: we challenged the peer and its Challenge Response was right. v3: control message
+   * authentication is on, and every message of the handshake carried a valid Message Digest.
+   */
   readonly authenticated: boolean;
   readonly tieBreaker?: Uint8Array;
 }
