@@ -90,6 +90,8 @@ export type {
   CallOptions,
   IncomingCallOptions,
   OutgoingCallOptions,
+  PseudowireCallOptions,
+  PseudowireInfo,
   Transition,
   TunnelTableEvent,
   SessionTableEvent,

@@ -17,6 +17,8 @@ export type {
   CallOptions,
   IncomingCallOptions,
   OutgoingCallOptions,
+  PseudowireCallOptions,
+  PseudowireInfo,
 } from './types.js';
 export { TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition } from './table.js';
 export type { Transition, TunnelTableEvent, SessionTableEvent } from './table.js';

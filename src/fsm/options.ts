@@ -30,6 +30,14 @@ export interface TunnelOptions {
   pseudowireCapabilities?: readonly number[];
   /** v3 with `secret`: Message Digest type, 0 HMAC-MD5 (default) or 1 HMAC-SHA-1 (RFC 3931 §5.4.1). */
   digestType?: 0 | 1;
+  /** v3: bytes of the random cookie we assign each session (RFC 3931 §4.1, §5.4.4): 0 (default), 4 or 8. */
+  cookieLength?: 0 | 4 | 8;
+  /**
+   * v3: the L2-Specific Sublayer we require on data we receive (RFC 3931 §4.6): `'none'`
+   * (default) or `'default'` (the 4-byte sublayer with a sequence number). `dataSequencing:
+   * 'required'` implies `'default'`.
+   */
+  l2SpecificSublayer?: 'none' | 'default';
   /** Our Host Name AVP (RFC 2661 §4.4.3), required in SCCRQ and SCCRP. */
   hostName: string;
   /** Random bytes for Tunnel/Session IDs, challenges, Random Vectors and the Tie Breaker. */
@@ -112,6 +120,8 @@ export interface ResolvedTunnelOptions {
   readonly routerId: number;
   readonly pseudowireCapabilities: readonly number[];
   readonly digestType: 0 | 1;
+  readonly cookieLength: 0 | 4 | 8;
+  readonly l2SpecificSublayer: 'none' | 'default';
   /** What hidden AVPs are keyed by: the secret (v2, RFC 2661 §4.3) or HMAC-MD5(secret, 1) (v3, RFC 3931 §5.3). */
   readonly hidingKey: TunnelSecret | undefined;
   readonly hostName: string;
@@ -227,8 +237,8 @@ function resolveHidePad(o: TunnelOptions): HidingPad | false {
 }
 
 /** The v3-only options, checked (ignored, with neutral values, for v2). */
-function resolveV3(o: TunnelOptions, version: L2tpVersion): { routerId: number; pseudowireCapabilities: readonly number[]; digestType: 0 | 1 } {
-  if (version === 2) return { routerId: 0, pseudowireCapabilities: [], digestType: 0 };
+function resolveV3(o: TunnelOptions, version: L2tpVersion): { routerId: number; pseudowireCapabilities: readonly number[]; digestType: 0 | 1; cookieLength: 0 | 4 | 8; l2SpecificSublayer: 'none' | 'default' } {
+  if (version === 2) return { routerId: 0, pseudowireCapabilities: [], digestType: 0, cookieLength: 0, l2SpecificSublayer: 'none' };
   let routerId = o.routerId;
   if (routerId === undefined) {
     // One Router ID per LCCE (per options object), not per tunnel: drawn once here.
@@ -241,5 +251,9 @@ function resolveV3(o: TunnelOptions, version: L2tpVersion): { routerId: number; 
   caps.forEach((t, i) => assertInt(t, 1, 0xffff, `options.pseudowireCapabilities[${i}]`));
   const digestType = o.digestType ?? 0;
   if (digestType !== 0 && digestType !== 1) throw new RangeError(`options.digestType must be 0 (HMAC-MD5) or 1 (HMAC-SHA-1), RFC 3931 §5.4.1; got ${String(digestType)}`);
-  return { routerId, pseudowireCapabilities: Object.freeze([...caps]), digestType };
+  const cookieLength = o.cookieLength ?? 0;
+  if (cookieLength !== 0 && cookieLength !== 4 && cookieLength !== 8) throw new RangeError(`options.cookieLength must be 0, 4 or 8 (RFC 3931 §5.4.4 Assigned Cookie), got ${String(cookieLength)}`);
+  const l2ss = o.l2SpecificSublayer ?? 'none';
+  if (l2ss !== 'none' && l2ss !== 'default') throw new TypeError(`options.l2SpecificSublayer must be 'none' or 'default' (RFC 3931 §4.6), got ${String(l2ss)}`);
+  return { routerId, pseudowireCapabilities: Object.freeze([...caps]), digestType, cookieLength, l2SpecificSublayer: l2ss };
 }

@@ -221,6 +221,9 @@ export class TunnelCore {
 /** What {@link Sessions} needs from its tunnel, as prototype methods over one reference. */
 class HostOf implements SessionHost {
   constructor(private readonly c: TunnelCore) {}
+  core(): TunnelCore {
+    return this.c;
+  }
   common(sessionId: number): MessageOptions {
     return this.c.common(sessionId);
   }

@@ -15,7 +15,7 @@ import { resolveTunnelOptions, type TunnelOptions } from './options.js';
 import { onReceived } from './receive.js';
 import { TunnelCore } from './tunnel-core.js';
 import type { DataSequenceStats } from './data-sequencing.js';
-import type { PeerInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from './types.js';
+import type { PeerInfo, PseudowireInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from './types.js';
 
 /**
  * One L2TP control connection and its sessions, as a pure state machine (the h11 design):
@@ -126,6 +126,20 @@ export class TunnelFsm {
   }
 
   /**
+   * v3: a session's pseudowire as both sides set it up (RFC 3931 §5.4.4): Session IDs, the cookie
+   * we assigned and the peer's, the L2-Specific Sublayer and Data Sequencing each side requires.
+   * A copy of plain fields; `undefined` for no live session or a v2 tunnel.
+   * @example
+   * ```ts
+   * const pw = fsm.pseudowire(sessionId);
+   * if (pw) encodeData({ version: 3, sessionId: pw.remoteSessionId, cookie: pw.remoteCookie, payload: frame });
+   * ```
+   */
+  pseudowire(sessionId: number): PseudowireInfo | undefined {
+    return this.c.sessions.pseudowire(sessionId);
+  }
+
+  /**
    * When to send the next `tick` (same clock as `now`), or `undefined` when nothing is pending.
    * Defined in every state but `idle` (nothing started), `established` with HELLO off and no
    * call being set up, and `closed`: no half-open tunnel or call, and no lingering, lives
@@ -209,7 +223,7 @@ export class TunnelFsm {
         break;
       case 'sendSli':
         c.needEstablished('sendSli');
-        c.sessions.sendSli(event.sessionId, event.accm);
+        c.sessions.sendSli(event.sessionId, event);
         break;
       default:
         throw new TypeError(`unknown event type ${String((event as { type: unknown }).type)}`);

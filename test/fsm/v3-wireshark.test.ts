@@ -24,12 +24,23 @@ const ADDR = { a: '127.0.0.1', b: '127.0.0.2' } as const;
 const dir = mkdtempSync(join(tmpdir(), 'l2tp-v3-fsm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A whole life of one control connection: up (across loss when `lossy`), Hello, down. */
+/** A whole life of one control connection: up (across loss when `lossy`), sessions both ways, SLI, WEN, CDN, Hello, down. */
 function run(options: Partial<TunnelOptions>, lossy: boolean): Wire[] {
   const p = new Pair({ ...options, version: 3, helloInterval: 5_000 }, { ...options, version: 3, helloInterval: 0 }, lossy ? { seed: 3, link: { loss: 0.2, duplicate: 0.1, reorder: 0.2, delay: 10, jitter: 20 } } : {});
   p.do('a', { type: 'open' });
   p.run(7_000);
   expect([p.a.state, p.b.state]).toEqual(['established', 'established']);
+  // Sessions both ways (RFC 3931 §3.4): an Ethernet pseudowire placed by a, a VLAN one asked by b.
+  p.do('a', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', cookieLength: 4, l2SpecificSublayer: 'default' } });
+  p.do('b', { type: 'openSession', call: { kind: 'outgoing', remoteEndId: 'vlan 7', pseudowireType: 4, cookieLength: 8 } });
+  p.run(p.now + 30_000);
+  const ups = p.actions('a', 'session-up');
+  expect(ups).toHaveLength(2);
+  const errs = { crcErrors: 1, framingErrors: 2, hardwareOverruns: 3, bufferOverruns: 4, timeoutErrors: 5, alignmentErrors: 6 };
+  p.do('a', { type: 'sendSli', sessionId: ups[0]!.sessionId, circuitStatus: 1 });
+  p.do('a', { type: 'sendWen', sessionId: ups[0]!.sessionId, callErrors: errs });
+  p.do('a', { type: 'closeSession', sessionId: ups[1]!.sessionId });
+  p.run(p.now + 30_000);
   p.do('a', { type: 'close' });
   p.run(400_000);
   return p.wire;
@@ -63,7 +74,7 @@ describe.each([
     const decoded = tshark(pcap, 'secret' in options ? SECRET : undefined);
     expect(decoded.map((d) => d.type)).toEqual(wire.map((w) => String(parseControl(w.bytes, { requireAvps: false }).type)));
     expect(decoded.filter((d) => d.expert !== '')).toEqual([]);
-    expect(new Set(wire.map((w) => w.typeName))).toEqual(new Set(['SCCRQ', 'SCCRP', 'SCCCN', 'ACK', 'HELLO', 'StopCCN']));
+    expect(new Set(wire.map((w) => w.typeName))).toEqual(new Set(['SCCRQ', 'SCCRP', 'SCCCN', 'ACK', 'HELLO', 'StopCCN', 'ICRQ', 'ICRP', 'ICCN', 'OCRQ', 'OCRP', 'OCCN', 'SLI', 'WEN', 'CDN']));
   });
 
   if ('secret' in options) {
