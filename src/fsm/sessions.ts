@@ -11,7 +11,7 @@ import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { CdnResult, GeneralError } from '../wire/result-codes.js';
 import type { CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
-import type { Rejection } from './checks.js';
+import { compareTieBreakers, type Rejection } from './checks.js';
 import type { DataSequenceStats } from './data-sequencing.js';
 import type { ResolvedTunnelOptions } from './options.js';
 import { SESSION_V2, type Session, type SessionSpeech, type SliEvent } from './session-speech.js';
@@ -277,9 +277,11 @@ export class Sessions {
       this.host.emit({ type: 'error', error: new L2tpError('MISSING_AVP', `${m.typeName} without ${this.sp.peerIdAvp}: ignored`) });
       return;
     }
-    let refusal: ResultCodeValue | undefined;
+    let refusal: ResultCodeValue | undefined = problem === undefined && incoming ? this.tie(m) : undefined;
     if (problem !== undefined) refusal = { result: CdnResult.GeneralError, error: problem.error, message: problem.message };
-    else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
+    else if (refusal !== undefined) {
+      // We won the session tie (RFC 3931 §5.4.4): the peer's call is refused below.
+    } else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
     else if (this.map.size >= this.o.maxSessions) refusal = { result: CdnResult.NoFacilitiesTemporary, error: GeneralError.InsufficientResources, message: 'too many sessions' };
     else refusal = this.sp.refusal(m, this.o);
     const localId = this.allocate();
@@ -302,6 +304,30 @@ export class Sessions {
     // No bearer to dial (v2) / the circuit is there (v3): connected at once.
     this.host.sendControl(this.sp.occn(this.host, s, m));
     this.up(s);
+  }
+
+  /**
+   * v3 Session Tie Breaker (RFC 3931 §5.4.4): the peer's ICRQ `m` names the circuit (Remote End
+   * ID) of an ICRQ of ours still waiting for its ICRP, and both carry a Tie Breaker. The lower
+   * value wins: if ours, the CDN result 13 to return; if theirs, our call is dropped here and
+   * theirs proceeds.
+   */
+  private tie(m: ControlMessage): ResultCodeValue | undefined {
+    const theirs = m.tieBreaker;
+    const end = m.remoteEndId;
+    if (theirs === undefined || end === undefined || this.o.version !== 3) return undefined;
+    for (const s of this.map.values()) {
+      const ours = s.pw?.tieBreaker;
+      if (ours === undefined || s.state !== 'wait-reply' || s.kind !== 'incoming' || s.origin !== 'local' || !sameBytes(s.pw!.remoteEndId, end)) continue;
+      if (compareTieBreakers(ours, theirs) < 0) {
+        this.step(s, 'recv-ICRQ-win-tie');
+        return { result: 13, error: GeneralError.NoError, message: 'lost the session tie breaker (RFC 3931 §5.4.4)' };
+      }
+      this.step(s, 'recv-ICRQ-lose-tie');
+      this.host.emit({ type: 'session-down', sessionId: s.localId, by: 'peer', error: new L2tpError('PROTOCOL', "the peer's ICRQ for the same circuit won the session tie breaker (RFC 3931 §5.4.4): its call is taken instead") });
+      return undefined;
+    }
+    return undefined;
   }
 
   /** A v3 session refused before its pseudowire is set up: just enough to address the CDN. */
@@ -335,4 +361,10 @@ export class Sessions {
 function publicPw(pw: NonNullable<Session['pw']>): PseudowireInfo {
   const { circuitStatus: _ours, tieBreaker: _tie, ...rest } = pw;
   return { ...rest };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -99,6 +99,8 @@ export type SessionTableEvent =
   | 'open-incoming'
   | 'open-outgoing'
   | 'recv-ICRQ'
+  | 'recv-ICRQ-lose-tie'
+  | 'recv-ICRQ-win-tie'
   | 'recv-OCRQ'
   | 'refuse'
   | 'recv-ICRP'
@@ -130,6 +132,12 @@ export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTable
   // No bearer to dial: the LAC side answers at once, so OCRP and OCCN go out together.
   { from: ['idle'], event: 'recv-OCRQ', next: 'established', action: 'send OCRP, OCCN; report up (we are the LAC)', rfc: 'RFC 2661 §7.5.1' },
   { from: ['idle'], event: 'refuse', next: 'closed', action: 'send CDN', rfc: 'RFC 2661 §7.4.2, §7.5.1' },
+  // v3 (RFC 3931 §5.4.4 Session Tie Breaker, §7.3.1): both LCCEs sent an ICRQ for the same
+  // circuit (Remote End ID). The lower Tie Breaker wins, as for control connections (RFC 2661
+  // §4.4.3); the loser drops its own call and answers the winner's ICRQ, the winner refuses
+  // the loser's with CDN result 13.
+  { from: ['wait-reply'], event: 'recv-ICRQ-lose-tie', next: 'closed', action: "clean up our call; take the peer's ICRQ in idle", rfc: 'RFC 3931 §5.4.4, §7.3.1', versions: [3] },
+  { from: ['wait-reply'], event: 'recv-ICRQ-win-tie', next: 'wait-reply', action: "send CDN (result 13) for the peer's losing call", rfc: 'RFC 3931 §5.4.4, §7.3.1', versions: [3] },
   { from: ['wait-reply'], event: 'recv-ICRP', next: 'established', action: 'send ICCN; report up', rfc: 'RFC 2661 §7.4.1' },
   { from: ['wait-reply'], event: 'recv-OCRP', next: 'wait-connect', action: 'none', rfc: 'RFC 2661 §7.5.2' },
   { from: ['wait-connect'], event: 'recv-ICCN', next: 'established', action: 'report up', rfc: 'RFC 2661 §7.4.2' },

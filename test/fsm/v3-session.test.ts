@@ -185,3 +185,38 @@ describe('v3 refusals (RFC 3931 §5.4.2 CDN results)', () => {
     expect(cdn.resultCode).toMatchObject({ result: 2 });
   });
 });
+
+describe('v3 session tie breaking (RFC 3931 §5.4.4, §7.3.1)', () => {
+  it.each([1, 2, 3, 4])('seed %i: crossing ICRQs for one circuit end as one session; the loser gets CDN result 13', (seed) => {
+    const p = new Pair({ version: 3 }, { version: 3 }, { seed });
+    p.do('a', { type: 'open' });
+    p.run(5_000);
+    p.do('a', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: true } });
+    p.do('b', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: true } });
+    p.run(p.now + 10_000);
+    expect([p.a.sessionCount, p.b.sessionCount]).toEqual([1, 1]);
+    const tieA = parse(p.sent('a', 'ICRQ')[0]!.bytes).tieBreaker!;
+    const tieB = parse(p.sent('b', 'ICRQ')[0]!.bytes).tieBreaker!;
+    const aWins = Buffer.compare(Buffer.from(tieA), Buffer.from(tieB)) < 0;
+    const [winner, loser] = aWins ? (['a', 'b'] as const) : (['b', 'a'] as const);
+    // The winner's call is the one up on both sides; the loser's own call went down.
+    const up = p.actions(winner, 'session-up');
+    expect(up).toHaveLength(1);
+    expect(up[0]!.origin).toBe('local');
+    expect(p.actions(loser, 'session-up')[0]!.origin).toBe('peer');
+    expect(p.actions(loser, 'session-down')[0]).toMatchObject({ by: 'peer', error: { code: 'PROTOCOL' } });
+    expect(parse(p.sent(winner, 'CDN')[0]!.bytes).resultCode?.result).toBe(13);
+    expect(p.sent(loser, 'ICRP')).toHaveLength(1);
+    expect(p.sent(winner, 'ICRP')).toHaveLength(0);
+  });
+
+  it('different circuits do not tie: both calls come up', () => {
+    const p = new Pair({ version: 3 }, { version: 3 });
+    p.do('a', { type: 'open' });
+    p.run(5_000);
+    p.do('a', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: true } });
+    p.do('b', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth1', tieBreaker: true } });
+    p.run(p.now + 10_000);
+    expect([p.a.sessionCount, p.b.sessionCount]).toEqual([2, 2]);
+  });
+});
