@@ -26,7 +26,7 @@ export class SessionBook {
   ) {}
 
   up(a: Act<'session-up'>): void {
-    const s = new Session(this.host, { localId: a.sessionId, peerId: a.peerSessionId, kind: a.kind, origin: a.origin, call: a.call });
+    const s = new Session(this.host, { localId: a.sessionId, peerId: a.peerSessionId, kind: a.kind, origin: a.origin, call: a.call, pseudowire: a.pseudowire });
     this.live.set(a.sessionId, s);
     const p = this.opening.get(a.sessionId);
     this.opening.delete(a.sessionId);

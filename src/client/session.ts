@@ -3,7 +3,7 @@
  * @module
  */
 import type { DataSequenceStats } from '../fsm/data-sequencing.js';
-import type { CallInfo, CallOptions } from '../fsm/types.js';
+import type { CallInfo, CallOptions, PseudowireInfo } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
 import { Emitter } from './emitter.js';
@@ -55,6 +55,7 @@ export interface SessionInit {
   readonly kind: CallOptions['kind'];
   readonly origin: 'local' | 'peer';
   readonly call: CallInfo;
+  readonly pseudowire?: PseudowireInfo | undefined;
 }
 
 /**
@@ -80,6 +81,12 @@ export class Session {
   readonly origin: 'local' | 'peer';
   /** What the call setup carried (serial number, speeds, framing, numbers). */
   readonly call: CallInfo;
+  /**
+   * L2TPv3 (RFC 3931 §5.4.4): the pseudowire as both sides set it up — Session IDs, the cookie
+   * we assigned and the peer's, the L2-Specific Sublayer and Data Sequencing each side requires.
+   * `undefined` on an L2TPv2 tunnel.
+   */
+  readonly pseudowire: PseudowireInfo | undefined;
   /** Resolves (never rejects) once the session is down. */
   readonly closed: Promise<SessionDown>;
   private readonly events = new Emitter<SessionEvents>();
@@ -97,6 +104,7 @@ export class Session {
     this.kind = init.kind;
     this.origin = init.origin;
     this.call = init.call;
+    this.pseudowire = init.pseudowire;
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
 

@@ -5,7 +5,7 @@
  * itself: all protocol logic stays in the FSM.
  * @module
  */
-import { randomId16 } from '../fsm/checks.js';
+import { randomId16, randomId32 } from '../fsm/checks.js';
 import { TunnelFsm } from '../fsm/tunnel.js';
 import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
 import type { DataSequenceStats } from '../fsm/data-sequencing.js';
@@ -82,7 +82,7 @@ export class Tunnel implements SessionHost {
   ) {
     // Our Tunnel IDs are unique among this process's live tunnels: peers such as xl2tpd tell
     // tunnels apart by (address, Tunnel ID) alone, so two of ours sharing an ID get mixed up.
-    const id = o.fsm.localTunnelId ?? randomId16(o.fsm.random, (x) => LIVE_TUNNEL_IDS.has(x));
+    const id = o.fsm.localTunnelId ?? (o.fsm.version === 3 ? randomId32 : randomId16)(o.fsm.random, (x) => LIVE_TUNNEL_IDS.has(x));
     this.fsm = new TunnelFsm({ ...o.fsm, localTunnelId: id });
     this.localTunnelId = id;
     LIVE_TUNNEL_IDS.add(id);

@@ -70,6 +70,20 @@ export interface LnsOptions {
   port?: number;
   /** Our Host Name AVP in SCCRP (RFC 2661 §4.4.3). */
   hostName: string;
+  /**
+   * The L2TP versions to serve on the port(s): `[2]` (default, RFC 2661), `[3]` or `[2, 3]`
+   * (RFC 3931 over UDP too; each message's version nibble says which). A v3 tunnel with
+   * `secret` authenticates every control message (Message Digest, RFC 3931 §4.3).
+   */
+  versions?: readonly (2 | 3)[];
+  /** v3: our Router ID (RFC 3931 §5.4.3). Default: random, drawn once. */
+  routerId?: number;
+  /** v3: the pseudowire types we accept (RFC 3931 §5.4.3). Default `[5, 4, 7]` (Ethernet, Ethernet VLAN, PPP). */
+  pseudowireCapabilities?: readonly number[];
+  /** v3 with `secret`: 0 HMAC-MD5 (default) or 1 HMAC-SHA-1 Message Digests (RFC 3931 §5.4.1). */
+  digestType?: 0 | 1;
+  /** v3: bytes of the random cookie we assign each session: 0 (default), 4 or 8 (RFC 3931 §5.4.4). */
+  cookieLength?: 0 | 4 | 8;
   /** Tunnel secret: challenge every LAC and answer its challenge (§5.1.1); unhide its hidden AVPs (§4.3). */
   secret?: TunnelSecret;
   /**

@@ -17,7 +17,7 @@
  * @module
  */
 import { TunnelFsm, type TunnelAction, type TunnelEvent } from '../fsm/index.js';
-import { randomId16 } from '../fsm/checks.js';
+import { randomId16, randomId32 } from '../fsm/checks.js';
 import { resolveTunnelOptions, type ResolvedTunnelOptions } from '../fsm/options.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
@@ -25,7 +25,7 @@ import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import { admit, sourceOf } from './lns-admission.js';
-import { peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
+import { peekHeader, peekHeaderV3, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
 import { LnsConformance } from './lns-conformance.js';
 import { servePppOnLns } from './lns-ppp.js';
 import { LnsEmitter, report, why } from './lns-events.js';
@@ -219,8 +219,11 @@ class EmbeddedLns implements Lns, LnsCore {
   private onMessage(bytes: Uint8Array, via: Via): void {
     this.c.messagesIn++;
     if (this.closing !== undefined && this.table.size === 0) return;
-    const h = peekHeader(bytes);
-    if (h === undefined) {
+    // The version nibble (RFC 3931 §3.2.1) tells v2 and v3 apart; a version we were not asked to
+    // serve (createLns({ versions })) is as good as garbage here.
+    const version = bytes.length >= 2 ? bytes[1]! & 0x0f : 0;
+    const h = version === 2 || (version === 3 && this.r.versions.includes(3)) ? (version === 2 ? peekHeader(bytes) : peekHeaderV3(bytes)) : undefined;
+    if (h === undefined || (version === 2 && !this.r.versions.includes(2))) {
       this.c.malformed++;
       return;
     }
@@ -262,8 +265,8 @@ class EmbeddedLns implements Lns, LnsCore {
       this.c.malformed++;
       return;
     }
-    const { type, assigned } = m;
-    const key = sccrqKey(viaKey(via), assigned);
+    const { type, assigned, version } = m;
+    const key = sccrqKey(viaKey(via), assigned, version);
     const known = this.table.bySccrqKey(key);
     if (known !== undefined) {
       // A retransmitted SCCRQ, or a StopCCN sent before the LAC learnt our Tunnel ID.
@@ -279,19 +282,21 @@ class EmbeddedLns implements Lns, LnsCore {
     const a = admit(this.table.halfOpenSet, this.table.size, source, this.r);
     if (!a.admit) return this.report.refused(a.reason, via);
     if (a.evict !== undefined) this.evict(a.evict);
-    // Our Tunnel IDs are unique across the LNS: they are the routing key.
-    const id = randomId16(this.fsmOptions.random, (n) => this.table.has(n));
-    const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp'), id);
+    // Our Tunnel IDs are unique across the LNS: they are the routing key. v3 Control Connection
+    // IDs are drawn above 0xffff, so no v2 header's Tunnel ID ever names a v3 tunnel.
+    const id = version === 2 ? randomId16(this.fsmOptions.random, (n) => this.table.has(n)) : randomId32(this.fsmOptions.random, (n) => n <= 0xffff || this.table.has(n));
+    const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp', version), id);
     const t = new TunnelEntry(this, fsm, via, key, source, this.timer.now());
     this.table.add(t);
-    this.conformance.attach(t);
+    // The conformance observer knows RFC 2661's rules only.
+    if (version === 2) this.conformance.attach(t);
     this.receive(t, bytes);
   }
 
   /** The tunnels' FSM options, resolved once per transport and shared by all (issue 16: no per-tunnel copy). */
-  private readonly fsmShared: (ResolvedTunnelOptions | undefined)[] = [undefined, undefined];
-  private sharedFsmOptions(tcp: boolean): ResolvedTunnelOptions {
-    return (this.fsmShared[tcp ? 1 : 0] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp }));
+  private readonly fsmShared: (ResolvedTunnelOptions | undefined)[] = [undefined, undefined, undefined, undefined];
+  private sharedFsmOptions(tcp: boolean, version: 2 | 3 = 2): ResolvedTunnelOptions {
+    return (this.fsmShared[(tcp ? 1 : 0) + (version === 3 ? 2 : 0)] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp, version }));
   }
 
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */
