@@ -4,6 +4,7 @@
  * across the lossy simulator. Expected bytes are written from the RFC's field layouts, and every
  * digest is re-checked with the wire layer's verifier from the nonces the messages carried.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction, type TunnelOptions } from '../../src/fsm/index.js';
 import { encodeControl, parseControl, type ControlMessage } from '../../src/wire/control.js';
@@ -260,5 +261,32 @@ describe('v3: no state without a deadline (as v2, test/fsm/deadlines.test.ts)', 
     p.run(1_000_000);
     expect(p.a.state).toBe('closed');
     expect(p.a.nextDeadline()).toBeUndefined();
+  });
+});
+
+describe('v3 digests of FSM messages, recomputed independently (OpenSSL via node:crypto) from RFC 3931 §5.4.1', () => {
+  it.each([
+    [0, 'md5'],
+    [1, 'sha1'],
+  ] as const)('Digest Type %i: HMAC-%s(HMAC-MD5(secret, 2), local nonce | remote nonce | message with the digest zeroed)', (digestType, hash) => {
+    const p = new Pair({ version: 3, secret: SECRET, digestType }, { version: 3, secret: SECRET, digestType });
+    p.do('a', { type: 'open' });
+    p.run(5_000);
+    const key = createHmac('md5', SECRET).update(Uint8Array.of(2)).digest();
+    const nonceA = parse(p.sent('a', 'SCCRQ')[0]!.bytes).controlMessageAuthenticationNonce!;
+    const nonceB = parse(p.sent('b', 'SCCRP')[0]!.bytes).controlMessageAuthenticationNonce!;
+    for (const w of p.wire) {
+      const b = w.bytes;
+      // Message Digest AVP right after Message Type: header at 20, Digest Type at 26, digest from 27.
+      const len = ((b[20]! & 0x03) << 8) | b[21]!;
+      expect(b[26]).toBe(digestType);
+      const zeroed = b.slice();
+      zeroed.fill(0, 27, 20 + len);
+      const pre = w.typeName === 'SCCRQ' ? [] : w.from === 'a' ? [nonceA, nonceB] : [nonceB, nonceA];
+      const h = createHmac(hash, key);
+      for (const n of pre) h.update(n);
+      expect(hex(b.subarray(27, 20 + len)), `${w.from}:${w.typeName}`).toBe(h.update(zeroed).digest('hex'));
+    }
+    expect(p.wire.map((w) => w.typeName)).toEqual(['SCCRQ', 'SCCRP', 'SCCCN', 'ACK']);
   });
 });
