@@ -40,7 +40,7 @@ export const V3CdnResult = {
 } as const;
 
 /** Data Sequencing value meaning "all data sequenced" (§5.4.4). */
-const SEQUENCE_ALL = 2;
+const SEQUENCE_ALL = 2 as const;
 /** Circuit Status bits (§5.4.5): Active and New. */
 const ACTIVE_NEW = 3;
 
@@ -50,7 +50,7 @@ function utf8(text: string): Uint8Array {
   return b;
 }
 
-function l2ssValue(v: 'none' | 'default' | undefined, fallback: number): number {
+function l2ssValue(v: 'none' | 'default' | undefined, fallback: 0 | 1): 0 | 1 {
   if (v === undefined) return fallback;
   if (v === 'none') return 0;
   if (v === 'default') return 1;
@@ -77,19 +77,26 @@ function ours(s: Session): Partial<ControlMessageInit> {
 function theirs(s: Session, m: ControlMessage): void {
   const pw = s.pw!;
   if (m.assignedCookie !== undefined) pw.remoteCookie = m.assignedCookie.slice();
-  if (m.l2SpecificSublayer !== undefined) pw.remoteL2SpecificSublayer = m.l2SpecificSublayer;
-  if (m.dataSequencing !== undefined) pw.remoteDataSequencing = m.dataSequencing;
+  // Values outside these are refused first (sublayerProblem).
+  if (m.l2SpecificSublayer !== undefined) pw.remoteL2SpecificSublayer = m.l2SpecificSublayer as 0 | 1;
+  if (m.dataSequencing !== undefined) pw.remoteDataSequencing = m.dataSequencing as 0 | 1 | 2;
   if (m.circuitStatus !== undefined) pw.remoteCircuitStatus = m.circuitStatus;
 }
 
-/** §5.4.4: sequencing needs a sublayer with room for a sequence number (the default one, §4.6). */
+/**
+ * What the peer asks of our data that we cannot do: a sublayer other than none or the default
+ * (§4.6; e.g. the ATM one, RFC 4454), a Data Sequencing level above 2 (§5.4.4), or sequencing
+ * without a sublayer with room for a sequence number (CDN 15).
+ */
 function sequencingProblem(dataSequencing: number | undefined, l2ss: number | undefined): ResultCodeValue | undefined {
+  if (l2ss !== undefined && l2ss > 1) return { result: CdnResult.GeneralError, error: GeneralError.OutOfRange, message: `L2-Specific Sublayer type ${l2ss}: only none (0) and the default (1) are supported (RFC 3931 §4.6)` };
+  if (dataSequencing !== undefined && dataSequencing > 2) return { result: CdnResult.GeneralError, error: GeneralError.OutOfRange, message: `Data Sequencing level ${dataSequencing}: 0, 1 or 2 (RFC 3931 §5.4.4)` };
   if ((dataSequencing ?? 0) === 0 || (l2ss ?? 0) !== 0) return undefined;
   return { result: V3CdnResult.SequencingWithoutL2ss, error: GeneralError.NoError, message: 'Data Sequencing required without an L2-Specific Sublayer to carry it (RFC 3931 §5.4.4)' };
 }
 
 function newPw(o: ResolvedTunnelOptions, localId: number, peerId: number, pwType: number, remoteEndId: Uint8Array, call: Partial<PseudowireCallOptions>): NonNullable<Session['pw']> {
-  const sequencing = o.dataSequencing === 'required' ? SEQUENCE_ALL : 0;
+  const sequencing: 0 | 2 = o.dataSequencing === 'required' ? SEQUENCE_ALL : 0;
   const l2ss = l2ssValue(call.l2SpecificSublayer ?? (sequencing !== 0 ? 'default' : o.l2SpecificSublayer), 0);
   if (sequencing !== 0 && l2ss === 0) throw new TypeError("dataSequencing 'required' needs the default L2-Specific Sublayer (RFC 3931 §4.6): l2SpecificSublayer 'default'");
   const circuitStatus = call.circuitStatus ?? ACTIVE_NEW;
@@ -159,10 +166,11 @@ export const SESSION_V3: SessionSpeech = {
     return s;
   },
   noteReply(s, m) {
+    const problem = sequencingProblem(m.dataSequencing, m.l2SpecificSublayer);
+    if (problem !== undefined) return problem;
     theirs(s, m);
     s.pw!.remoteSessionId = s.peerId;
-    if (m.type === ICRP || m.type === OCRP) return sequencingProblem(m.dataSequencing, m.l2SpecificSublayer);
-    return undefined;
+    return sequencingProblem(m.dataSequencing, m.l2SpecificSublayer);
   },
   icrp: (h, s) => encodeV3(h.core(), { type: ICRP, ...ours(s), circuitStatus: s.pw!.circuitStatus }),
   ocrp: (h, s) => encodeV3(h.core(), { type: OCRP, ...ours(s), circuitStatus: s.pw!.circuitStatus }),

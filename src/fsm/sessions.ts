@@ -254,7 +254,8 @@ export class Sessions {
       case MessageType.OCCN: {
         const ok = t === MessageType.ICCN ? s.kind === 'incoming' && s.origin === 'peer' : s.kind === 'outgoing' && s.origin === 'local';
         if (!ok || !this.step(s, t === MessageType.ICCN ? 'recv-ICCN' : 'recv-OCCN')) return this.outOfState(s, m);
-        this.sp.noteReply(s, m);
+        const refusal = this.sp.noteReply(s, m);
+        if (refusal !== undefined) return this.fail(s, 'recv-broken', refusal);
         return this.up(s);
       }
       case MessageType.WEN:

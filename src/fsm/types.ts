@@ -83,7 +83,7 @@ export type CallOptions = IncomingCallOptions | OutgoingCallOptions | Pseudowire
 
 /**
  * An L2TPv3 session's pseudowire as both sides set it up (RFC 3931 §5.4.4): what the data plane
- * needs, as plain fields. "local" is ours, "remote" the peer's, as in the RFC's AVP names.
+ * needs, as plain fields — the options of a `Pseudowire` (`new Pseudowire(info)`). "local" is ours, "remote" the peer's, as in the RFC's AVP names.
  */
 export interface PseudowireInfo {
   /** Our Session ID: the peer writes it in the data messages it sends us. */
@@ -97,13 +97,13 @@ export interface PseudowireInfo {
   /** The peer's Assigned Cookie: data we send carries it. */
   readonly remoteCookie: Uint8Array;
   /** L2-Specific Sublayer we require on data we receive: 0 none, 1 the default (§4.6). */
-  readonly localL2SpecificSublayer: number;
-  /** L2-Specific Sublayer the peer requires on data we send it. */
-  readonly remoteL2SpecificSublayer: number;
+  readonly localL2SpecificSublayer: 0 | 1;
+  /** L2-Specific Sublayer the peer requires on data we send it (a session asking for another is refused). */
+  readonly remoteL2SpecificSublayer: 0 | 1;
   /** Data Sequencing we require of the data we receive (§5.4.4: 0 none, 1 non-IP only, 2 all). */
-  readonly localDataSequencing: number;
+  readonly localDataSequencing: 0 | 1 | 2;
   /** Data Sequencing the peer requires of the data we send. */
-  readonly remoteDataSequencing: number;
+  readonly remoteDataSequencing: 0 | 1 | 2;
   /** The peer's last Circuit Status (§5.4.5; 1 Active, 2 New), if it sent one. */
   readonly remoteCircuitStatus?: number;
 }

@@ -10,6 +10,7 @@ import { TunnelFsm, type TunnelAction, type TunnelOptions } from '../../src/fsm/
 import { encodeControl, parseControl, type ControlMessage } from '../../src/wire/control.js';
 import { verifyControlV3 } from '../../src/wire/v3-digest.js';
 import { v3HidingKey } from '../../src/wire/v3-hidden.js';
+import { Pseudowire } from '../../src/fsm/pseudowire.js';
 import { Pair, seededRandom } from './harness.js';
 
 const SECRET = 'pw secret';
@@ -218,5 +219,33 @@ describe('v3 session tie breaking (RFC 3931 §5.4.4, §7.3.1)', () => {
     p.do('b', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth1', tieBreaker: true } });
     p.run(p.now + 10_000);
     expect([p.a.sessionCount, p.b.sessionCount]).toEqual([2, 2]);
+  });
+});
+
+describe('the control plane sets up the data plane: new Pseudowire(session.pseudowire) on both sides', () => {
+  it.each([
+    [{}, {}],
+    [{ cookieLength: 4 }, { cookieLength: 8, dataSequencing: 'required' }],
+    [{ cookieLength: 8, l2SpecificSublayer: 'default' }, { cookieLength: 4 }],
+  ] as const)('%o / %o: an Ethernet frame goes each way; one with a wrong cookie is dropped', (oa, ob) => {
+    const p = upPair(oa as Partial<TunnelOptions>, ob as Partial<TunnelOptions>);
+    p.do('a', { type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0' } });
+    p.run(p.now + 5_000);
+    const a = new Pseudowire((p.actions('a', 'session-up')[0] as Up).pseudowire!);
+    const b = new Pseudowire((p.actions('b', 'session-up')[0] as Up).pseudowire!);
+    const frame = new Uint8Array(60);
+    frame.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06]);
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      const got = to.receive(from.send(frame));
+      expect(got.ok && Array.from(got.frame)).toEqual(Array.from(frame));
+    }
+    // a's data carries the cookie b assigned (§5.4.4): one bit off, and b drops it (§4.5).
+    const info = (p.actions('a', 'session-up')[0] as Up).pseudowire!;
+    if (info.remoteCookie.length > 0) {
+      const forged = a.send(frame).slice();
+      forged[8]! ^= 1; // the first cookie byte, after the 4-byte UDP data header and the Session ID
+      const r = b.receive(forged);
+      expect(r.ok ? 'delivered' : r.drop).toBe('cookie');
+    }
   });
 });
