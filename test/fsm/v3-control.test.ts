@@ -45,6 +45,12 @@ describe('v3 control connection, no authentication', () => {
     expect(p.b.peerInfo).toMatchObject({ version: 3, routerId: 0xc0000201, assignedTunnelId: p.a.localTunnelId, hostName: 'lac.test', role: 'responder' });
     // The ACK acks the SCCCN without taking an Ns: §6.15, it is not sequenced.
     expect([ack!.ns, ack!.nr]).toEqual([1, 2]);
+    // §3.2.1 layout, written by hand: T L S Ver 3, Length 20, the receiver's CCID, Ns 1, Nr 2,
+    // then the Message Type AVP (M=1, length 8, vendor 0, type 0) with value 20 (ACK, §6.15).
+    const id = p.a.localControlConnectionId;
+    expect(hex(p.wire[3]!.bytes)).toBe(['c803', '0014', id.toString(16).padStart(8, '0'), '0001', '0002', '8008', '0000', '0000', '0014'].join(''));
+    // Control Connection ID 0 appears in the SCCRQ's header only (§3.2.1: the peer's ID is not known yet).
+    expect(p.wire.filter((w) => parse(w.bytes).controlConnectionId === 0).map((w) => w.typeName)).toEqual(['SCCRQ']);
   });
 
   it('the SCCRQ, hand-checked against the layouts of RFC 3931 §3.2.1 and §5.4', () => {
