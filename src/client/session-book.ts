@@ -8,6 +8,7 @@ import type { TunnelAction } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import { withResult } from './driver-errors.js';
 import type { Pending } from './pending.js';
+import { v3DataSessionId } from './pseudowire-session.js';
 import { Session, type SessionDown, type SessionHost } from './session.js';
 
 type Act<K extends TunnelAction['type']> = Extract<TunnelAction, { type: K }>;
@@ -51,6 +52,11 @@ export class SessionBook {
 
   sli(a: Act<'sli'>): void {
     this.live.get(a.sessionId)?.notify('sli', a.accm);
+  }
+
+  /** v3: a data message goes to the session its Session ID names (RFC 3931 §4.1.2.1); others are dropped. */
+  data(bytes: Uint8Array): void {
+    this.live.get(v3DataSessionId(bytes))?.receiveData(bytes);
   }
 
   frame(a: Act<'frame'>): void {

@@ -17,6 +17,7 @@ import { checkWait, type ResolvedDriverOptions, type WaitOptions } from './optio
 import { TunnelLink } from './link.js';
 import type { Pending, PendingHooks } from './pending.js';
 import type { AbortSignalLike } from './platform.js';
+import { isV3DataMessage } from './pseudowire-session.js';
 import { SessionBook } from './session-book.js';
 import type { Session, SessionHost } from './session.js';
 import { TunnelTimer } from './timer.js';
@@ -293,6 +294,12 @@ export class Tunnel implements SessionHost {
     return sent;
   }
 
+  /** @internal v3: a data message a session's pseudowire built. */
+  sendData(bytes: Uint8Array): Promise<void> {
+    if (this.phase === 'released' || this.stopV !== undefined) return Promise.reject(this.stopV?.error ?? new L2tpError('ABORTED', 'the tunnel is closed'));
+    return this.transportSend(bytes);
+  }
+
   /** @internal */
   closeSession(sessionId: number, result: ResultCodeValue | undefined, cause: Q931CauseValue | undefined): void {
     if (this.phase === 'released' || this.fsm.sessionState(sessionId) === undefined) return;
@@ -441,6 +448,7 @@ export class Tunnel implements SessionHost {
     } catch (e) {
       void Promise.reject(e);
     }
+    if (this.fsm.version === 3 && isV3DataMessage(m)) return this.book.data(m);
     this.dispatch({ type: 'received', bytes: m });
   }
 

@@ -3,6 +3,7 @@
  * handles, events.
  * @module
  */
+import type { PseudowireStats } from '../fsm/pseudowire.js';
 import type { TransportAddress } from '../client/transport.js';
 import type { ConformancePolicy, ConformanceReport, Deviation } from '../conformance/index.js';
 import type { CallInfo, DataSequenceStats, DataSequencingMode, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
@@ -202,7 +203,7 @@ export interface LnsStats {
   readonly tcpBufferLimit: number;
   /** TCP connections open now. */
   readonly connections: number;
-  /** Messages for a Tunnel ID we do not hold (dropped silently, as xl2tpd does). */
+  /** Messages for a Tunnel ID we do not hold (dropped silently, as xl2tpd does); v3 data for a Session ID we do not hold too. */
   readonly unknownTunnel: number;
   /** Messages that are not L2TPv2 or do not parse, for no tunnel of ours (dropped). */
   readonly malformed: number;
@@ -267,7 +268,12 @@ export interface LnsSession {
    */
   readonly dataStats: DataSequenceStats | undefined;
   /**
-   * The PPP frames received on this session, as an async iterator that ends when the session
+   * L2TPv3: the pseudowire's data counters (RFC 3931 §4.5): sent, received, delivered, drops by
+   * reason (Session ID, cookie, duplicate, out of order, malformed, runt). `undefined` on v2.
+   */
+  readonly pseudowireStats: PseudowireStats | undefined;
+  /**
+   * The PPP frames (v3: Ethernet frames) received on this session, as an async iterator that ends when the session
    * does. Frames are queued (up to 64, oldest dropped) from the start unless the LNS has
    * `onFrame` or `echo`, and from the first call of `frames()` otherwise. Always the same iterator.
    */

@@ -36,6 +36,8 @@ import { resolveLnsOptions, tunnelOptions, type Resolved } from './lns-options.j
 import { zeroCounters } from './lns-stats.js';
 import { TunnelTable } from './lns-table.js';
 import { LnsTimer } from './lns-timer.js';
+import { LnsPseudowires } from './lns-pseudowire.js';
+import { isV3DataMessage } from '../client/pseudowire-session.js';
 import type { DownReason, Lns, LnsAddress, LnsEvents, LnsOptions, LnsSession, LnsStats, LnsTunnel } from './lns-types.js';
 
 /** Sessions a `sessions()` iterator holds before dropping the oldest. */
@@ -101,6 +103,7 @@ class EmbeddedLns implements Lns, LnsCore {
   /** Woken when a StopCCN sent by `close()` is acked or its tunnel goes. */
   private ackWaiter: (() => void) | undefined;
   private readonly queueFrames: boolean;
+  private readonly pseudowires = new LnsPseudowires();
 
   constructor(
     private readonly r: Resolved,
@@ -222,6 +225,7 @@ class EmbeddedLns implements Lns, LnsCore {
     // The version nibble (RFC 3931 §3.2.1) tells v2 and v3 apart; a version we were not asked to
     // serve (createLns({ versions })) is as good as garbage here.
     const version = bytes.length >= 2 ? bytes[1]! & 0x0f : 0;
+    if (version === 3 && this.r.versions.includes(3) && isV3DataMessage(bytes)) return this.onPseudowireData(bytes);
     const h = version === 2 || (version === 3 && this.r.versions.includes(3)) ? (version === 2 ? peekHeader(bytes) : peekHeaderV3(bytes)) : undefined;
     if (h === undefined || (version === 2 && !this.r.versions.includes(2))) {
       this.c.malformed++;
@@ -336,7 +340,7 @@ class EmbeddedLns implements Lns, LnsCore {
   sendFrame(s: SessionEntry, frame: Uint8Array): Promise<void> {
     const t = s.tunnel;
     let sent: Promise<void> = Promise.resolve();
-    const acts = t.fsm.handle({ type: 'sendFrame', sessionId: s.id, frame }, this.timer.now());
+    const acts: TunnelAction[] = s.pw !== undefined ? [{ type: 'send', bytes: s.pw.send(frame) }] : t.fsm.handle({ type: 'sendFrame', sessionId: s.id, frame }, this.timer.now());
     for (const a of acts) {
       if (a.type === 'send') {
         this.c.framesOut++;
@@ -364,6 +368,7 @@ class EmbeddedLns implements Lns, LnsCore {
         case 'session-up': {
           const s = new SessionEntry(t, a.sessionId, a.peerSessionId, a.kind, a.call, this.queueFrames);
           t.addSession(s);
+          if (a.pseudowire !== undefined) this.pseudowires.up(s, a.pseudowire);
           this.table.sessions++;
           this.c.sessionsOpened++;
           this.emit('session-up', s);
@@ -374,6 +379,7 @@ class EmbeddedLns implements Lns, LnsCore {
           const s = t.live.get(a.sessionId);
           if (s === undefined) break; // a call refused or failed before it came up
           t.live.delete(a.sessionId);
+          this.pseudowires.down(s);
           this.table.sessions--;
           s.end();
           this.emit('session-down', s, why(a));
@@ -400,6 +406,13 @@ class EmbeddedLns implements Lns, LnsCore {
     }
   }
 
+  /** v3 data (RFC 3931 §4.1.2.1): routed by Session ID; drops are counted, never thrown. */
+  private onPseudowireData(bytes: Uint8Array): void {
+    const got = this.pseudowires.receive(bytes);
+    if (got === 'unknown') this.c.unknownTunnel++;
+    else if (got !== undefined) this.onFrame(got.session.tunnel, got.session.id, got.frame);
+  }
+
   private onFrame(t: TunnelEntry, sessionId: number, payload: Uint8Array): void {
     const s = t.live.get(sessionId);
     if (s === undefined) return;
@@ -421,7 +434,10 @@ class EmbeddedLns implements Lns, LnsCore {
     if (!t.alive) return;
     this.conformance.end(t, this.timer.now());
     t.alive = false;
-    for (const s of t.live.values()) s.end();
+    for (const s of t.live.values()) {
+      s.end();
+      this.pseudowires.down(s);
+    }
     this.table.remove(t);
     this.timer.drop(t);
     if (t.via.kind === 'tcp') this.idle.watch(t.via.conn);
@@ -440,6 +456,7 @@ class EmbeddedLns implements Lns, LnsCore {
       t.live.delete(s.id);
       this.table.sessions--;
       s.end();
+      this.pseudowires.down(s);
       this.emit('session-down', s, { by: 'local', error });
     }
     if (this.table.down(t)) this.emit('tunnel-down', t, { by: 'local', error });
