@@ -32,8 +32,8 @@ const CASES: Array<{ client: 0 | 4 | 8; lns: 0 | 4 | 8; sublayer: 'none' | 'defa
 
 describe('v3 Ethernet pseudowire: our client ↔ our LNS over loopback UDP', () => {
   for (const c of CASES) {
-    it(`frames both ways; client cookie ${c.client} bytes, LNS cookie ${c.lns} bytes, sublayer ${c.sublayer}`, async () => {
-      lns = await createLns({ hostName: 'lns.test', port: 0, versions: [2, 3], cookieLength: c.lns, l2SpecificSublayer: c.sublayer, closeTimeout: 300, sequencer: { closeLinger: 150 } });
+    it(`frames both ways; client cookie ${c.client} bytes, LNS cookie ${c.lns} bytes, client requires sublayer: ${c.sublayer}`, async () => {
+      lns = await createLns({ hostName: 'lns.test', port: 0, versions: [2, 3], cookieLength: c.lns, closeTimeout: 300, sequencer: { closeLinger: 150 } });
       const l = lns;
       const lnsSession = new Promise<LnsSession>((resolve) => l.on('session-up', (s) => resolve(s)));
       const tunnel = await openTunnel(await udpTransport({ host: '127.0.0.1', port: l.address().port }), { version: 3, hostName: 'lcce.test', cookieLength: c.client, l2SpecificSublayer: c.sublayer });
@@ -41,6 +41,8 @@ describe('v3 Ethernet pseudowire: our client ↔ our LNS over loopback UDP', () 
       const far = await lnsSession;
       expect(session.pseudowire!.localCookie.length).toBe(c.client);
       expect(session.pseudowire!.remoteCookie.length).toBe(c.lns);
+      // The LNS writes the 4-byte default sublayer (§4.6) on what it sends us when we ask for it.
+      expect(session.pseudowire!.localL2SpecificSublayer).toBe(c.sublayer === 'default' ? 1 : 0);
 
       // Client → LNS: three frames, in order.
       const atLns = far.frames();
