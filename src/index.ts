@@ -73,6 +73,8 @@ export type { Transport, TransportAddress, TransportKind } from './client/transp
 export { StreamFramer, toStreamMessage, STREAM_MAX_MESSAGE_LENGTH } from './transports/stream-framer.js';
 export { Pseudowire, pseudowireOptions, type PseudowireOptions, type PseudowireReceipt, type PseudowireDrop, type PseudowireStats, type SessionDataAvps, type PseudowireTuning } from './fsm/index.js';
 export { TunnelFsm, TUNNEL_TRANSITIONS, SESSION_TRANSITIONS, findTransition, recognisedAvp, compareTieBreakers } from './fsm/index.js';
+export { MESSAGE_RULES, messageRule, avpRecognised } from './fsm/index.js';
+export type { L2tpVersion, MessageRule, VersionRule } from './fsm/index.js';
 export type {
   TunnelOptions,
   RandomBytes,
@@ -88,6 +90,8 @@ export type {
   CallOptions,
   IncomingCallOptions,
   OutgoingCallOptions,
+  PseudowireCallOptions,
+  PseudowireInfo,
   Transition,
   TunnelTableEvent,
   SessionTableEvent,

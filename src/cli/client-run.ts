@@ -13,6 +13,7 @@ import { ladderLine } from './ladder.js';
 import { Progress, StatusLine } from './progress.js';
 import { recordTransport, type RecordingTransport } from './recording.js';
 import { report, type Outcome } from './report.js';
+import { pseudowireCall, pseudowireReport, versionOptions } from './v3-options.js';
 
 /** Flags of `probe` and `session` (one table: the parser and `--help` both come from it). */
 export const CLIENT_FLAGS: FlagTable = [
@@ -22,6 +23,7 @@ export const CLIENT_FLAGS: FlagTable = [
   { name: 'hidden', help: 'send hideable AVPs hidden (needs --secret)' },
   { name: 'hostname', value: 'NAME', default: 'l2tp-wire', help: 'our Host Name AVP' },
   { name: 'timeout', value: 'MS', default: '10000', help: 'give up after this many milliseconds' },
+  { name: 'v3', help: 'speak L2TPv3 over UDP (RFC 3931): Router ID, Pseudowire Capabilities, 32-bit Control Connection ID; --secret then signs every message (Message Digest, §4.3)' },
   { name: 'json', help: 'one JSON object on stdout (stable field names)' },
   { name: 'trace', help: 'print each message as it is sent or received, as a ladder with timings (stderr)' },
   { name: 'pcap', value: 'FILE', help: 'write what was on the wire as a pcap file (Wireshark opens it)' },
@@ -58,6 +60,8 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
   const timeout = intFlag(p, 'timeout', 1, 3_600_000)!;
   const secret = stringFlag(p, 'secret');
   if (p.flags.hidden && secret === undefined) throw new UsageError('--hidden needs --secret');
+  const v3 = versionOptions(p);
+  const call = command === 'session' ? pseudowireCall(p) : undefined;
   const hostName = stringFlag(p, 'hostname')!;
   if (hostName.length === 0 || hostName.length > 1017) throw new UsageError('--hostname must be 1 to 1017 bytes');
   const json = p.flags.json === true;
@@ -93,9 +97,12 @@ export async function runClient(command: 'probe' | 'session', p: Parsed, io: Io)
         }
       },
     });
-    const opts = { hostName, secret, hideAvps: p.flags.hidden === true, timeout, sequencer: { maxRetransmissions: RETRANSMISSIONS } };
-    const r = command === 'probe' ? await probe(transport, opts) : await establishSession(transport, opts);
+    const opts = { ...v3, hostName, secret, hideAvps: p.flags.hidden === true, timeout, sequencer: { maxRetransmissions: RETRANSMISSIONS } };
+    let r = command === 'probe' ? await probe(transport, opts) : await establishSession(transport, call ? { ...opts, call } : opts);
     if ('tunnel' in r && r.success) await r.tunnel!.close();
+    // v3: the pseudowire as both sides set it up (plain fields; the session is gone by now).
+    const pw = 'session' in r ? r.session?.pseudowire : undefined;
+    if (pw !== undefined) r = { ...r, pseudowire: pseudowireReport(pw) } as unknown as typeof r;
     outcome = { code: ExitCode.Ok, result: r };
     if (!r.success) {
       const d = diagnoseRefusal(r.error, r.result, ctx, transport.records);

@@ -3,6 +3,7 @@ import type { L2tpError, ProbeResult, SessionEstablishment } from '../index.js';
 import { ExitCode } from './exit-codes.js';
 import type { Diagnosis } from './failure.js';
 import type { Io } from './io.js';
+import { dottedRouterId } from './v3-options.js';
 
 /** What a client command ended with. */
 export interface Outcome {
@@ -52,9 +53,11 @@ export function report(command: string, where: string, host: string, port: numbe
     row('framing caps', pr.framingCapabilities);
     row('bearer caps', pr.bearerCapabilities);
     row('receive window', pr.receiveWindowSize);
+    if (pr.routerId !== undefined) row('router id', dottedRouterId(pr.routerId));
+    row('pseudowire caps', pr.pseudowireCapabilities?.join(', '));
     row('challenged', pr.challenged);
     row('our tunnel id', pr.tunnelId);
-    row('peer tunnel id', pr.assignedTunnelId);
+    row(pr.assignedControlConnectionId !== undefined ? 'peer ctrl conn id' : 'peer tunnel id', pr.assignedTunnelId);
     row('rtt', `${pr.rtt.toFixed(1)} ms`);
   } else {
     const s = r as unknown as SessionEstablishment;
@@ -62,6 +65,11 @@ export function report(command: string, where: string, host: string, port: numbe
     row('vendor', s.vendorName);
     row('tunnel ids', `${s.localTunnelId} (ours) / ${s.peerTunnelId} (peer)`);
     row('session ids', s.localSessionId === undefined ? undefined : `${s.localSessionId} (ours) / ${s.peerSessionId} (peer)`);
+    const pw = (r as { pseudowire?: Record<string, unknown> }).pseudowire;
+    if (pw) {
+      row('pseudowire', `type ${String(pw.type)}, remote end id ${JSON.stringify(pw.remoteEndId)}`);
+      row('cookies', `${String(pw.localCookie) || '(none)'} (ours) / ${String(pw.remoteCookie) || '(none)'} (peer)`);
+    }
     row('setup', Number.isFinite(s.latencyMs) ? `${s.latencyMs.toFixed(1)} ms` : undefined);
   }
   // Say whose words these are: a server's "no secret configured here" means there, not here.

@@ -47,6 +47,12 @@ export interface ProbeResult {
   readonly bearerCapabilities?: number;
   /** The peer's Receive Window Size; 4 when it sent none (RFC 2661 §5.8). */
   readonly receiveWindowSize?: number;
+  /** L2TPv3 (`version: 3`): the peer's Router ID (RFC 3931 §5.4.3), a 32-bit number. */
+  readonly routerId?: number;
+  /** L2TPv3: the peer's Pseudowire Capabilities List (§5.4.3): Pseudowire Types it accepts (5 Ethernet, 4 Ethernet VLAN, 7 PPP…). */
+  readonly pseudowireCapabilities?: readonly number[];
+  /** L2TPv3: the peer's Assigned Control Connection ID (§5.4.3; 32 bits), also in `assignedTunnelId`. */
+  readonly assignedControlConnectionId?: number;
   /** The peer's SCCRP carried a Challenge AVP: it requires the tunnel secret (RFC 2661 §5.1.1). */
   readonly challenged: boolean;
   /** We challenged the peer (a `secret` was given) and its Challenge Response was right. */
@@ -135,6 +141,13 @@ export async function probe(transport: Transport, options: ProbeOptions = {}): P
   if (framing !== undefined) result.framingCapabilities = framing;
   const bearer = peer?.bearerCapabilities ?? m?.bearerCapabilities;
   if (bearer !== undefined) result.bearerCapabilities = bearer;
+  // v3 (RFC 3931 §6.2): what an SCCRP says that a v2 one does not.
+  const routerId = peer?.routerId ?? m?.routerId;
+  if (routerId !== undefined) result.routerId = routerId;
+  const pwCaps = peer?.pseudowireCapabilities ?? m?.pseudowireCapabilitiesList;
+  if (pwCaps !== undefined) result.pseudowireCapabilities = [...pwCaps];
+  const accid = peer?.assignedControlConnectionId ?? m?.assignedControlConnectionId;
+  if (accid !== undefined) result.assignedControlConnectionId = accid;
   const window = peer?.receiveWindowSize ?? (m !== undefined ? (m.receiveWindowSize ?? 4) : undefined);
   if (window !== undefined) result.receiveWindowSize = window;
   if (error !== undefined) {

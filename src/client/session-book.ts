@@ -8,6 +8,7 @@ import type { TunnelAction } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import { withResult } from './driver-errors.js';
 import type { Pending } from './pending.js';
+import { v3DataSessionId } from './pseudowire-session.js';
 import { Session, type SessionDown, type SessionHost } from './session.js';
 
 type Act<K extends TunnelAction['type']> = Extract<TunnelAction, { type: K }>;
@@ -26,7 +27,7 @@ export class SessionBook {
   ) {}
 
   up(a: Act<'session-up'>): void {
-    const s = new Session(this.host, { localId: a.sessionId, peerId: a.peerSessionId, kind: a.kind, origin: a.origin, call: a.call });
+    const s = new Session(this.host, { localId: a.sessionId, peerId: a.peerSessionId, kind: a.kind, origin: a.origin, call: a.call, pseudowire: a.pseudowire });
     this.live.set(a.sessionId, s);
     const p = this.opening.get(a.sessionId);
     this.opening.delete(a.sessionId);
@@ -51,6 +52,11 @@ export class SessionBook {
 
   sli(a: Act<'sli'>): void {
     this.live.get(a.sessionId)?.notify('sli', a.accm);
+  }
+
+  /** v3: a data message goes to the session its Session ID names (RFC 3931 §4.1.2.1); others are dropped. */
+  data(bytes: Uint8Array): void {
+    this.live.get(v3DataSessionId(bytes))?.receiveData(bytes);
   }
 
   frame(a: Act<'frame'>): void {

@@ -3,13 +3,15 @@
  * @module
  */
 import type { DataSequenceStats } from '../fsm/data-sequencing.js';
-import type { CallInfo, CallOptions } from '../fsm/types.js';
+import type { CallInfo, CallOptions, PseudowireInfo } from '../fsm/types.js';
 import { L2tpError } from '../wire/errors.js';
 import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
 import { Emitter } from './emitter.js';
 import { connectPpp, type PppDriverOptions, type PppOutcome } from './ppp.js';
 import type { PppClientOptions } from '../ppp/link.js';
 import type { StopError } from './driver-errors.js';
+import type { Pseudowire, PseudowireStats } from '../fsm/pseudowire.js';
+import { pseudowireOf } from './pseudowire-session.js';
 
 /** Why and how a session ended. */
 export interface SessionDown {
@@ -45,6 +47,8 @@ export interface SessionHost {
   sendWen(sessionId: number, callErrors: CallErrorsValue): void;
   sendSli(sessionId: number, accm: AccmValue): void;
   dataStats(sessionId: number): DataSequenceStats | undefined;
+  /** v3: put one built data message on the transport. */
+  sendData(bytes: Uint8Array): Promise<void>;
   readonly frameBuffer: number;
 }
 
@@ -55,6 +59,7 @@ export interface SessionInit {
   readonly kind: CallOptions['kind'];
   readonly origin: 'local' | 'peer';
   readonly call: CallInfo;
+  readonly pseudowire?: PseudowireInfo | undefined;
 }
 
 /**
@@ -80,12 +85,20 @@ export class Session {
   readonly origin: 'local' | 'peer';
   /** What the call setup carried (serial number, speeds, framing, numbers). */
   readonly call: CallInfo;
+  /**
+   * L2TPv3 (RFC 3931 §5.4.4): the pseudowire as both sides set it up — Session IDs, the cookie
+   * we assigned and the peer's, the L2-Specific Sublayer and Data Sequencing each side requires.
+   * `undefined` on an L2TPv2 tunnel.
+   */
+  readonly pseudowire: PseudowireInfo | undefined;
   /** Resolves (never rejects) once the session is down. */
   readonly closed: Promise<SessionDown>;
   private readonly events = new Emitter<SessionEvents>();
   private downV: SessionDown | undefined;
   private resolveClosed!: (d: SessionDown) => void;
   private dropped = 0;
+  /** v3: the data plane (RFC 3931 §4.5, §4.6), built from {@link pseudowire}. */
+  private readonly pw: Pseudowire | undefined;
 
   /** @internal Sessions are made by the tunnel. */
   constructor(
@@ -97,6 +110,8 @@ export class Session {
     this.kind = init.kind;
     this.origin = init.origin;
     this.call = init.call;
+    this.pseudowire = init.pseudowire;
+    this.pw = init.pseudowire && pseudowireOf(init.pseudowire);
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
 
@@ -124,19 +139,44 @@ export class Session {
     return this.downV === undefined ? this.host.dataStats(this.localId) : undefined;
   }
 
+  /**
+   * L2TPv3: the pseudowire's data counters (RFC 3931 §4.5, Appendix C): data messages sent and
+   * received, frames delivered, drops by reason (wrong Session ID or cookie, duplicate, out of
+   * order, malformed, runt), sequence numbers lost. Plain numbers (JSON-safe); a dropped message
+   * is counted here, never thrown. `undefined` on an L2TPv2 session.
+   * @example
+   * ```ts
+   * const st = session.pseudowireStats;
+   * if (st && st.droppedCookie > 0) console.log(JSON.stringify(st));
+   * ```
+   */
+  get pseudowireStats(): PseudowireStats | undefined {
+    return this.pw?.stats;
+  }
+
   /** Frames {@link frames} iterators dropped because nobody read them in time. */
   get droppedFrames(): number {
     return this.dropped;
   }
 
   /**
-   * Send one PPP frame as an L2TP data message (RFC 2661 §5.1). Resolves once the transport took
-   * it; rejects with `L2tpError('TRANSPORT')` when the transport failed, or with the reason the
+   * Send one PPP frame as an L2TP data message (RFC 2661 §5.1) — on an L2TPv3 session, one
+   * layer-2 frame (Ethernet without preamble and FCS, RFC 4719 §3.1) with the peer's Session ID,
+   * cookie and sublayer (RFC 3931 §4.1.2.1). Resolves once the transport took
+   * it; rejects with `RangeError` for an Ethernet frame under 14 bytes; rejects with `L2tpError('TRANSPORT')` when the transport failed, or with the reason the
    * session ended if it is down.
    */
   send(frame: Uint8Array): Promise<void> {
     if (!(frame instanceof Uint8Array)) return Promise.reject(new TypeError(`send(frame): frame must be a Uint8Array, got ${typeof frame}`));
     if (this.downV !== undefined) return Promise.reject(this.downError());
+    if (this.pw !== undefined) {
+      // v3 (RFC 3931 §4.1.2.1): the frame goes out in a data message the pseudowire builds.
+      try {
+        return this.host.sendData(this.pw.send(frame));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return this.host.sendFrame(this.localId, frame);
   }
 
@@ -266,6 +306,12 @@ export class Session {
   /** @internal A frame from the tunnel. */
   deliver(frame: Uint8Array): void {
     if (this.downV === undefined) this.events.emit('frame', frame);
+  }
+
+  /** @internal v3: a data message naming this session; a drop is counted in {@link pseudowireStats}. */
+  receiveData(bytes: Uint8Array): void {
+    const r = this.pw?.receive(bytes);
+    if (r?.ok) this.deliver(r.frame);
   }
 
   /** @internal WEN/SLI from the tunnel. */

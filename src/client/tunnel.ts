@@ -5,7 +5,7 @@
  * itself: all protocol logic stays in the FSM.
  * @module
  */
-import { randomId16 } from '../fsm/checks.js';
+import { randomId16, randomId32 } from '../fsm/checks.js';
 import { TunnelFsm } from '../fsm/tunnel.js';
 import type { CallOptions, PeerInfo, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from '../fsm/types.js';
 import type { DataSequenceStats } from '../fsm/data-sequencing.js';
@@ -17,6 +17,7 @@ import { checkWait, type ResolvedDriverOptions, type WaitOptions } from './optio
 import { TunnelLink } from './link.js';
 import type { Pending, PendingHooks } from './pending.js';
 import type { AbortSignalLike } from './platform.js';
+import { isV3DataMessage } from './pseudowire-session.js';
 import { SessionBook } from './session-book.js';
 import type { Session, SessionHost } from './session.js';
 import { TunnelTimer } from './timer.js';
@@ -82,7 +83,7 @@ export class Tunnel implements SessionHost {
   ) {
     // Our Tunnel IDs are unique among this process's live tunnels: peers such as xl2tpd tell
     // tunnels apart by (address, Tunnel ID) alone, so two of ours sharing an ID get mixed up.
-    const id = o.fsm.localTunnelId ?? randomId16(o.fsm.random, (x) => LIVE_TUNNEL_IDS.has(x));
+    const id = o.fsm.localTunnelId ?? (o.fsm.version === 3 ? randomId32 : randomId16)(o.fsm.random, (x) => LIVE_TUNNEL_IDS.has(x));
     this.fsm = new TunnelFsm({ ...o.fsm, localTunnelId: id });
     this.localTunnelId = id;
     LIVE_TUNNEL_IDS.add(id);
@@ -293,6 +294,12 @@ export class Tunnel implements SessionHost {
     return sent;
   }
 
+  /** @internal v3: a data message a session's pseudowire built. */
+  sendData(bytes: Uint8Array): Promise<void> {
+    if (this.phase === 'released' || this.stopV !== undefined) return Promise.reject(this.stopV?.error ?? new L2tpError('ABORTED', 'the tunnel is closed'));
+    return this.transportSend(bytes);
+  }
+
   /** @internal */
   closeSession(sessionId: number, result: ResultCodeValue | undefined, cause: Q931CauseValue | undefined): void {
     if (this.phase === 'released' || this.fsm.sessionState(sessionId) === undefined) return;
@@ -441,6 +448,7 @@ export class Tunnel implements SessionHost {
     } catch (e) {
       void Promise.reject(e);
     }
+    if (this.fsm.version === 3 && isV3DataMessage(m)) return this.book.data(m);
     this.dispatch({ type: 'received', bytes: m });
   }
 

@@ -4,21 +4,21 @@
 import type { ParsedAvp } from '../wire/avp.js';
 import { avpDef } from '../wire/avp-catalog.js';
 import type { ControlMessage } from '../wire/control.js';
-import { messageDef } from '../wire/message-catalog.js';
+import { avpRecognised, isSessionMessage, messageRule, type L2tpVersion } from './message-rules.js';
 import type { RandomBytes } from './options.js';
 
 /**
- * Whether we recognise an AVP (RFC 2661 §4.1): the IETF AVPs of RFC 2661 itself (types 0–39;
- * 20 is reserved) with no reserved bits set. This FSM speaks L2TPv2 only, so an AVP from a later
- * RFC or a vendor is "unrecognized" for it even when the codec can decode it: with M=1 the peer
- * requires us to act on it, and we cannot.
+ * Whether an L2TPv2 state machine recognises an AVP (RFC 2661 §4.1): the IETF AVPs of RFC 2661
+ * itself (types 0–39; 20 is reserved) with no reserved bits set. An AVP from a later RFC or a
+ * vendor is "unrecognized" even when the codec can decode it: with M=1 the peer requires us to
+ * act on it, and we cannot. (L2TPv3 also recognises RFC 3931's own AVPs: `avpRecognised`.)
  * @example
  * ```ts
  * const fatal = m.avps.find((a) => a.mandatory && !recognisedAvp(a)); // StopCCN, error 8 (§4.1)
  * ```
  */
 export function recognisedAvp(avp: Pick<ParsedAvp, 'vendorId' | 'type' | 'reserved'>): boolean {
-  return avp.vendorId === 0 && avp.type <= 39 && avp.type !== 20 && avp.reserved === undefined;
+  return avpRecognised(2, avp);
 }
 
 /** Why a received message cannot be accepted, as a StopCCN/CDN would say it (RFC 2661 §4.4.2). */
@@ -36,7 +36,7 @@ export function mandatoryProblem(m: ControlMessage, haveSecret: boolean): Reject
   for (let i = 1; i < avps.length; i++) {
     const a = avps[i]!;
     if (!a.mandatory) continue;
-    if (!recognisedAvp(a)) {
+    if (!avpRecognised(m.version, a)) {
       return { error: 8, message: `unknown mandatory AVP ${a.vendorId === 0 ? '' : `${a.vendorId}:`}${a.type}` };
     }
     if (a.hidden && !haveSecret) return { error: 6, message: `hidden mandatory AVP ${a.type} but no tunnel secret` };
@@ -45,7 +45,7 @@ export function mandatoryProblem(m: ControlMessage, haveSecret: boolean): Reject
 }
 
 /**
- * The first AVP that RFC 2661 §6 requires in `m` and `m` lacks, as a StopCCN/CDN would report
+ * The first AVP that RFC 2661 §6 (v2) or RFC 3931 §6 (v3) requires in `m` and `m` lacks, as a StopCCN/CDN would report
  * it (§7.1: a protocol error; General Error 6 with a message naming the AVP, as xl2tpd
  * answers, e.g. "Specify framing capability"). `undefined` when nothing is missing.
  * @example
@@ -55,27 +55,27 @@ export function mandatoryProblem(m: ControlMessage, haveSecret: boolean): Reject
  * ```
  */
 export function missingAvp(m: ControlMessage): Rejection | undefined {
-  const def = messageDef(m.type);
-  if (def === undefined) return undefined;
-  const req = def.requiredV2;
+  const rule = messageRule(m.version, m.type);
+  if (rule === undefined) return undefined;
+  const req = rule.required;
   const avps = m.avps;
   for (let i = 0; i < req.length; i++) {
     const t = req[i]!;
     let seen = false;
     for (let j = 1; j < avps.length && !seen; j++) seen = avps[j]!.vendorId === 0 && avps[j]!.type === t;
-    if (!seen) return { error: 6, message: `${def.name} without the ${avpDef(0, t)?.name ?? `AVP ${t}`} AVP that ${def.rfc} requires` };
+    if (!seen) return { error: 6, message: `${m.typeName} without the ${avpDef(0, t)?.name ?? `AVP ${t}`} AVP that ${rule.rfc} requires` };
   }
   return undefined;
 }
 
-/** The RFC 2661 message types this FSM acts on (§3.2; 5 and 13 are reserved). */
-export function knownMessageType(type: number): boolean {
-  return type >= 1 && type <= 16 && type !== 5 && type !== 13;
+/** The message types a version's FSM acts on (RFC 2661 §3.2, RFC 3931 §3.1): rows of `MESSAGE_RULES`. */
+export function knownMessageType(type: number, version: L2tpVersion = 2): boolean {
+  return messageRule(version, type) !== undefined;
 }
 
-/** Message types whose header Session ID names a session (RFC 2661 §6.6–§6.14). */
+/** Message types that name a session (header Session ID in v2, Remote Session ID AVP in v3). */
 export function sessionMessageType(type: number): boolean {
-  return type >= 7 && type <= 16 && type !== 13;
+  return isSessionMessage(type);
 }
 
 /**
@@ -109,4 +109,24 @@ export function randomId16(random: RandomBytes, taken: (id: number) => boolean):
     if (!taken(id)) return id;
   }
   throw new RangeError('no free 16-bit ID left');
+}
+
+/**
+ * A random 32-bit ID that is neither 0 (RFC 3931 §5.4.3, §5.4.4: Control Connection and Session
+ * IDs are non-zero) nor taken. With 2^32 IDs a free one is found at the first draws; the scan
+ * after 16 draws only bounds the loop.
+ * @throws `RangeError` when no ID near the draws is free (never in practice).
+ */
+export function randomId32(random: RandomBytes, taken: (id: number) => boolean): number {
+  let id = 0;
+  for (let i = 0; i < 16; i++) {
+    const b = random(4);
+    id = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    if (id !== 0 && !taken(id)) return id;
+  }
+  for (let i = 0; i < 0x10000; i++) {
+    id = (id % 0xffffffff) + 1;
+    if (!taken(id)) return id;
+  }
+  throw new RangeError('no free 32-bit ID found');
 }

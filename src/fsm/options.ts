@@ -5,13 +5,39 @@ import { assertInt } from '../wire/bytes.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import type { HidingPad } from '../wire/control.js';
 import { resolveOptions, retransmissionCycle, type SequencerOptions } from '../reliable/options.js';
+import { v3HidingKey } from '../wire/v3-hidden.js';
 import type { DataSequencingMode } from './data-sequencing.js';
+import type { L2tpVersion } from './message-rules.js';
 
 /** Source of random bytes: the driver passes `crypto.getRandomValues`-backed bytes, tests a seeded one. */
 export type RandomBytes = (n: number) => Uint8Array;
 
 /** Options of a {@link TunnelFsm}. Times in milliseconds. */
 export interface TunnelOptions {
+  /**
+   * 2 (default): L2TPv2, RFC 2661. 3: an L2TPv3 control connection over UDP (RFC 3931): 32-bit
+   * Control Connection IDs, Router ID and Pseudowire Capabilities in SCCRQ/SCCRP, the explicit
+   * ACK message instead of ZLBs, and, with `secret`, control message authentication (§4.3)
+   * instead of the v2 challenge.
+   */
+  version?: L2tpVersion;
+  /** v3: our Router ID (RFC 3931 §5.4.3), non-zero, e.g. an IPv4 address. Default: random, drawn once per options object. */
+  routerId?: number;
+  /**
+   * v3: the Pseudowire Capabilities List we send (RFC 3931 §5.4.3): pseudowire types we accept.
+   * Default `[5, 4, 7]`: Ethernet, Ethernet VLAN, PPP.
+   */
+  pseudowireCapabilities?: readonly number[];
+  /** v3 with `secret`: Message Digest type, 0 HMAC-MD5 (default) or 1 HMAC-SHA-1 (RFC 3931 §5.4.1). */
+  digestType?: 0 | 1;
+  /** v3: bytes of the random cookie we assign each session (RFC 3931 §4.1, §5.4.4): 0 (default), 4 or 8. */
+  cookieLength?: 0 | 4 | 8;
+  /**
+   * v3: the L2-Specific Sublayer we require on data we receive (RFC 3931 §4.6): `'none'`
+   * (default) or `'default'` (the 4-byte sublayer with a sequence number). `dataSequencing:
+   * 'required'` implies `'default'`.
+   */
+  l2SpecificSublayer?: 'none' | 'default';
   /** Our Host Name AVP (RFC 2661 §4.4.3), required in SCCRQ and SCCRP. */
   hostName: string;
   /** Random bytes for Tunnel/Session IDs, challenges, Random Vectors and the Tie Breaker. */
@@ -19,6 +45,9 @@ export interface TunnelOptions {
   /**
    * Tunnel shared secret. With it we challenge the peer (§5.1.1), answer its challenge, and
    * unhide received hidden AVPs (§4.3). Without it a peer's challenge is refused (StopCCN 4).
+   * v3: turns control message authentication on (RFC 3931 §4.3): a nonce in SCCRQ/SCCRP, a
+   * Message Digest on every message sent, checked on every message received (a bad one: StopCCN
+   * Result Code 4).
    */
   secret?: TunnelSecret;
   /**
@@ -27,7 +56,7 @@ export interface TunnelOptions {
    * `random`, see `HidingOptions.pad`; `false`: no padding).
    */
   hideAvps?: boolean | { pad?: HidingPad | false };
-  /** Our Tunnel ID (1–65535). Default: random. An LNS passes its own to keep IDs unique. */
+  /** Our Tunnel ID (1–65535; v3: Control Connection ID, 1–2^32-1). Default: random. An LNS passes its own to keep IDs unique. */
   localTunnelId?: number;
   vendorName?: string;
   firmwareRevision?: number;
@@ -86,6 +115,15 @@ export interface TunnelOptions {
 
 /** @internal Options with defaults filled in. */
 export interface ResolvedTunnelOptions {
+  readonly version: L2tpVersion;
+  /** v3 only (0 for v2). */
+  readonly routerId: number;
+  readonly pseudowireCapabilities: readonly number[];
+  readonly digestType: 0 | 1;
+  readonly cookieLength: 0 | 4 | 8;
+  readonly l2SpecificSublayer: 'none' | 'default';
+  /** What hidden AVPs are keyed by: the secret (v2, RFC 2661 §4.3) or HMAC-MD5(secret, 1) (v3, RFC 3931 §5.3). */
+  readonly hidingKey: TunnelSecret | undefined;
   readonly hostName: string;
   readonly random: RandomBytes;
   readonly secret: TunnelSecret | undefined;
@@ -120,13 +158,16 @@ const RESOLVED = new WeakSet<object>();
 export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
   if (o !== null && typeof o === 'object' && RESOLVED.has(o)) return o as ResolvedTunnelOptions;
   if (o === null || typeof o !== 'object') throw new TypeError(`options must be an object, got ${o === null ? 'null' : typeof o}`);
+  const version = o.version ?? 2;
+  if (version !== 2 && version !== 3) throw new RangeError(`options.version must be 2 (RFC 2661) or 3 (RFC 3931), got ${String(version)}`);
   if (typeof o.hostName !== 'string' || o.hostName.length === 0) throw new TypeError('options.hostName must be a non-empty string (RFC 2661 §4.4.3 Host Name)');
   if (typeof o.random !== 'function') throw new TypeError('options.random must be a function (n) => Uint8Array, e.g. n => crypto.getRandomValues(new Uint8Array(n))');
   if (o.secret !== undefined && typeof o.secret !== 'string' && !(o.secret instanceof Uint8Array)) {
     throw new TypeError('options.secret must be a string or a Uint8Array');
   }
   if (o.hideAvps && o.secret === undefined) throw new TypeError('options.hideAvps needs options.secret: hidden AVPs are keyed by the tunnel secret (RFC 2661 §4.3)');
-  if (o.localTunnelId !== undefined) assertInt(o.localTunnelId, 1, 0xffff, 'options.localTunnelId');
+  if (o.localTunnelId !== undefined) assertInt(o.localTunnelId, 1, version === 2 ? 0xffff : 0xffffffff, 'options.localTunnelId');
+  const v3 = resolveV3(o, version);
   if (o.firmwareRevision !== undefined) assertInt(o.firmwareRevision, 0, 0xffff, 'options.firmwareRevision');
   const framingCapabilities = o.framingCapabilities ?? 3;
   assertInt(framingCapabilities, 0, 0xffffffff, 'options.framingCapabilities');
@@ -158,6 +199,9 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     throw new RangeError(`options.peerStopLinger must be a finite number of milliseconds ≥ 0, got ${String(peerStopLinger)}`);
   }
   const r: ResolvedTunnelOptions = Object.freeze({
+    version,
+    ...v3,
+    hidingKey: o.secret === undefined ? undefined : version === 2 ? o.secret : v3HidingKey(o.secret),
     hostName: o.hostName,
     random: o.random,
     secret: o.secret,
@@ -190,4 +234,26 @@ function resolveHidePad(o: TunnelOptions): HidingPad | false {
   if (pad === false) return false;
   if (pad !== undefined && (typeof pad !== 'object' || pad === null)) throw new TypeError('options.hideAvps.pad must be an object { min?, max?, random? } or false');
   return { ...pad, random: pad?.random ?? o.random };
+}
+
+/** The v3-only options, checked (ignored, with neutral values, for v2). */
+function resolveV3(o: TunnelOptions, version: L2tpVersion): { routerId: number; pseudowireCapabilities: readonly number[]; digestType: 0 | 1; cookieLength: 0 | 4 | 8; l2SpecificSublayer: 'none' | 'default' } {
+  if (version === 2) return { routerId: 0, pseudowireCapabilities: [], digestType: 0, cookieLength: 0, l2SpecificSublayer: 'none' };
+  let routerId = o.routerId;
+  if (routerId === undefined) {
+    // One Router ID per LCCE (per options object), not per tunnel: drawn once here.
+    const b = o.random(4);
+    routerId = ((((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) || 1);
+  }
+  assertInt(routerId, 1, 0xffffffff, 'options.routerId');
+  const caps = o.pseudowireCapabilities ?? [5, 4, 7];
+  if (!Array.isArray(caps) || caps.length === 0) throw new TypeError('options.pseudowireCapabilities must be a non-empty array of pseudowire types (RFC 3931 §5.4.3), e.g. [5] for Ethernet');
+  caps.forEach((t, i) => assertInt(t, 1, 0xffff, `options.pseudowireCapabilities[${i}]`));
+  const digestType = o.digestType ?? 0;
+  if (digestType !== 0 && digestType !== 1) throw new RangeError(`options.digestType must be 0 (HMAC-MD5) or 1 (HMAC-SHA-1), RFC 3931 §5.4.1; got ${String(digestType)}`);
+  const cookieLength = o.cookieLength ?? 0;
+  if (cookieLength !== 0 && cookieLength !== 4 && cookieLength !== 8) throw new RangeError(`options.cookieLength must be 0, 4 or 8 (RFC 3931 §5.4.4 Assigned Cookie), got ${String(cookieLength)}`);
+  const l2ss = o.l2SpecificSublayer ?? 'none';
+  if (l2ss !== 'none' && l2ss !== 'default') throw new TypeError(`options.l2SpecificSublayer must be 'none' or 'default' (RFC 3931 §4.6), got ${String(l2ss)}`);
+  return { routerId, pseudowireCapabilities: Object.freeze([...caps]), digestType, cookieLength, l2SpecificSublayer: l2ss };
 }

@@ -1,17 +1,17 @@
 /**
- * What a {@link TunnelFsm} does with received bytes: parse, route into the Sequencer, and act on
- * each delivered control message in order (RFC 2661 §7.2.1), plus data messages and the peer's
- * StopCCN (§5.7).
+ * What a {@link TunnelFsm} does with received bytes: parse, authenticate (v3, RFC 3931 §4.3),
+ * route into the Sequencer, and act on each delivered control message in order (RFC 2661
+ * §7.2.1, RFC 3931 §7.2), plus data messages and the peer's StopCCN (§5.7).
  * @internal
  */
 import { Sequencer } from '../reliable/sequencer.js';
-import { zlb } from '../wire/builders.js';
 import { parseControl, type ControlMessage } from '../wire/control.js';
 import { parseData } from '../wire/data.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError, StopCcnResult } from '../wire/result-codes.js';
 import { compareTieBreakers, knownMessageType, mandatoryProblem, missingAvp, sessionMessageType, type Rejection } from './checks.js';
+import { authentic } from './authenticate.js';
 import { onScccn, onSccrp, onSccrq } from './handshake.js';
 import type { TunnelCore } from './tunnel-core.js';
 import type { TunnelState } from './types.js';
@@ -30,15 +30,17 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
   let m: ControlMessage;
   try {
     // Required AVPs are checked in onMessage, so a missing one gets a StopCCN/CDN (§7.1) rather than silence.
-    m = parseControl(bytes, { secret: c.o.secret, requireAvps: false });
+    m = parseControl(bytes, { secret: c.o.hidingKey, requireAvps: false });
   } catch (e) {
     onMalformed(c, bytes, e);
     return;
   }
-  if (m.version !== 2) {
-    c.acts.push({ type: 'error', error: new L2tpError('BAD_VERSION', 'an L2TPv3 control message: this state machine speaks L2TPv2 (RFC 2661)') });
+  if (m.version !== c.o.version) {
+    const what = m.version === 3 ? 'an L2TPv3 control message: this state machine speaks L2TPv2 (RFC 2661)' : 'an L2TPv2 control message: this state machine speaks L2TPv3 (RFC 3931)';
+    c.acts.push({ type: 'error', error: new L2tpError('BAD_VERSION', what) });
     return;
   }
+  if (m.version === 3 && !authentic(c, m, bytes)) return;
   const freshSccrq = !m.isZlb && m.type === MessageType.SCCRQ && m.tunnelId === 0;
   if (freshSccrq && c.st === 'idle') {
     c.role = 'responder';
@@ -57,7 +59,8 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
     return;
   }
   c.lastHeard = c.now;
-  const out = seq.receive(m, c.now);
+  // RFC 3931 §6.15: an ACK acknowledges only, as a ZLB does: never sequenced nor delivered.
+  const out = seq.receive(m.version === 3 && m.type === MessageType.ACK ? ackOnly(m) : m, c.now);
   const delivered = out.deliver.length === 0 ? undefined : out.deliver.slice();
   c.absorb(out);
   if (delivered === undefined) return;
@@ -65,6 +68,10 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
     if ((c.st as TunnelState) === 'closed') return;
     onMessage(c, delivered[i]!);
   }
+}
+
+function ackOnly(m: ControlMessage): ControlMessage {
+  return { ns: m.ns, nr: m.nr, isZlb: true } as ControlMessage;
 }
 
 /**
@@ -79,7 +86,8 @@ function refusalOfOurSccrq(c: TunnelCore, m: ControlMessage): boolean {
 /** A control message that does not parse. */
 function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
   const error = e instanceof L2tpError ? e : new L2tpError('PROTOCOL', String(e), undefined, { cause: e });
-  const tid = bytes.length >= 6 ? (bytes[4]! << 8) | bytes[5]! : -1;
+  const v3 = c.o.version === 3;
+  const tid = v3 ? (bytes.length >= 8 ? ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0 : -1) : bytes.length >= 6 ? (bytes[4]! << 8) | bytes[5]! : -1;
   const ours = tid === c.localTunnelId && (c.st === 'wait-ctl-reply' || c.st === 'wait-ctl-conn' || c.st === 'established');
   if (!ours) {
     c.acts.push({ type: 'error', error });
@@ -88,7 +96,8 @@ function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
   // The header parsed even if an AVP did not: take its Nr as the ack it is, so our StopCCN is
   // not queued behind a message the peer already has (it would go out a retransmission later).
   const flags = (bytes[0]! << 8) | bytes[1]!;
-  if (bytes.length >= 12 && (flags & 0xcb0f) === 0xc802 && c.seq !== undefined) {
+  // (With v3 authentication on, an unparsable message cannot be authenticated: its Nr is not trusted.)
+  if (bytes.length >= 12 && (flags & 0xcb0f) === (0xc800 | c.o.version) && c.seq !== undefined && !(v3 && c.o.secret !== undefined)) {
     c.absorb(c.seq.receive({ ns: (bytes[8]! << 8) | bytes[9]!, nr: (bytes[10]! << 8) | bytes[11]!, isZlb: true } as ControlMessage, c.now));
   }
   if (isChallengeResponse(bytes, error)) {
@@ -164,14 +173,15 @@ function onMessage(c: TunnelCore, m: ControlMessage): void {
     if (m.type === MessageType.StopCCN) c.go('recv-StopCCN');
     return;
   }
-  if (!knownMessageType(m.type)) {
+  if (!knownMessageType(m.type, m.version)) {
     // §4.4.1: an unknown message type with M=1 clears the tunnel; with M=0 it is ignored.
     if (m.avps[0]!.mandatory) broken(c, { error: GeneralError.OutOfRange, message: `unknown message type ${m.type} with the M bit set` });
     return;
   }
   let problem = mandatoryProblem(m, c.o.secret !== undefined);
   // SCCRQ/SCCRP: startProblem checks their required AVPs itself, with the answers §6.1/§6.2 call for.
-  if (problem === undefined && m.type !== MessageType.SCCRQ && m.type !== MessageType.SCCRP) problem = requiredProblem(c, m);
+  // (v3 has no such answers of its own: its required AVPs are checked from MESSAGE_RULES like any message's.)
+  if (problem === undefined && (m.version === 3 || (m.type !== MessageType.SCCRQ && m.type !== MessageType.SCCRP))) problem = requiredProblem(c, m);
   if (m.type === MessageType.StopCCN) {
     if (problem !== undefined) return broken(c, problem);
     onStopccn(c, m);
@@ -222,9 +232,10 @@ function outOfState(c: TunnelCore, m: ControlMessage): void {
 function onStopccn(c: TunnelCore, m: ControlMessage): void {
   if (!c.go('recv-StopCCN')) return;
   const seq = c.seq!;
-  if (c.peerId === 0 && m.assignedTunnelId !== undefined) c.peerId = m.assignedTunnelId;
+  const peerId = c.v.peerIdOf(m);
+  if (c.peerId === 0 && peerId !== undefined) c.peerId = peerId;
   // Ack now rather than after the ack delay: the peer is waiting for it to let go.
-  c.acts.push({ type: 'send', bytes: zlb({ tunnelId: c.peerId, ns: seq.nextNs, nr: seq.nextNr }) });
+  c.acts.push({ type: 'send', bytes: c.v.ack(c, seq.nextNs, seq.nextNr) });
   const r = m.resultCode;
   const error = new L2tpError('PEER_STOPPED', `peer sent StopCCN${r ? ` (result ${r.result}${r.error !== undefined ? `, error ${r.error}` : ''}${r.message ? `: ${r.message}` : ''})` : ''}`);
   c.sessions.allDown('peer', error);

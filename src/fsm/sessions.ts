@@ -3,25 +3,29 @@
  * both roles. Owned by a {@link TunnelFsm}: it sends through the tunnel's Sequencer and reports
  * through the tunnel's actions.
  */
-import { assertBytes, assertInt } from '../wire/bytes.js';
-import { cdn, iccn, icrp, icrq, occn, ocrp, ocrq, sli, wen, type MessageOptions } from '../wire/builders.js';
+import { assertBytes } from '../wire/bytes.js';
+import type { MessageOptions } from '../wire/builders.js';
 import type { ControlMessage } from '../wire/control.js';
 import { encodeData } from '../wire/data.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { CdnResult, GeneralError } from '../wire/result-codes.js';
-import type { AccmValue, CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
-import { incomingFraming, ocrqRefusal, outgoingTypes } from './capabilities.js';
-import { randomId16, type Rejection } from './checks.js';
-import { DataSequence, type DataSequenceStats } from './data-sequencing.js';
+import type { CallErrorsValue, Q931CauseValue, ResultCodeValue } from '../wire/value-codecs.js';
+import { compareTieBreakers, type Rejection } from './checks.js';
+import type { DataSequenceStats } from './data-sequencing.js';
 import type { ResolvedTunnelOptions } from './options.js';
+import { SESSION_V2, type Session, type SessionSpeech, type SliEvent } from './session-speech.js';
+import { SESSION_V3 } from './session-speech-v3.js';
 import { SESSION_TRANSITIONS, findTransition, type SessionTableEvent } from './table.js';
-import type { CallInfo, CallOptions, PeerInfo, SessionState, TunnelAction } from './types.js';
+import type { TunnelCore } from './tunnel-core.js';
+import type { CallOptions, PeerInfo, PseudowireInfo, SessionState, TunnelAction } from './types.js';
 
 /** What the sessions need from their tunnel. @internal */
 export interface SessionHost {
-  /** Header fields and hiding for a message to the peer's `sessionId`. */
+  /** Header fields and hiding for a message to the peer's `sessionId` (v2). */
   common(sessionId: number): MessageOptions;
+  /** The tunnel itself, for the v3 encoder (its Control Connection ID, digest and hiding). */
+  core(): TunnelCore;
   /** Queue a control message on the tunnel's Sequencer. */
   sendControl(bytes: Uint8Array): void;
   emit(action: TunnelAction): void;
@@ -30,35 +34,6 @@ export interface SessionHost {
   peer(): PeerInfo | undefined;
   /** The time of the handle() call in progress. */
   now(): number;
-}
-
-/** One call. @internal */
-interface Session {
-  readonly localId: number;
-  peerId: number;
-  readonly kind: CallOptions['kind'];
-  readonly origin: 'local' | 'peer';
-  state: SessionState;
-  /** While waiting for the peer (wait-reply, wait-connect): when the call is given up. */
-  deadline: number;
-  call: CallInfo;
-  /** Data channel sequencing (RFC 2661 §5.4). */
-  readonly seq: DataSequence;
-  /** For an incoming call we placed: what our ICCN says. */
-  readonly iccn?: { txConnectSpeed: number; framingType: number; rxConnectSpeed?: number };
-}
-
-/** Default (Tx) Connect Speed we report in ICCN/OCCN: 10 Mb/s (any value is legal, §4.4.5). */
-const DEFAULT_CONNECT_SPEED = 10_000_000;
-
-function pickCall(m: ControlMessage): CallInfo {
-  const c: Record<string, unknown> = {};
-  const keys = [
-    'callSerialNumber', 'bearerType', 'framingType', 'txConnectSpeed', 'rxConnectSpeed', 'minimumBps',
-    'maximumBps', 'callingNumber', 'calledNumber', 'subAddress', 'physicalChannelId',
-  ] as const;
-  for (const k of keys) if (m[k] !== undefined) c[k] = m[k];
-  return c as CallInfo;
 }
 
 /** States in which a call waits for the peer, and so has a deadline. */
@@ -72,6 +47,8 @@ const NO_SESSIONS: Map<number, Session> = new Map();
 /** @internal The session table of one tunnel. */
 export class Sessions {
   private map = NO_SESSIONS;
+  /** What this version's session messages say (session-speech.ts, session-speech-v3.ts). */
+  private readonly sp: SessionSpeech;
   private serial = 0;
   /** Live sessions in wait-reply or wait-connect: only these have deadlines. */
   private waiting = 0;
@@ -79,7 +56,9 @@ export class Sessions {
   constructor(
     private readonly host: SessionHost,
     private readonly o: ResolvedTunnelOptions,
-  ) {}
+  ) {
+    this.sp = o.version === 3 ? SESSION_V3 : SESSION_V2;
+  }
 
   /** Live sessions. */
   get size(): number {
@@ -95,11 +74,11 @@ export class Sessions {
   }
 
   private allocate(): number {
-    return randomId16(this.o.random, (id) => this.map.has(id));
+    return this.sp.allocate(this.o, (id) => this.map.has(id));
   }
 
   private step(s: Session, event: SessionTableEvent): boolean {
-    const row = findTransition(SESSION_TRANSITIONS, s.state, event);
+    const row = findTransition(SESSION_TRANSITIONS, s.state, event, this.o.version);
     if (row === undefined) return false;
     const was = waits(s.state) && this.map.get(s.localId) === s;
     s.state = row.next;
@@ -141,54 +120,8 @@ export class Sessions {
     if (this.map.size >= this.o.maxSessions) throw new RangeError(`this tunnel already has maxSessions (${this.o.maxSessions}) sessions; close one or raise options.maxSessions`);
     const localId = this.allocate();
     const serial = call.callSerialNumber ?? (this.serial = (this.serial % 0xffffffff) + 1);
-    const common = this.host.common(0);
-    let bytes: Uint8Array;
-    let s: Session;
-    if (call.kind === 'incoming') {
-      const txConnectSpeed = call.txConnectSpeed ?? DEFAULT_CONNECT_SPEED;
-      if (call.framingType !== undefined) assertInt(call.framingType, 0, 0xffffffff, 'call.framingType');
-      assertInt(txConnectSpeed, 0, 0xffffffff, 'call.txConnectSpeed');
-      // §4.4.3: our ICCN reports a framing the peer accepts; refuse before the ICRQ goes out.
-      const framingType = incomingFraming(this.host.peer(), call.framingType);
-      if (call.rxConnectSpeed !== undefined) assertInt(call.rxConnectSpeed, 0, 0xffffffff, 'call.rxConnectSpeed');
-      bytes = icrq({
-        ...common,
-        assignedSessionId: localId,
-        callSerialNumber: serial,
-        bearerType: call.bearerType,
-        physicalChannelId: call.physicalChannelId,
-        callingNumber: call.callingNumber,
-        calledNumber: call.calledNumber,
-        subAddress: call.subAddress,
-      });
-      const iccnInfo = call.rxConnectSpeed === undefined ? { txConnectSpeed, framingType } : { txConnectSpeed, framingType, rxConnectSpeed: call.rxConnectSpeed };
-      // We place the incoming call: we are its LAC (§5.4).
-      const seq = new DataSequence(true, this.o.dataSequencing);
-      s = { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', deadline: Infinity, call: { callSerialNumber: serial }, seq, iccn: iccnInfo };
-      this.step(s, 'open-incoming');
-    } else if (call.kind === 'outgoing') {
-      if (typeof call.calledNumber !== 'string') throw new TypeError('an outgoing call needs calledNumber (RFC 2661 §6.9: OCRQ requires Called Number)');
-      if (call.bearerType !== undefined) assertInt(call.bearerType, 0, 0xffffffff, 'call.bearerType');
-      if (call.framingType !== undefined) assertInt(call.framingType, 0, 0xffffffff, 'call.framingType');
-      // §6.9/§4.4.4: only from a peer that sent Bearer Capabilities, only types it advertised.
-      const types = outgoingTypes(this.host.peer(), call.bearerType, call.framingType);
-      const req = {
-        callSerialNumber: serial,
-        minimumBps: call.minimumBps ?? 0,
-        maximumBps: call.maximumBps ?? 100_000_000,
-        bearerType: types.bearerType,
-        framingType: types.framingType,
-        calledNumber: call.calledNumber,
-        subAddress: call.subAddress,
-      };
-      bytes = ocrq({ ...common, assignedSessionId: localId, ...req });
-      // We ask the peer to place the call: we are its LNS (§5.4).
-      const seq = new DataSequence(false, this.o.dataSequencing);
-      s = { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', deadline: Infinity, call: pickCall(req as never), seq };
-      this.step(s, 'open-outgoing');
-    } else {
-      throw new TypeError(`call.kind must be 'incoming' or 'outgoing', got ${String((call as { kind: unknown }).kind)}`);
-    }
+    const { bytes, session: s } = this.sp.request(this.host, this.o, call, localId, serial);
+    this.step(s, s.kind === 'incoming' ? 'open-incoming' : 'open-outgoing');
     (this.map === NO_SESSIONS ? (this.map = new Map()) : this.map).set(localId, s);
     this.track(s);
     this.host.emit({ type: 'session-opening', sessionId: localId, kind: s.kind });
@@ -199,7 +132,7 @@ export class Sessions {
   /** Local: hang up with a CDN. @throws `RangeError` for an unknown session. */
   close(id: number, result: ResultCodeValue, cause: Q931CauseValue | undefined): void {
     const s = this.live(id);
-    const bytes = cdn({ ...this.host.common(s.peerId), assignedSessionId: s.localId, resultCode: result, q931CauseCode: cause });
+    const bytes = this.sp.cdn(this.host, s, result, cause);
     this.step(s, 'close');
     this.host.sendControl(bytes);
     this.host.emit(cause === undefined ? { type: 'session-down', sessionId: id, by: 'local', result } : { type: 'session-down', sessionId: id, by: 'local', result, cause });
@@ -217,12 +150,18 @@ export class Sessions {
 
   sendWen(id: number, callErrors: CallErrorsValue): void {
     const s = this.established(id, 'sendWen');
-    this.host.sendControl(wen({ ...this.host.common(s.peerId), callErrors }));
+    this.host.sendControl(this.sp.wen(this.host, s, callErrors));
   }
 
-  sendSli(id: number, accm: AccmValue): void {
+  sendSli(id: number, e: SliEvent): void {
     const s = this.established(id, 'sendSli');
-    this.host.sendControl(sli({ ...this.host.common(s.peerId), accm }));
+    this.host.sendControl(this.sp.sli(this.host, s, e));
+  }
+
+  /** v3: a session's pseudowire (IDs, cookies, sublayer, sequencing), or undefined. */
+  pseudowire(id: number): PseudowireInfo | undefined {
+    const pw = this.map.get(id)?.pw;
+    return pw === undefined ? undefined : publicPw(pw);
   }
 
   private live(id: number): Session {
@@ -268,10 +207,12 @@ export class Sessions {
       this.onRequest(m, problem);
       return;
     }
-    let s = m.sessionId !== 0 ? this.map.get(m.sessionId) : undefined;
+    const ourId = this.sp.ourIdIn(m);
+    let s = ourId !== 0 ? this.map.get(ourId) : undefined;
     // A CDN may come before the peer learnt our ID from it; find the call by the peer's own ID.
-    if (s === undefined && t === MessageType.CDN && m.assignedSessionId !== undefined) {
-      for (const c of this.map.values()) if (c.peerId === m.assignedSessionId) s = c;
+    const theirId = t === MessageType.CDN ? this.sp.peerIdIn(m) : undefined;
+    if (s === undefined && theirId !== undefined) {
+      for (const c of this.map.values()) if (c.peerId === theirId) s = c;
     }
     // A late message for a call already gone: the Sequencer acked it; nothing else to do.
     if (s === undefined) return;
@@ -295,28 +236,29 @@ export class Sessions {
     switch (t) {
       case MessageType.ICRP: {
         if (s.kind !== 'incoming' || s.origin !== 'local' || !this.step(s, 'recv-ICRP')) return this.outOfState(s, m);
-        if (m.assignedSessionId === undefined) return this.missing(s, m, 'Assigned Session ID');
-        s.peerId = m.assignedSessionId;
-        const c = s.iccn!;
-        const sequencingRequired = s.seq.required ? true : undefined;
-        this.host.sendControl(iccn({ ...this.host.common(s.peerId), txConnectSpeed: c.txConnectSpeed, framingType: c.framingType, rxConnectSpeed: c.rxConnectSpeed, sequencingRequired }));
-        s.call = { ...s.call, ...c };
+        const peerId = this.sp.peerIdIn(m);
+        if (peerId === undefined) return this.missing(s, m, this.sp.peerIdAvp);
+        s.peerId = peerId;
+        const refusal = this.sp.noteReply(s, m);
+        if (refusal !== undefined) return this.fail(s, 'recv-broken', refusal);
+        this.host.sendControl(this.sp.iccn(this.host, s));
         return this.up(s);
       }
       case MessageType.OCRP: {
         if (s.kind !== 'outgoing' || s.origin !== 'local' || !this.step(s, 'recv-OCRP')) return this.outOfState(s, m);
-        if (m.assignedSessionId === undefined) return this.missing(s, m, 'Assigned Session ID');
-        s.peerId = m.assignedSessionId;
-        if (m.physicalChannelId !== undefined) s.call = { ...s.call, physicalChannelId: m.physicalChannelId };
+        const peerId = this.sp.peerIdIn(m);
+        if (peerId === undefined) return this.missing(s, m, this.sp.peerIdAvp);
+        s.peerId = peerId;
+        const refusal = this.sp.noteReply(s, m);
+        if (refusal !== undefined) return this.fail(s, 'recv-broken', refusal);
         return;
       }
       case MessageType.ICCN:
       case MessageType.OCCN: {
         const ok = t === MessageType.ICCN ? s.kind === 'incoming' && s.origin === 'peer' : s.kind === 'outgoing' && s.origin === 'local';
         if (!ok || !this.step(s, t === MessageType.ICCN ? 'recv-ICCN' : 'recv-OCCN')) return this.outOfState(s, m);
-        s.call = { ...s.call, ...pickCall(m) };
-        // §5.4: the LAC asked for sequence numbers on the data channel at all times.
-        if (m.sequencingRequired !== undefined) s.seq.require();
+        const refusal = this.sp.noteReply(s, m);
+        if (refusal !== undefined) return this.fail(s, 'recv-broken', refusal);
         return this.up(s);
       }
       case MessageType.WEN:
@@ -325,32 +267,32 @@ export class Sessions {
         return;
       case MessageType.SLI:
         if (!this.step(s, 'recv-SLI')) return this.outOfState(s, m);
-        if (m.accm !== undefined) this.host.emit({ type: 'sli', sessionId: s.localId, accm: m.accm });
+        this.sp.onSli(this.host, s, m);
         return;
     }
   }
 
   /** The peer's ICRQ (we act as LNS) or OCRQ (we act as LAC). */
   private onRequest(m: ControlMessage, problem: Rejection | undefined): void {
-    const peerId = m.assignedSessionId;
+    const peerId = this.sp.peerIdIn(m);
     const incoming = m.type === MessageType.ICRQ;
-    // Without its Assigned Session ID we cannot even address a CDN to the call.
+    // Without its Assigned / Local Session ID we cannot even address a CDN to the call.
     if (peerId === undefined) {
-      this.host.emit({ type: 'error', error: new L2tpError('MISSING_AVP', `${m.typeName} without Assigned Session ID: ignored`) });
+      this.host.emit({ type: 'error', error: new L2tpError('MISSING_AVP', `${m.typeName} without ${this.sp.peerIdAvp}: ignored`) });
       return;
     }
-    let refusal: ResultCodeValue | undefined;
+    let refusal: ResultCodeValue | undefined = problem === undefined && incoming ? this.tie(m) : undefined;
     if (problem !== undefined) refusal = { result: CdnResult.GeneralError, error: problem.error, message: problem.message };
-    else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
+    else if (refusal !== undefined) {
+      // We won the session tie (RFC 3931 §5.4.4): the peer's call is refused below.
+    } else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
     else if (this.map.size >= this.o.maxSessions) refusal = { result: CdnResult.NoFacilitiesTemporary, error: GeneralError.InsufficientResources, message: 'too many sessions' };
-    else if (!incoming) refusal = ocrqRefusal(m, this.o);
+    else refusal = this.sp.refusal(m, this.o);
     const localId = this.allocate();
-    // The peer's ICRQ makes us the call's LNS; its OCRQ makes us the LAC that places it (§5.4).
-    const seq = new DataSequence(!incoming, this.o.dataSequencing);
-    const s: Session = { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: pickCall(m), seq };
+    const s = refusal === undefined || this.o.version === 2 ? this.sp.accept(this.host, this.o, m, localId, peerId) : this.refused(localId, peerId, incoming);
     if (refusal !== undefined) {
       this.step(s, 'refuse');
-      this.host.sendControl(cdn({ ...this.host.common(peerId), assignedSessionId: localId, resultCode: refusal }));
+      this.host.sendControl(this.sp.cdn(this.host, s, refusal));
       if (problem !== undefined) this.host.emit({ type: 'error', error: new L2tpError('PROTOCOL', `${m.typeName} refused: ${problem.message}`) });
       return;
     }
@@ -358,26 +300,52 @@ export class Sessions {
     if (incoming) {
       this.step(s, 'recv-ICRQ');
       this.track(s);
-      this.host.sendControl(icrp({ ...this.host.common(peerId), assignedSessionId: localId }));
+      this.host.sendControl(this.sp.icrp(this.host, s));
       return;
     }
     this.step(s, 'recv-OCRQ');
-    this.host.sendControl(ocrp({ ...this.host.common(peerId), assignedSessionId: localId }));
-    // No bearer to dial: connected at once, at the most the caller allowed, with a framing it offered.
-    const framingType = m.framingType !== undefined && (m.framingType & 1) === 0 && (m.framingType & 2) !== 0 ? 2 : 1;
-    const txConnectSpeed = m.maximumBps !== undefined && m.maximumBps > 0 ? m.maximumBps : DEFAULT_CONNECT_SPEED;
-    const sequencingRequired = seq.required ? true : undefined;
-    this.host.sendControl(occn({ ...this.host.common(peerId), txConnectSpeed, framingType, sequencingRequired }));
-    s.call = { ...s.call, txConnectSpeed, framingType };
+    this.host.sendControl(this.sp.ocrp(this.host, s));
+    // No bearer to dial (v2) / the circuit is there (v3): connected at once.
+    this.host.sendControl(this.sp.occn(this.host, s, m));
     this.up(s);
   }
 
+  /**
+   * v3 Session Tie Breaker (RFC 3931 §5.4.4): the peer's ICRQ `m` names the circuit (Remote End
+   * ID) of an ICRQ of ours still waiting for its ICRP, and both carry a Tie Breaker. The lower
+   * value wins: if ours, the CDN result 13 to return; if theirs, our call is dropped here and
+   * theirs proceeds.
+   */
+  private tie(m: ControlMessage): ResultCodeValue | undefined {
+    const theirs = m.tieBreaker;
+    const end = m.remoteEndId;
+    if (theirs === undefined || end === undefined || this.o.version !== 3) return undefined;
+    for (const s of this.map.values()) {
+      const ours = s.pw?.tieBreaker;
+      if (ours === undefined || s.state !== 'wait-reply' || s.kind !== 'incoming' || s.origin !== 'local' || !sameBytes(s.pw!.remoteEndId, end)) continue;
+      if (compareTieBreakers(ours, theirs) < 0) {
+        this.step(s, 'recv-ICRQ-win-tie');
+        return { result: 13, error: GeneralError.NoError, message: 'lost the session tie breaker (RFC 3931 §5.4.4)' };
+      }
+      this.step(s, 'recv-ICRQ-lose-tie');
+      this.host.emit({ type: 'session-down', sessionId: s.localId, by: 'peer', error: new L2tpError('PROTOCOL', "the peer's ICRQ for the same circuit won the session tie breaker (RFC 3931 §5.4.4): its call is taken instead") });
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** A v3 session refused before its pseudowire is set up: just enough to address the CDN. */
+  private refused(localId: number, peerId: number, incoming: boolean): Session {
+    return { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: {}, seq: undefined as never };
+  }
+
   private up(s: Session): void {
-    this.host.emit({ type: 'session-up', sessionId: s.localId, peerSessionId: s.peerId, kind: s.kind, origin: s.origin, call: s.call });
+    const a: Extract<TunnelAction, { type: 'session-up' }> = { type: 'session-up', sessionId: s.localId, peerSessionId: s.peerId, kind: s.kind, origin: s.origin, call: s.call };
+    this.host.emit(s.pw === undefined ? a : { ...a, pseudowire: publicPw(s.pw) });
   }
 
   private fail(s: Session, event: SessionTableEvent, result: ResultCodeValue, code: L2tpError['code'] = 'PROTOCOL'): void {
-    const bytes = cdn({ ...this.host.common(s.peerId), assignedSessionId: s.localId, resultCode: result });
+    const bytes = this.sp.cdn(this.host, s, result);
     this.step(s, event);
     this.host.sendControl(bytes);
     const error = new L2tpError(code, result.message ?? `session ${s.localId} failed`);
@@ -391,4 +359,16 @@ export class Sessions {
   private missing(s: Session, m: ControlMessage, what: string): void {
     this.fail(s, 'recv-broken', { result: CdnResult.GeneralError, error: GeneralError.VendorSpecific, message: `${m.typeName} without ${what}` });
   }
+}
+
+/** A copy of the pseudowire's public fields (plain data: the session keeps changing its own). */
+function publicPw(pw: NonNullable<Session['pw']>): PseudowireInfo {
+  const { circuitStatus: _ours, tieBreaker: _tie, ...rest } = pw;
+  return { ...rest };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,13 +1,16 @@
 /**
  * The state machines as data: every transition the tunnel and session FSMs make, after the
  * tables of RFC 2661 §7.2.1 (control connection), §7.4 (incoming calls) and §7.5 (outgoing
- * calls). The FSMs look their next state up here, so the tables are the truth, and the
- * documentation can draw the state diagrams from them.
+ * calls), which RFC 3931 §7 keeps for L2TPv3. The FSMs look their next state up here, so the
+ * tables are the truth, and the documentation can draw the state diagrams from them. One table
+ * serves both versions: a row with a `versions` column applies to those versions only (e.g. a
+ * bad Message Digest exists only in v3), a row without one to both.
  *
  * Departures from the RFC's tables, on purpose: sending StopCCN leads to `closing` (reliable
  * delivery keeps running for a full retransmission cycle, §5.8) instead of straight to `idle`;
  * the end state is `closed` (the object may be freed) instead of `idle`.
  */
+import type { L2tpVersion } from './message-rules.js';
 import type { SessionState, TunnelState } from './types.js';
 
 /** One row of a transition table. */
@@ -20,6 +23,8 @@ export interface Transition<S extends string, E extends string> {
   readonly action: string;
   /** Where the rule comes from. */
   readonly rfc: string;
+  /** The versions the row applies to; absent: both (RFC 3931 §7 keeps RFC 2661's tables). */
+  readonly versions?: readonly L2tpVersion[];
 }
 
 /** Events of the control-connection table (abstract: the FSM classifies what it received). */
@@ -37,6 +42,7 @@ export type TunnelTableEvent =
   | 'recv-SCCRQ-equal-tie'
   | 'recv-out-of-state'
   | 'recv-broken'
+  | 'recv-bad-digest'
   | 'recv-StopCCN'
   | 'hello-due'
   | 'retries-exhausted'
@@ -69,6 +75,9 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: ['wait-ctl-conn', 'established'], event: 'close', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.7' },
   { from: LIVE, event: 'recv-out-of-state', next: 'closing', action: 'send StopCCN (result 7, FSM error)', rfc: 'RFC 2661 §7.2.1' },
   { from: LIVE, event: 'recv-broken', next: 'closing', action: 'send StopCCN (result 2)', rfc: 'RFC 2661 §4.1, §4.4.2' },
+  // v3 with authentication on: a message whose Message Digest is wrong (or missing) is not used
+  // (§5.4.1: dropped before any of its content is acted on), and the connection is refused.
+  { from: LIVE, event: 'recv-bad-digest', next: 'closing', action: 'drop the message; send StopCCN (result 4, not authorized)', rfc: 'RFC 3931 §4.3, §5.4.1', versions: [3] },
   { from: ['idle'], event: 'recv-StopCCN', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   // §5.7: the recipient of a StopCCN acks it and keeps enough state to ack its retransmissions
   // for a full retransmission cycle, in case the ZLB is lost.
@@ -90,6 +99,8 @@ export type SessionTableEvent =
   | 'open-incoming'
   | 'open-outgoing'
   | 'recv-ICRQ'
+  | 'recv-ICRQ-lose-tie'
+  | 'recv-ICRQ-win-tie'
   | 'recv-OCRQ'
   | 'refuse'
   | 'recv-ICRP'
@@ -121,6 +132,12 @@ export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTable
   // No bearer to dial: the LAC side answers at once, so OCRP and OCCN go out together.
   { from: ['idle'], event: 'recv-OCRQ', next: 'established', action: 'send OCRP, OCCN; report up (we are the LAC)', rfc: 'RFC 2661 §7.5.1' },
   { from: ['idle'], event: 'refuse', next: 'closed', action: 'send CDN', rfc: 'RFC 2661 §7.4.2, §7.5.1' },
+  // v3 (RFC 3931 §5.4.4 Session Tie Breaker, §7.3.1): both LCCEs sent an ICRQ for the same
+  // circuit (Remote End ID). The lower Tie Breaker wins, as for control connections (RFC 2661
+  // §4.4.3); the loser drops its own call and answers the winner's ICRQ, the winner refuses
+  // the loser's with CDN result 13.
+  { from: ['wait-reply'], event: 'recv-ICRQ-lose-tie', next: 'closed', action: "clean up our call; take the peer's ICRQ in idle", rfc: 'RFC 3931 §5.4.4, §7.3.1', versions: [3] },
+  { from: ['wait-reply'], event: 'recv-ICRQ-win-tie', next: 'wait-reply', action: "send CDN (result 13) for the peer's losing call", rfc: 'RFC 3931 §5.4.4, §7.3.1', versions: [3] },
   { from: ['wait-reply'], event: 'recv-ICRP', next: 'established', action: 'send ICCN; report up', rfc: 'RFC 2661 §7.4.1' },
   { from: ['wait-reply'], event: 'recv-OCRP', next: 'wait-connect', action: 'none', rfc: 'RFC 2661 §7.5.2' },
   { from: ['wait-connect'], event: 'recv-ICCN', next: 'established', action: 'report up', rfc: 'RFC 2661 §7.4.2' },
@@ -138,8 +155,8 @@ export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTable
 ];
 
 /**
- * The row for (`state`, `event`), or `undefined` when the table has none (the FSM then treats
- * the event as out of state).
+ * The row for (`state`, `event`) in `version` (default 2), or `undefined` when the table has
+ * none (the FSM then treats the event as out of state).
  * @example
  * ```ts
  * findTransition(TUNNEL_TRANSITIONS, 'wait-ctl-reply', 'recv-SCCRP-acceptable')?.next; // 'established'
@@ -149,10 +166,11 @@ export function findTransition<S extends string, E extends string>(
   table: readonly Transition<S, E>[],
   state: S,
   event: E,
+  version: L2tpVersion = 2,
 ): Transition<S, E> | undefined {
   for (let i = 0; i < table.length; i++) {
     const t = table[i]!;
-    if (t.event === event && t.from.includes(state)) return t;
+    if (t.event === event && t.from.includes(state) && (t.versions === undefined || t.versions.includes(version))) return t;
   }
   return undefined;
 }

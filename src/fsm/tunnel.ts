@@ -1,12 +1,12 @@
 /**
- * The control-connection state machine (RFC 2661 §7.2), both roles, with its sessions: sans-I/O.
+ * The control-connection state machine (RFC 2661 §7.2; RFC 3931 §7.2 with `version: 3`), both
+ * roles, with its sessions: sans-I/O.
  * `handle(event, now)` returns actions; time is an argument; randomness is injected.
  *
  * This file is the public face; the state and shared plumbing live in tunnel-core.ts, the
  * handshake in handshake.ts, received messages in receive.ts, the sessions in sessions.ts.
  */
 import { assertBytes, assertInt } from '../wire/bytes.js';
-import { hello, zlb } from '../wire/builders.js';
 import { L2tpError } from '../wire/errors.js';
 import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
@@ -15,10 +15,12 @@ import { resolveTunnelOptions, type TunnelOptions } from './options.js';
 import { onReceived } from './receive.js';
 import { TunnelCore } from './tunnel-core.js';
 import type { DataSequenceStats } from './data-sequencing.js';
-import type { PeerInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from './types.js';
+import type { PeerInfo, PseudowireInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from './types.js';
 
 /**
- * One L2TPv2 control connection and its sessions, as a pure state machine (the h11 design):
+ * One L2TP control connection and its sessions, as a pure state machine (the h11 design):
+ * L2TPv2 (RFC 2661) by default, L2TPv3 over UDP (RFC 3931) with `version: 3`. One core serves
+ * both: the versions differ by rows of the transition and message-rule tables.
  * feed it events with {@link handle}, carry out the actions it returns, and call it with a
  * `tick` at {@link nextDeadline}. It never touches a socket or a clock.
  *
@@ -38,6 +40,8 @@ import type { PeerInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, Tun
  * ```ts
  * const lac = new TunnelFsm({ hostName: 'lac', random: (n) => crypto.getRandomValues(new Uint8Array(n)) });
  * for (const a of lac.handle({ type: 'open' }, Date.now())) if (a.type === 'send') socket.send(a.bytes);
+ * // L2TPv3, authenticated (Message Digest on every message, RFC 3931 §4.3):
+ * const lcce = new TunnelFsm({ version: 3, hostName: 'lcce-a', secret: 's3cret', random: (n) => crypto.getRandomValues(new Uint8Array(n)) });
  * ```
  */
 export class TunnelFsm {
@@ -51,8 +55,9 @@ export class TunnelFsm {
    * @throws `TypeError`/`RangeError` for bad options.
    */
   constructor(options: TunnelOptions, localTunnelId?: number) {
-    if (localTunnelId !== undefined) assertInt(localTunnelId, 1, 0xffff, 'localTunnelId');
-    this.c = new TunnelCore(resolveTunnelOptions(options), localTunnelId);
+    const o = resolveTunnelOptions(options);
+    if (localTunnelId !== undefined) assertInt(localTunnelId, 1, o.version === 3 ? 0xffffffff : 0xffff, 'localTunnelId');
+    this.c = new TunnelCore(o, localTunnelId);
     this.localTunnelId = this.c.localTunnelId;
   }
 
@@ -66,8 +71,23 @@ export class TunnelFsm {
     return this.c.role;
   }
 
-  /** The peer's Tunnel ID (0 until its SCCRQ/SCCRP arrived). */
+  /** The peer's Tunnel ID (v3: Control Connection ID; 0 until its SCCRQ/SCCRP arrived). */
   get peerTunnelId(): number {
+    return this.c.peerId;
+  }
+
+  /** 2 (RFC 2661) or 3 (RFC 3931), from `options.version`. */
+  get version(): 2 | 3 {
+    return this.c.o.version;
+  }
+
+  /** v3 name of {@link localTunnelId}: the Control Connection ID the peer writes in its headers (RFC 3931 §3.2.1). */
+  get localControlConnectionId(): number {
+    return this.localTunnelId;
+  }
+
+  /** v3 name of {@link peerTunnelId}: the peer's Assigned Control Connection ID (0 until known). */
+  get peerControlConnectionId(): number {
     return this.c.peerId;
   }
 
@@ -103,6 +123,20 @@ export class TunnelFsm {
    */
   dataStats(sessionId: number): DataSequenceStats | undefined {
     return this.c.sessions.dataStats(sessionId);
+  }
+
+  /**
+   * v3: a session's pseudowire as both sides set it up (RFC 3931 §5.4.4): Session IDs, the cookie
+   * we assigned and the peer's, the L2-Specific Sublayer and Data Sequencing each side requires.
+   * A copy of plain fields; `undefined` for no live session or a v2 tunnel.
+   * @example
+   * ```ts
+   * const pw = fsm.pseudowire(sessionId);
+   * if (pw) encodeData({ version: 3, sessionId: pw.remoteSessionId, cookie: pw.remoteCookie, payload: frame });
+   * ```
+   */
+  pseudowire(sessionId: number): PseudowireInfo | undefined {
+    return this.c.sessions.pseudowire(sessionId);
   }
 
   /**
@@ -170,7 +204,7 @@ export class TunnelFsm {
         break;
       case 'hello':
         c.needEstablished('hello');
-        c.sendControl(hello(c.common(0)));
+        c.sendControl(c.v.hello(c));
         break;
       case 'openSession':
         c.needEstablished('openSession');
@@ -189,13 +223,13 @@ export class TunnelFsm {
         break;
       case 'sendSli':
         c.needEstablished('sendSli');
-        c.sessions.sendSli(event.sessionId, event.accm);
+        c.sessions.sendSli(event.sessionId, event);
         break;
       default:
         throw new TypeError(`unknown event type ${String((event as { type: unknown }).type)}`);
     }
     const ack = c.ackDue as { ns: number; nr: number } | undefined;
-    if (ack !== undefined && c.st !== 'closed') c.acts.push({ type: 'send', bytes: zlb({ tunnelId: c.peerId, ns: ack.ns, nr: ack.nr }) });
+    if (ack !== undefined && c.st !== 'closed') c.acts.push({ type: 'send', bytes: c.v.ack(c, ack.ns, ack.nr) });
     c.ackDue = undefined; // not kept alive by an idle tunnel
     c.acts = [];
     return acts;

@@ -56,8 +56,57 @@ export interface OutgoingCallOptions {
   readonly subAddress?: string;
 }
 
-/** What {@link TunnelEvent} `openSession` takes. */
-export type CallOptions = IncomingCallOptions | OutgoingCallOptions;
+/**
+ * An L2TPv3 session (RFC 3931 §3.4, §5.4.4): a pseudowire. `incoming` sends ICRQ (the peer
+ * answers ICRP, we complete with ICCN), `outgoing` sends OCRQ (OCRP, then the peer's OCCN).
+ */
+export interface PseudowireCallOptions {
+  readonly kind: 'incoming' | 'outgoing';
+  /** Remote End ID (§5.4.4): binds the session to a circuit on the peer; a string is UTF-8 encoded. */
+  readonly remoteEndId: string | Uint8Array;
+  /** Pseudowire Type (§5.4.4): 5 Ethernet (default), 4 Ethernet VLAN, 7 PPP, …; one the peer listed in its capabilities. */
+  readonly pseudowireType?: number;
+  /** Serial Number (§5.4.4). Default: a per-tunnel counter starting at 1. */
+  readonly callSerialNumber?: number;
+  /** Bytes of the cookie we assign (§5.4.4 Assigned Cookie): 0 (none), 4 or 8 random bytes. Default `options.cookieLength`. */
+  readonly cookieLength?: 0 | 4 | 8;
+  /** The L2-Specific Sublayer we require on data we receive (§4.6, §5.4.4). Default `options.l2SpecificSublayer`. */
+  readonly l2SpecificSublayer?: 'none' | 'default';
+  /** Circuit Status bits we report (§5.4.5: 1 Active, 2 New). Default 3 (active, new). */
+  readonly circuitStatus?: number;
+  /** Session Tie Breaker (§5.4.4): `true` for 8 random bytes, or the 8 bytes. Default none. */
+  readonly tieBreaker?: boolean | Uint8Array;
+}
+
+/** What {@link TunnelEvent} `openSession` takes: v2 calls, or a v3 pseudowire. */
+export type CallOptions = IncomingCallOptions | OutgoingCallOptions | PseudowireCallOptions;
+
+/**
+ * An L2TPv3 session's pseudowire as both sides set it up (RFC 3931 §5.4.4): what the data plane
+ * needs, as plain fields — the options of a `Pseudowire` (`new Pseudowire(info)`). "local" is ours, "remote" the peer's, as in the RFC's AVP names.
+ */
+export interface PseudowireInfo {
+  /** Our Session ID: the peer writes it in the data messages it sends us. */
+  readonly localSessionId: number;
+  /** The peer's Session ID: we write it in the data messages we send. */
+  readonly remoteSessionId: number;
+  readonly pseudowireType: number;
+  readonly remoteEndId: Uint8Array;
+  /** The cookie we assigned (0, 4 or 8 bytes): data we receive must carry it (§4.1). */
+  readonly localCookie: Uint8Array;
+  /** The peer's Assigned Cookie: data we send carries it. */
+  readonly remoteCookie: Uint8Array;
+  /** L2-Specific Sublayer we require on data we receive: 0 none, 1 the default (§4.6). */
+  readonly localL2SpecificSublayer: 0 | 1;
+  /** L2-Specific Sublayer the peer requires on data we send it (a session asking for another is refused). */
+  readonly remoteL2SpecificSublayer: 0 | 1;
+  /** Data Sequencing we require of the data we receive (§5.4.4: 0 none, 1 non-IP only, 2 all). */
+  readonly localDataSequencing: 0 | 1 | 2;
+  /** Data Sequencing the peer requires of the data we send. */
+  readonly remoteDataSequencing: 0 | 1 | 2;
+  /** The peer's last Circuit Status (§5.4.5; 1 Active, 2 New), if it sent one. */
+  readonly remoteCircuitStatus?: number;
+}
 
 /** Events the driver feeds into {@link TunnelFsm.handle}. */
 export type TunnelEvent =
@@ -79,27 +128,43 @@ export type TunnelEvent =
   | { readonly type: 'sendFrame'; readonly sessionId: number; readonly frame: Uint8Array }
   /** Send a WAN-Error-Notify (§6.13; LAC → LNS) on an established session. */
   | { readonly type: 'sendWen'; readonly sessionId: number; readonly callErrors: CallErrorsValue }
-  /** Send a Set-Link-Info (§6.14; LNS → LAC) on an established session. */
-  | { readonly type: 'sendSli'; readonly sessionId: number; readonly accm: AccmValue };
+  /**
+   * Send a Set-Link-Info on an established session: v2 (§6.14; LNS → LAC) carries `accm`; v3
+   * (RFC 3931 §6.14, either side) carries `circuitStatus` (§5.4.5) and ignores `accm`.
+   */
+  | { readonly type: 'sendSli'; readonly sessionId: number; readonly accm: AccmValue; readonly circuitStatus?: undefined }
+  | { readonly type: 'sendSli'; readonly sessionId: number; readonly circuitStatus: number; readonly accm?: undefined };
 
 /** What we learnt about the peer when the control connection came up (SCCRQ or SCCRP). */
 export interface PeerInfo {
-  /** Our own Tunnel ID (the peer puts it in its headers). */
+  /** 2 (RFC 2661) or 3 (RFC 3931): the version of the control connection. */
+  readonly version: 2 | 3;
+  /** Our own Tunnel ID (v3: Control Connection ID): the peer puts it in its headers. */
   readonly localTunnelId: number;
-  /** The peer's Assigned Tunnel ID (we put it in our headers). */
+  /** The peer's Assigned Tunnel ID (v3: Assigned Control Connection ID): we put it in our headers. */
   readonly assignedTunnelId: number;
+  /** v3: the peer's Assigned Control Connection ID (RFC 3931 §5.4.3), the same number as `assignedTunnelId`. */
+  readonly assignedControlConnectionId?: number;
   readonly role: TunnelRole;
   readonly hostName: string;
   readonly vendorName?: string;
   readonly firmwareRevision?: number;
-  readonly protocolVersion: ProtocolVersionValue;
+  /** v2: the peer's Protocol Version AVP (always 1.0 once accepted). v3 has no such AVP. */
+  readonly protocolVersion?: ProtocolVersionValue;
   readonly framingCapabilities?: number;
   readonly bearerCapabilities?: number;
-  /** The peer's Receive Window Size; 4 when it sent none (RFC 2661 §5.8). */
+  /** v3: the peer's Router ID (RFC 3931 §5.4.3). */
+  readonly routerId?: number;
+  /** v3: the pseudowire types the peer supports (RFC 3931 §5.4.3 Pseudowire Capabilities List). */
+  readonly pseudowireCapabilities?: readonly number[];
+  /** The peer's Receive Window Size; 4 when it sent none (RFC 2661 §5.8, RFC 3931 §5.4.3). */
   readonly receiveWindowSize: number;
-  /** The peer sent a Challenge AVP, and we answered it (§5.1.1). */
+  /** v2: the peer sent a Challenge AVP, and we answered it (§5.1.1). Always false in v3. */
   readonly challenged: boolean;
-  /** We challenged the peer and its Challenge Response was right. */
+  /**
+   * v2: we challenged the peer and its Challenge Response was right. v3: control message
+   * authentication is on, and every message of the handshake carried a valid Message Digest.
+   */
   readonly authenticated: boolean;
   readonly tieBreaker?: Uint8Array;
 }
@@ -136,6 +201,8 @@ export type TunnelAction =
       /** Who sent the ICRQ/OCRQ. */
       readonly origin: 'local' | 'peer';
       readonly call: CallInfo;
+      /** v3: the pseudowire both sides agreed (IDs, cookies, L2-Specific Sublayer, sequencing). */
+      readonly pseudowire?: PseudowireInfo;
     }
   /**
    * A session ended: by a CDN (either way), a refusal, or because the tunnel went down (then
@@ -153,6 +220,8 @@ export type TunnelAction =
   | { readonly type: 'wen'; readonly sessionId: number; readonly callErrors: CallErrorsValue }
   /** The peer sent Set-Link-Info on a session (normal right after ICCN). */
   | { readonly type: 'sli'; readonly sessionId: number; readonly accm: AccmValue }
+  /** v3: the peer reported its circuit's status (Circuit Status AVP in an SLI, RFC 3931 §5.4.5; 1 Active, 2 New). */
+  | { readonly type: 'circuit-status'; readonly sessionId: number; readonly circuitStatus: number }
   /** A PPP frame arrived on an established session (a view into the received bytes). */
   | { readonly type: 'frame'; readonly sessionId: number; readonly payload: Uint8Array }
   /**

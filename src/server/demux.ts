@@ -11,7 +11,7 @@ import { MessageType } from '../wire/message-catalog.js';
 export interface RoutingHeader {
   /** T bit: a control message (RFC 2661 §3.1). */
   readonly control: boolean;
-  /** The header's Tunnel ID: ours, or 0 on an SCCRQ. */
+  /** The header's Tunnel ID (v3: Control Connection ID): ours, or 0 on an SCCRQ. */
   readonly tunnelId: number;
   /** Nr of a control message (it always carries S=1, §3.1); -1 for data. */
   readonly nr: number;
@@ -41,6 +41,21 @@ export function peekHeader(b: Uint8Array): RoutingHeader | undefined {
 }
 
 /**
+ * {@link peekHeader} for an L2TPv3 message over UDP (RFC 3931 §3.2.1, §4.1.2.1): a control
+ * message has T=L=S=1, Length, a 32-bit Control Connection ID, Ns, Nr. A v3 data message names a
+ * session, not a control connection (§4.1.2.1): the data plane routes those, so here it is
+ * `undefined`, as is anything not v3.
+ */
+export function peekHeaderV3(b: Uint8Array): RoutingHeader | undefined {
+  if (b.length < 12) return undefined;
+  const flags = (b[0]! << 8) | b[1]!;
+  if ((flags & 0x000f) !== 3 || (flags & 0xc800) !== 0xc800) return undefined;
+  const tunnelId = ((b[4]! << 24) | (b[5]! << 16) | (b[6]! << 8) | b[7]!) >>> 0;
+  const length = (b[2]! << 8) | b[3]!;
+  return { control: true, tunnelId, nr: (b[10]! << 8) | b[11]!, zlb: length === 12 };
+}
+
+/**
  * `a` is at or after `b` in 16-bit serial arithmetic (RFC 2661 §5.8: Ns/Nr compare modulo
  * 2^16).
  */
@@ -53,8 +68,9 @@ export function serialAtOrAfter(a: number, b: number): boolean {
  * and the peer's Assigned Tunnel ID (§4.4.3). Two LACs behind one NAT share the address and
  * port but not, as a rule, the Assigned Tunnel ID; a retransmitted SCCRQ has all three equal.
  */
-export function sccrqKey(path: string, assignedTunnelId: number): string {
-  return `${path}#${assignedTunnelId}`;
+export function sccrqKey(path: string, assignedTunnelId: number, version: 2 | 3 = 2): string {
+  // v3 IDs live in their own key space (RFC 3931 §5.4.3 Assigned Control Connection ID).
+  return version === 2 ? `${path}#${assignedTunnelId}` : `${path}#v3#${assignedTunnelId}`;
 }
 
 /**
@@ -73,11 +89,15 @@ export function flatKey(key: string): string {
  * Tunnel ID (§4.4.3). `undefined` when it does not parse, is not L2TPv2, or carries no
  * Assigned Tunnel ID — there is then no one to answer.
  */
-export function readTunnelZero(bytes: Uint8Array, secret: TunnelSecret | undefined): { type: number; assigned: number } | undefined {
+export function readTunnelZero(bytes: Uint8Array, secret: TunnelSecret | undefined): { type: number; assigned: number; version: 2 | 3 } | undefined {
   try {
     const m = parseControl(bytes, { secret, requireAvps: false });
-    if (m.isZlb || m.version !== 2 || m.assignedTunnelId === undefined) return undefined;
-    return { type: m.type, assigned: m.assignedTunnelId };
+    if (m.isZlb) return undefined;
+    // v3 (RFC 3931 §6.1): the Assigned Control Connection ID; an SCCRQ does not hide it in practice
+    // (§5.3 allows it, but hiding starts after the handshake here and in the peers we know).
+    const assigned = m.version === 2 ? m.assignedTunnelId : m.assignedControlConnectionId;
+    if (assigned === undefined) return undefined;
+    return { type: m.type, assigned, version: m.version };
   } catch {
     return undefined;
   }

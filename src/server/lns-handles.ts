@@ -3,6 +3,7 @@
  * peer is (a UDP address or a TCP connection).
  * @internal
  */
+import type { Pseudowire, PseudowireStats } from '../fsm/pseudowire.js';
 import type { Transport, TransportAddress } from '../client/transport.js';
 import type { DataSequenceStats, PeerInfo, TunnelEvent, TunnelFsm, TunnelState } from '../fsm/index.js';
 import { assertBytes } from '../wire/bytes.js';
@@ -124,6 +125,8 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
 /** A session handle. */
 export class SessionEntry implements LnsSession {
   closed = false;
+  /** v3: the session's data plane (set by LnsPseudowires when it comes up). */
+  pw: Pseudowire | undefined;
   private queue: AsyncQueue<Uint8Array> | undefined;
 
   constructor(
@@ -146,6 +149,10 @@ export class SessionEntry implements LnsSession {
 
   get dataStats(): DataSequenceStats | undefined {
     return this.closed ? undefined : this.tunnel.fsm.dataStats(this.id);
+  }
+
+  get pseudowireStats(): PseudowireStats | undefined {
+    return this.pw?.stats;
   }
 
   /** @internal A frame arrived; returns whether the queue had to drop one. */

@@ -38,6 +38,8 @@ export interface Resolved {
   readonly idleTimeout: number;
   readonly recvBufferSize: number;
   readonly closeTimeout: number;
+  /** The L2TP versions served on the port(s): 2 (RFC 2661), 3 (RFC 3931 over UDP), told apart by the version nibble. */
+  readonly versions: readonly (2 | 3)[];
   readonly o: LnsOptions;
 }
 
@@ -86,7 +88,11 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
     throw new RangeError(`createLns: conformance must be 'strict', 'report' or 'lenient', got ${JSON.stringify(o.conformance)}`);
   }
   if (o.random !== undefined && typeof o.random !== 'function') throw new TypeError('createLns: random must be a function (n) => Uint8Array');
-  return { host, port, tcpPort, maxTunnels, maxHalfOpen, maxHalfOpenPerSource, tcp, idleTimeout, recvBufferSize, closeTimeout, o };
+  const versions = o.versions ?? [2];
+  if (!Array.isArray(versions) || versions.length === 0 || versions.some((v) => v !== 2 && v !== 3)) {
+    throw new TypeError(`createLns: versions must be a non-empty array of 2 (RFC 2661) and/or 3 (RFC 3931), e.g. [2, 3]; got ${JSON.stringify(versions)}`);
+  }
+  return { host, port, tcpPort, maxTunnels, maxHalfOpen, maxHalfOpenPerSource, tcp, idleTimeout, recvBufferSize, closeTimeout, versions, o };
 }
 
 /** The options of every tunnel's responder FSM, from the LNS's. */
@@ -103,5 +109,10 @@ export function tunnelOptions(r: Resolved) {
     dataSequencing: r.o.dataSequencing,
     maxSessions: r.o.limits?.maxSessionsPerTunnel,
     sequencer: r.o.sequencer,
+    // v3 only (RFC 3931): ignored by the v2 tunnels.
+    routerId: r.o.routerId,
+    pseudowireCapabilities: r.o.pseudowireCapabilities,
+    digestType: r.o.digestType,
+    cookieLength: r.o.cookieLength,
   };
 }

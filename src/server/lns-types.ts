@@ -3,6 +3,7 @@
  * handles, events.
  * @module
  */
+import type { PseudowireStats } from '../fsm/pseudowire.js';
 import type { TransportAddress } from '../client/transport.js';
 import type { ConformancePolicy, ConformanceReport, Deviation } from '../conformance/index.js';
 import type { CallInfo, DataSequenceStats, DataSequencingMode, PeerInfo, RandomBytes, TunnelState } from '../fsm/index.js';
@@ -70,6 +71,20 @@ export interface LnsOptions {
   port?: number;
   /** Our Host Name AVP in SCCRP (RFC 2661 §4.4.3). */
   hostName: string;
+  /**
+   * The L2TP versions to serve on the port(s): `[2]` (default, RFC 2661), `[3]` or `[2, 3]`
+   * (RFC 3931 over UDP too; each message's version nibble says which). A v3 tunnel with
+   * `secret` authenticates every control message (Message Digest, RFC 3931 §4.3).
+   */
+  versions?: readonly (2 | 3)[];
+  /** v3: our Router ID (RFC 3931 §5.4.3). Default: random, drawn once. */
+  routerId?: number;
+  /** v3: the pseudowire types we accept (RFC 3931 §5.4.3). Default `[5, 4, 7]` (Ethernet, Ethernet VLAN, PPP). */
+  pseudowireCapabilities?: readonly number[];
+  /** v3 with `secret`: 0 HMAC-MD5 (default) or 1 HMAC-SHA-1 Message Digests (RFC 3931 §5.4.1). */
+  digestType?: 0 | 1;
+  /** v3: bytes of the random cookie we assign each session: 0 (default), 4 or 8 (RFC 3931 §5.4.4). */
+  cookieLength?: 0 | 4 | 8;
   /** Tunnel secret: challenge every LAC and answer its challenge (§5.1.1); unhide its hidden AVPs (§4.3). */
   secret?: TunnelSecret;
   /**
@@ -188,7 +203,7 @@ export interface LnsStats {
   readonly tcpBufferLimit: number;
   /** TCP connections open now. */
   readonly connections: number;
-  /** Messages for a Tunnel ID we do not hold (dropped silently, as xl2tpd does). */
+  /** Messages for a Tunnel ID we do not hold (dropped silently, as xl2tpd does); v3 data for a Session ID we do not hold too. */
   readonly unknownTunnel: number;
   /** Messages that are not L2TPv2 or do not parse, for no tunnel of ours (dropped). */
   readonly malformed: number;
@@ -253,7 +268,12 @@ export interface LnsSession {
    */
   readonly dataStats: DataSequenceStats | undefined;
   /**
-   * The PPP frames received on this session, as an async iterator that ends when the session
+   * L2TPv3: the pseudowire's data counters (RFC 3931 §4.5): sent, received, delivered, drops by
+   * reason (Session ID, cookie, duplicate, out of order, malformed, runt). `undefined` on v2.
+   */
+  readonly pseudowireStats: PseudowireStats | undefined;
+  /**
+   * The PPP frames (v3: Ethernet frames) received on this session, as an async iterator that ends when the session
    * does. Frames are queued (up to 64, oldest dropped) from the start unless the LNS has
    * `onFrame` or `echo`, and from the first call of `frames()` otherwise. Always the same iterator.
    */

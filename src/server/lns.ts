@@ -17,7 +17,7 @@
  * @module
  */
 import { TunnelFsm, type TunnelAction, type TunnelEvent } from '../fsm/index.js';
-import { randomId16 } from '../fsm/checks.js';
+import { randomId16, randomId32 } from '../fsm/checks.js';
 import { resolveTunnelOptions, type ResolvedTunnelOptions } from '../fsm/options.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
@@ -25,7 +25,7 @@ import { StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import { admit, sourceOf } from './lns-admission.js';
-import { flatKey, peekHeader, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
+import { flatKey, peekHeader, peekHeaderV3, readTunnelZero, sccrqKey, serialAtOrAfter } from './demux.js';
 import { LnsConformance } from './lns-conformance.js';
 import { servePppOnLns } from './lns-ppp.js';
 import { LnsEmitter, report, why } from './lns-events.js';
@@ -36,6 +36,8 @@ import { resolveLnsOptions, tunnelOptions, type Resolved } from './lns-options.j
 import { zeroCounters } from './lns-stats.js';
 import { TunnelTable } from './lns-table.js';
 import { LnsTimer } from './lns-timer.js';
+import { LnsPseudowires } from './lns-pseudowire.js';
+import { isV3DataMessage } from '../client/pseudowire-session.js';
 import type { DownReason, Lns, LnsAddress, LnsEvents, LnsOptions, LnsSession, LnsStats, LnsTunnel } from './lns-types.js';
 
 /** Sessions a `sessions()` iterator holds before dropping the oldest. */
@@ -103,6 +105,7 @@ class EmbeddedLns implements Lns, LnsCore {
   /** Woken when a StopCCN sent by `close()` is acked or its tunnel goes. */
   private ackWaiter: (() => void) | undefined;
   private readonly queueFrames: boolean;
+  private readonly pseudowires = new LnsPseudowires();
 
   constructor(
     private readonly r: Resolved,
@@ -221,8 +224,12 @@ class EmbeddedLns implements Lns, LnsCore {
   private onMessage(bytes: Uint8Array, via: Via): void {
     this.c.messagesIn++;
     if (this.closing !== undefined && this.table.size === 0) return;
-    const h = peekHeader(bytes);
-    if (h === undefined) {
+    // The version nibble (RFC 3931 §3.2.1) tells v2 and v3 apart; a version we were not asked to
+    // serve (createLns({ versions })) is as good as garbage here.
+    const version = bytes.length >= 2 ? bytes[1]! & 0x0f : 0;
+    if (version === 3 && this.r.versions.includes(3) && isV3DataMessage(bytes)) return this.onPseudowireData(bytes);
+    const h = version === 2 || (version === 3 && this.r.versions.includes(3)) ? (version === 2 ? peekHeader(bytes) : peekHeaderV3(bytes)) : undefined;
+    if (h === undefined || (version === 2 && !this.r.versions.includes(2))) {
       this.c.malformed++;
       return;
     }
@@ -264,8 +271,8 @@ class EmbeddedLns implements Lns, LnsCore {
       this.c.malformed++;
       return;
     }
-    const { type, assigned } = m;
-    const key = sccrqKey(viaKey(via), assigned);
+    const { type, assigned, version } = m;
+    const key = sccrqKey(viaKey(via), assigned, version);
     const known = this.table.bySccrqKey(key);
     if (known !== undefined) {
       // A retransmitted SCCRQ, or a StopCCN sent before the LAC learnt our Tunnel ID.
@@ -281,19 +288,21 @@ class EmbeddedLns implements Lns, LnsCore {
     const a = admit(this.table.halfOpenSet, this.table.size, source, this.r);
     if (!a.admit) return this.report.refused(a.reason, via);
     if (a.evict !== undefined) this.evict(a.evict);
-    // Our Tunnel IDs are unique across the LNS: they are the routing key.
-    const id = randomId16(this.fsmOptions.random, (n) => this.table.has(n));
-    const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp'), id);
+    // Our Tunnel IDs are unique across the LNS: they are the routing key. v3 Control Connection
+    // IDs are drawn above 0xffff, so no v2 header's Tunnel ID ever names a v3 tunnel.
+    const id = version === 2 ? randomId16(this.fsmOptions.random, (n) => this.table.has(n)) : randomId32(this.fsmOptions.random, (n) => n <= 0xffff || this.table.has(n));
+    const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp', version), id);
     const t = new TunnelEntry(this, fsm, via, flatKey(key), source, this.timer.now());
     this.table.add(t);
-    this.conformance.attach(t);
+    // The conformance observer knows RFC 2661's rules only.
+    if (version === 2) this.conformance.attach(t);
     this.receive(t, bytes);
   }
 
   /** The tunnels' FSM options, resolved once per transport and shared by all (issue 16: no per-tunnel copy). */
-  private readonly fsmShared: (ResolvedTunnelOptions | undefined)[] = [undefined, undefined];
-  private sharedFsmOptions(tcp: boolean): ResolvedTunnelOptions {
-    return (this.fsmShared[tcp ? 1 : 0] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp }));
+  private readonly fsmShared: (ResolvedTunnelOptions | undefined)[] = [undefined, undefined, undefined, undefined];
+  private sharedFsmOptions(tcp: boolean, version: 2 | 3 = 2): ResolvedTunnelOptions {
+    return (this.fsmShared[(tcp ? 1 : 0) + (version === 3 ? 2 : 0)] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp, version }));
   }
 
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */
@@ -333,7 +342,7 @@ class EmbeddedLns implements Lns, LnsCore {
   sendFrame(s: SessionEntry, frame: Uint8Array): Promise<void> {
     const t = s.tunnel;
     let sent: Promise<void> = Promise.resolve();
-    const acts = t.fsm.handle({ type: 'sendFrame', sessionId: s.id, frame }, this.timer.now());
+    const acts: TunnelAction[] = s.pw !== undefined ? [{ type: 'send', bytes: s.pw.send(frame) }] : t.fsm.handle({ type: 'sendFrame', sessionId: s.id, frame }, this.timer.now());
     for (const a of acts) {
       if (a.type === 'send') {
         this.c.framesOut++;
@@ -362,6 +371,7 @@ class EmbeddedLns implements Lns, LnsCore {
         case 'session-up': {
           const s = new SessionEntry(t, a.sessionId, a.peerSessionId, a.kind, a.call, this.queueFrames);
           t.addSession(s);
+          if (a.pseudowire !== undefined) this.pseudowires.up(s, a.pseudowire);
           this.table.sessions++;
           this.c.sessionsOpened++;
           this.emit('session-up', s);
@@ -372,6 +382,7 @@ class EmbeddedLns implements Lns, LnsCore {
           const s = t.live.get(a.sessionId);
           if (s === undefined) break; // a call refused or failed before it came up
           t.live.delete(a.sessionId);
+          this.pseudowires.down(s);
           this.table.sessions--;
           s.end();
           this.emit('session-down', s, why(a));
@@ -398,6 +409,13 @@ class EmbeddedLns implements Lns, LnsCore {
     }
   }
 
+  /** v3 data (RFC 3931 §4.1.2.1): routed by Session ID; drops are counted, never thrown. */
+  private onPseudowireData(bytes: Uint8Array): void {
+    const got = this.pseudowires.receive(bytes);
+    if (got === 'unknown') this.c.unknownTunnel++;
+    else if (got !== undefined) this.onFrame(got.session.tunnel, got.session.id, got.frame);
+  }
+
   private onFrame(t: TunnelEntry, sessionId: number, payload: Uint8Array): void {
     const s = t.live.get(sessionId);
     if (s === undefined) return;
@@ -419,7 +437,10 @@ class EmbeddedLns implements Lns, LnsCore {
     if (!t.alive) return;
     this.conformance.end(t, this.timer.now());
     t.alive = false;
-    for (const s of t.live.values()) s.end();
+    for (const s of t.live.values()) {
+      s.end();
+      this.pseudowires.down(s);
+    }
     this.table.remove(t);
     this.timer.drop(t);
     if (t.via.kind === 'tcp') this.idle.watch(t.via.conn);
@@ -438,6 +459,7 @@ class EmbeddedLns implements Lns, LnsCore {
       t.live.delete(s.id);
       this.table.sessions--;
       s.end();
+      this.pseudowires.down(s);
       this.emit('session-down', s, { by: 'local', error });
     }
     if (this.table.down(t)) this.emit('tunnel-down', t, { by: 'local', error });

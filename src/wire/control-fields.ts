@@ -14,7 +14,7 @@ import type { ControlMessageInit } from './control-types.js';
 
 /** Keys of {@link ControlMessageInit} (and of parsed messages) that are not typed AVP fields. */
 /** @internal */
-export const NON_AVP_KEYS: Readonly<Record<string, true | undefined>> = Object.assign(Object.create(null) as Record<string, true>, Object.fromEntries(['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'type', 'avps', 'extraAvps', 'hiding', 'length', 'isZlb', 'typeName', 'messageType', 'bytes'].map((k) => [k, true] as const)));
+export const NON_AVP_KEYS: Readonly<Record<string, true | undefined>> = Object.assign(Object.create(null) as Record<string, true>, Object.fromEntries(['version', 'tunnelId', 'controlConnectionId', 'sessionId', 'ns', 'nr', 'type', 'avps', 'extraAvps', 'hiding', 'length', 'isZlb', 'typeName', 'messageType', 'bytes'].map((k) => [k, true] as const)));
 
 /** Per message type: the catalogue rows RFC 2661 §6 lists for it, in order, and their ranks. */
 export interface Plan {
@@ -160,8 +160,8 @@ export function writeControlHeader(b: Uint8Array, o: number, msg: ControlMessage
     put16(b, o + 4, t);
     put16(b, o + 6, s);
   } else if (version === 3) {
-    const t = msg.tunnelId ?? 0;
-    assertInt(t, 0, 0xffffffff, 'tunnelId (v3 Control Connection ID)');
+    const t = msg.controlConnectionId ?? msg.tunnelId ?? 0;
+    assertInt(t, 0, 0xffffffff, 'controlConnectionId (or tunnelId) of a v3 message');
     if (msg.sessionId) throw new RangeError('an L2TPv3 control header has no Session ID; use the Local/Remote Session ID AVPs');
     put32(b, o + 4, t);
   } else {

@@ -27,8 +27,14 @@ export const CONTROL_HEADER_LENGTH = 12;
  */
 export interface ControlMessage extends Readonly<AvpFields> {
   readonly version: 2 | 3;
-  /** v2: the receiver's Tunnel ID. v3: the receiver's Control Connection ID (32-bit). */
+  /**
+   * v2: the receiver's Tunnel ID. v3: the receiver's Control Connection ID (32-bit), also
+   * readable as {@link controlConnectionId}; `tunnelId` stays for v3 as the version-neutral
+   * alias that routing code reads.
+   */
   readonly tunnelId: number;
+  /** v3 only: the receiver's Control Connection ID (RFC 3931 §3.2.1); `undefined` for v2. */
+  readonly controlConnectionId?: number | undefined;
   /** v2: the receiver's Session ID (0 for tunnel messages). v3: always 0. */
   readonly sessionId: number;
   readonly ns: number;
@@ -127,6 +133,8 @@ export interface ControlMessageInit extends AvpFields {
   version?: 2 | 3;
   /** The receiver's Tunnel ID (v2) or Control Connection ID (v3). Default 0. */
   tunnelId?: number;
+  /** v3: the receiver's Control Connection ID (RFC 3931 §3.2.1); takes precedence over `tunnelId`. */
+  controlConnectionId?: number;
   /** The receiver's Session ID (v2). Default 0. */
   sessionId?: number;
   ns?: number;

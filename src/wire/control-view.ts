@@ -56,6 +56,11 @@ export class ParsedControl {
     this.typeName = typeName;
   }
 
+  /** v3: the receiver's Control Connection ID (RFC 3931 §3.2.1), the same number as `tunnelId`; `undefined` for v2. */
+  get controlConnectionId(): number | undefined {
+    return this.version === 3 ? this.tunnelId : undefined;
+  }
+
   get bytes(): Uint8Array {
     return this.src.length === this.length ? this.src : this.src.subarray(0, this.length);
   }
@@ -96,6 +101,7 @@ export class ParsedControl {
   toObject(): ControlMessageObject {
     const o: Record<string, unknown> = {};
     for (const k of HEADER_FIELDS) o[k] = this[k];
+    if (this.version === 3) o.controlConnectionId = this.tunnelId;
     // Each catalogue row is looked up once, even when it repeats.
     const tried = new Set<AvpRule>();
     for (const a of this.avps) {

@@ -23,13 +23,13 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 function listedFlags(help: string): Array<{ name: string; value?: string; line: string }> {
   const section = help.split('\nFlags:\n')[1]!.split('\n\n')[0]!;
   return section.split('\n').map((line) => {
-    const m = /^ {2}--([a-z-]+)(?: ([A-Z:]+))?\s/.exec(line);
+    const m = /^ {2}--([a-z0-9-]+)(?: ([A-Z:]+))?\s/.exec(line);
     if (!m) throw new Error(`not a flag line: ${JSON.stringify(line)}`);
     return { name: m[1]!, ...(m[2] ? { value: m[2] } : {}), line };
   });
 }
 
-const SAMPLE: Record<string, string> = { PORT: '1', MS: '5', S: 'x', NAME: 'n', FILE: '/dev/null', ADDR: '127.0.0.1', 'HOST:PORT': '127.0.0.1:1' };
+const SAMPLE: Record<string, string> = { PORT: '1', MS: '5', S: 'x', NAME: 'n', FILE: '/dev/null', ADDR: '127.0.0.1', 'HOST:PORT': '127.0.0.1:1', TYPE: 'ethernet', ID: 'eth0', N: '4', LIST: '2' };
 
 beforeAll(() => {
   expect(existsSync(CLI), 'dist/cli.js missing: run `npm run build` first').toBe(true);
@@ -37,10 +37,10 @@ beforeAll(() => {
 
 describe('l2tp-wire COMMAND --help', () => {
   it.each([
-    ['probe', ['port', 'tcp', 'secret', 'hidden', 'hostname', 'timeout', 'json', 'trace', 'pcap', 'html'], { port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
-    ['session', ['port', 'tcp', 'secret', 'hidden', 'hostname', 'timeout', 'json', 'trace', 'pcap', 'html'], { port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
+    ['probe', ['port', 'tcp', 'secret', 'hidden', 'hostname', 'timeout', 'v3', 'json', 'trace', 'pcap', 'html'], { port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
+    ['session', ['port', 'tcp', 'secret', 'hidden', 'hostname', 'timeout', 'v3', 'json', 'trace', 'pcap', 'html', 'pw', 'remote-end-id'], { port: '1701', hostname: 'l2tp-wire', timeout: '10000', pw: 'ethernet', 'remote-end-id': 'l2tp-wire' }],
     ['login', ['user', 'password-file', 'auth', 'port', 'tcp', 'secret', 'hostname', 'timeout', 'json', 'trace', 'pcap'], { auth: 'mschapv2,chap,pap', port: '1701', hostname: 'l2tp-wire', timeout: '10000' }],
-    ['lns', ['host', 'port', 'tcp-port', 'secret', 'hidden', 'hostname', 'echo', 'users', 'auth', 'pool', 'dns', 'conformance', 'strict', 'json'], { host: '127.0.0.1', port: '1701', hostname: 'l2tp-wire-lns', auth: 'mschapv2,chap,pap', pool: '10.0.0.2' }],
+    ['lns', ['host', 'port', 'tcp-port', 'secret', 'hidden', 'hostname', 'versions', 'cookie-length', 'echo', 'users', 'auth', 'pool', 'dns', 'conformance', 'strict', 'json'], { host: '127.0.0.1', port: '1701', hostname: 'l2tp-wire-lns', auth: 'mschapv2,chap,pap', pool: '10.0.0.2', versions: '2', 'cookie-length': '0' }],
     ['relay', ['target', 'listen', 'json'], { listen: '127.0.0.1:1701' }],
   ] as const)('%s --help lists its own flags with defaults (exit 0)', async (command, flags, defaults) => {
     const r = await run([command, '--help']);

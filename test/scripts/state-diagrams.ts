@@ -19,7 +19,8 @@ function mermaid<S extends string, E extends string>(rows: readonly Transition<S
 
 function table<S extends string, E extends string>(rows: readonly Transition<S, E>[]): string {
   const out = ['| from | event | next | action | RFC |', '|---|---|---|---|---|'];
-  for (const r of rows) out.push(`| ${r.from.join(', ')} | ${r.event} | ${r.next} | ${r.action} | ${r.rfc || '—'} |`);
+  // A row for one version only says so (the others apply to L2TPv2 and L2TPv3 alike).
+  for (const r of rows) out.push(`| ${r.from.join(', ')} | ${r.event}${r.versions ? ` (v${r.versions.join(', v')} only)` : ''} | ${r.next} | ${r.action} | ${r.rfc || '—'} |`);
   return out.join('\n');
 }
 
@@ -31,7 +32,8 @@ export function render(): string {
 
 The tunnel and session state machines (\`TunnelFsm\`, sans-I/O) look their next state up in the
 tables below, so these diagrams are exactly what runs. They follow RFC 2661 §7.2.1 (control
-connection), §7.4 (incoming calls) and §7.5 (outgoing calls), in both roles. On purpose, sending a
+connection), §7.4 (incoming calls) and §7.5 (outgoing calls), in both roles, and serve L2TPv3 too
+(RFC 3931 §7.2–§7.4 keep those tables): a row marked "v3 only" exists for one version. On purpose, sending a
 StopCCN leads to \`closing\` (reliable delivery keeps acking for a full retransmission cycle, §5.8)
 rather than straight to \`idle\`, and the end state is \`closed\` (the object may be freed).
 

@@ -19,6 +19,8 @@ const FLAGS: FlagTable = [
   { name: 'secret', value: 'S', help: 'tunnel secret: challenge every LAC (RFC 2661 §5.1.1); none by default' },
   { name: 'hidden', help: 'send hideable AVPs hidden (needs --secret)' },
   { name: 'hostname', value: 'NAME', default: 'l2tp-wire-lns', help: 'our Host Name AVP' },
+  { name: 'versions', value: 'LIST', default: '2', help: 'L2TP versions served on the port: 2 (RFC 2661), 3 (L2TPv3 over UDP, RFC 3931) or 2,3 (told apart by the version nibble)' },
+  { name: 'cookie-length', value: 'N', default: '0', help: 'L2TPv3: bytes of the cookie we assign each pseudowire (RFC 3931 §5.4.4): 0, 4 or 8' },
   { name: 'echo', help: 'send every PPP frame received on a session straight back' },
   { name: 'users', value: 'FILE', help: 'terminate PPP on every session: users from FILE, one "user password" a line (# comments)' },
   { name: 'auth', value: 'LIST', default: 'mschapv2,chap,pap', help: 'with --users: methods we accept, preferred first: mschapv2, chap (CHAP-MD5), pap' },
@@ -34,7 +36,7 @@ export const lnsCommand: Command = {
   args: '',
   summary: 'run the embedded LNS (server) until Ctrl-C, printing tunnels and sessions as they go up and down',
   flags: FLAGS,
-  notes: 'Examples:\n  l2tp-wire lns --port 1701 --secret s3cret\n  l2tp-wire lns --host :: --port 0 --tcp-port 0 --echo --json\n  l2tp-wire lns --port 1701 --users users.txt --dns 10.0.0.53',
+  notes: 'Examples:\n  l2tp-wire lns --port 1701 --secret s3cret\n  l2tp-wire lns --host :: --port 0 --tcp-port 0 --echo --json\n  l2tp-wire lns --port 1701 --users users.txt --dns 10.0.0.53\n  l2tp-wire lns --versions 2,3 --cookie-length 8 --echo   (L2TPv2 and L2TPv3 pseudowires on one port)',
   async run(p, io) {
     if (p.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
     const host = stringFlag(p, 'host')!.replace(/^\[(.*)\]$/, '$1');
@@ -55,6 +57,7 @@ export const lnsCommand: Command = {
       hideAvps: p.flags.hidden === true,
       tcp: tcpPort === undefined ? false : { port: tcpPort },
       echo: p.flags.echo === true,
+      ...v3Options(p),
       conformance: p.flags.strict === true ? 'strict' : 'report',
     }).catch((e: unknown) => {
       throw bindFailure(e, `udp ${formatEndpoint(host, port)}`, /TCP listener/.test(String(e)) ? '--tcp-port' : '--port', '--host') ?? e;
@@ -75,6 +78,17 @@ export const lnsCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+/** `--versions` and `--cookie-length`. */
+function v3Options(p: Parsed): { versions: (2 | 3)[]; cookieLength: 0 | 4 | 8 } {
+  const text = stringFlag(p, 'versions')!;
+  const versions = text.split(',').map((v) => v.trim());
+  if (versions.some((v) => v !== '2' && v !== '3') || new Set(versions).size !== versions.length) throw new UsageError(`--versions must be 2, 3 or 2,3, got ${JSON.stringify(text)}`);
+  const cookieLength = intFlag(p, 'cookie-length', 0, 8)!;
+  if (cookieLength !== 0 && cookieLength !== 4 && cookieLength !== 8) throw new UsageError(`--cookie-length must be 0, 4 or 8 (RFC 3931 §5.4.4), got ${cookieLength}`);
+  if (p.given.has('cookie-length') && !versions.includes('3')) throw new UsageError('--cookie-length needs --versions 3 or 2,3');
+  return { versions: versions.map(Number) as (2 | 3)[], cookieLength };
+}
 
 /** The PPP server's options from `--users`, `--auth`, `--pool`, `--dns`. */
 function pppOptions(p: Parsed, file: string) {
