@@ -58,6 +58,14 @@ export interface TunnelOptions {
   hideAvps?: boolean | { pad?: HidingPad | false };
   /** Our Tunnel ID (1–65535; v3: Control Connection ID, 1–2^32-1). Default: random. An LNS passes its own to keep IDs unique. */
   localTunnelId?: number;
+  /**
+   * Session IDs other control connections of this LCCE hold, which this tunnel must not assign.
+   * An L2TPv3 data message names only the session (RFC 3931 §4.1: "the Session ID alone provides
+   * the necessary context"), so an LCCE with several control connections keeps its Session IDs
+   * unique across them; the LNS passes its own table here. v2 names the tunnel too, so it may
+   * leave this out.
+   */
+  sessionIdTaken?: (id: number) => boolean;
   vendorName?: string;
   firmwareRevision?: number;
   /** Framing Capabilities bits (§4.4.3; 1 sync, 2 async). Default 3. */
@@ -131,6 +139,7 @@ export interface ResolvedTunnelOptions {
   /** The padding rule for hidden values (RFC 2661 §4.3), `random` filled in. */
   readonly hidePad: HidingPad | false;
   readonly localTunnelId: number | undefined;
+  readonly sessionIdTaken: ((id: number) => boolean) | undefined;
   readonly vendorName: string | undefined;
   readonly firmwareRevision: number | undefined;
   readonly framingCapabilities: number;
@@ -194,6 +203,9 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
   if (typeof handshakeTimeout !== 'number' || !Number.isFinite(handshakeTimeout) || handshakeTimeout <= 0) {
     throw new RangeError(`options.handshakeTimeout must be a finite number of milliseconds > 0, got ${String(handshakeTimeout)}`);
   }
+  if (o.sessionIdTaken !== undefined && typeof o.sessionIdTaken !== 'function') {
+    throw new TypeError(`options.sessionIdTaken must be a function (id) => boolean, got ${typeof o.sessionIdTaken}`);
+  }
   const peerStopLinger = o.peerStopLinger;
   if (peerStopLinger !== undefined && (typeof peerStopLinger !== 'number' || !Number.isFinite(peerStopLinger) || peerStopLinger < 0)) {
     throw new RangeError(`options.peerStopLinger must be a finite number of milliseconds ≥ 0, got ${String(peerStopLinger)}`);
@@ -208,6 +220,7 @@ export function resolveTunnelOptions(o: TunnelOptions): ResolvedTunnelOptions {
     hideAvps: o.hideAvps === true || (typeof o.hideAvps === 'object' && o.hideAvps !== null),
     hidePad: resolveHidePad(o),
     localTunnelId: o.localTunnelId,
+    sessionIdTaken: o.sessionIdTaken,
     vendorName: o.vendorName,
     firmwareRevision: o.firmwareRevision,
     framingCapabilities,

@@ -74,7 +74,8 @@ export class Sessions {
   }
 
   private allocate(): number {
-    return this.sp.allocate(this.o, (id) => this.map.has(id));
+    const elsewhere = this.o.sessionIdTaken;
+    return this.sp.allocate(this.o, elsewhere === undefined ? (id) => this.map.has(id) : (id) => this.map.has(id) || elsewhere(id));
   }
 
   private step(s: Session, event: SessionTableEvent): boolean {

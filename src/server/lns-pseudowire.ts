@@ -13,6 +13,11 @@ import type { SessionEntry } from './lns-handles.js';
 export class LnsPseudowires {
   /** Live v3 sessions by our Session ID (the one the peer writes on data, §4.1). */
   private readonly byId = new Map<number, SessionEntry>();
+  /** Whether a live v3 session holds this Session ID (new sessions draw another, RFC 3931 §4.1). */
+  has(id: number): boolean {
+    return this.byId.has(id);
+  }
+
   /** A v3 session is up: give it its pseudowire and route its data. */
   up(s: SessionEntry, info: PseudowireInfo): void {
     s.pw = pseudowireOf(info);

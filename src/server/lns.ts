@@ -302,7 +302,9 @@ class EmbeddedLns implements Lns, LnsCore {
   /** The tunnels' FSM options, resolved once per transport and shared by all (issue 16: no per-tunnel copy). */
   private readonly fsmShared: (ResolvedTunnelOptions | undefined)[] = [undefined, undefined, undefined, undefined];
   private sharedFsmOptions(tcp: boolean, version: 2 | 3 = 2): ResolvedTunnelOptions {
-    return (this.fsmShared[(tcp ? 1 : 0) + (version === 3 ? 2 : 0)] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp, version }));
+    // v3 data names only the session (RFC 3931 §4.1): our Session IDs are unique across the LNS.
+    const sessionIdTaken = version === 3 ? (id: number) => this.pseudowires.has(id) : undefined;
+    return (this.fsmShared[(tcp ? 1 : 0) + (version === 3 ? 2 : 0)] ??= resolveTunnelOptions({ ...this.fsmOptions, dataWithLength: tcp, version, sessionIdTaken }));
   }
 
   /** The peer now sends from elsewhere (NAT rebinding, or a new TCP connection): reply there. */

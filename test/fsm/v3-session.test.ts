@@ -249,3 +249,28 @@ describe('the control plane sets up the data plane: new Pseudowire(session.pseud
     }
   });
 });
+
+describe('v3 Session IDs are unique across the LCCE (RFC 3931 §4.1: data names only the session)', () => {
+  it('a tunnel given sessionIdTaken never assigns an ID another control connection holds, in either role', () => {
+    // Both sides hold every ID whose low 12 bits are not 0x0a5 "elsewhere": each new session must
+    // land on one of the few free ones. Without the option a random 32-bit draw would hit a held
+    // ID almost always.
+    const held: number[] = [];
+    const sessionIdTaken = (id: number) => {
+      const taken = (id & 0xfff) !== 0x0a5;
+      if (taken) held.push(id);
+      return taken;
+    };
+    const p = upPair({ sessionIdTaken }, { sessionIdTaken });
+    for (let i = 0; i < 3; i++) p.do('a', { type: 'openSession', call: { kind: 'incoming', remoteEndId: `eth${i}`, pseudowireType: 5 } });
+    p.run(p.now + 10_000);
+    const ups = [...(p.actions('a', 'session-up') as Up[]), ...(p.actions('b', 'session-up') as Up[])];
+    expect(ups).toHaveLength(6);
+    for (const u of ups) expect(u.pseudowire!.localSessionId & 0xfff).toBe(0x0a5);
+    expect(held.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a sessionIdTaken that is not a function (a TypeError naming the option)', () => {
+    expect(() => new TunnelFsm({ version: 3, hostName: 'h', random: seededRandom(1), sessionIdTaken: 5 as never } as TunnelOptions)).toThrow(/sessionIdTaken must be a function/);
+  });
+});
