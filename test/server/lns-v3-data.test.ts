@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTunnel } from '../../src/index.js';
-import { createLns, udpTransport, type Lns, type LnsSession } from '../../src/node.js';
+import { createLns, tcpTransport, udpTransport, type Lns, type LnsSession } from '../../src/node.js';
 import { createSocket } from 'node:dgram';
 
 let lns: Lns | undefined;
@@ -88,6 +88,22 @@ describe('v3 Ethernet pseudowire: our client ↔ our LNS over loopback UDP', () 
     expect(far.pseudowireStats).toMatchObject({ received: 2, delivered: 1, droppedCookie: 1 });
     expect(l.stats.unknownTunnel).toBe(1);
     sock.close();
+    await tunnel.close();
+  });
+});
+
+describe('v3 over our TCP framing (not in any RFC; what the Workers transport speaks)', () => {
+  it('the control connection and a session come up over TCP; data is refused locally with a RangeError saying why (a v3 data message has no Length field to frame it by)', async () => {
+    lns = await createLns({ hostName: 'lns.test', port: 0, tcp: true, versions: [2, 3], closeTimeout: 300, sequencer: { closeLinger: 150 } });
+    const l = lns;
+    const up = new Promise<LnsSession>((resolve) => l.on('session-up', (s) => resolve(s)));
+    const tunnel = await openTunnel(await tcpTransport({ host: '127.0.0.1', port: l.address().tcp!.port }), { version: 3, hostName: 'lcce.test' });
+    expect(tunnel.state).toBe('established');
+    const session = await tunnel.openSession({ kind: 'incoming', remoteEndId: 'eth0', pseudowireType: 5 });
+    const far = await up;
+    expect(far.id).toBe(session.peerId);
+    await expect(session.send(arp(1))).rejects.toThrow(/no Length field.*use UDP/);
+    expect(l.stats.framesIn).toBe(0);
     await tunnel.close();
   });
 });
