@@ -2,7 +2,7 @@
  * The send window across losses and changes of the peer's Receive Window Size (RFC 2661 §5.8,
  * Appendix A): after a restart, congestion avoidance counts its 1/CWND from zero; a loss is not
  * forgotten when the peer's window arrives; CWND and SSTHRESH never exceed the peer's window.
- * Virtual time only: the Sequencer is driven by hand.
+ * Closing drops what is held out of order. Virtual time only: the Sequencer is driven by hand.
  */
 import { describe, expect, it } from 'vitest';
 import { Sequencer } from '../../src/reliable/index.js';
@@ -99,3 +99,15 @@ describe('Sequencer: Appendix A across restarts and window changes', () => {
     expect(ackOneByOne(seq, 4, t)).toEqual([2, 2, 3, 3]);
   });
 });
+
+describe('Sequencer: closing frees the receive side', () => {
+  it('messages held out of order are dropped once closed (no Nr can reach them any more)', () => {
+    const seq = new Sequencer();
+    seq.receive(rec(1, 0), 0); // Ns 1 before Ns 0: held
+    expect(seq.held).toBe(1);
+    seq.close(0);
+    while (seq.state !== 'closed') seq.tick(seq.nextDeadline()!);
+    expect(seq.held).toBe(0);
+  });
+});
+
