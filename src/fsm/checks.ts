@@ -93,8 +93,8 @@ export function compareTieBreakers(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
- * A random 16-bit ID that is neither 0 (reserved, RFC 2661 §3.1) nor taken. Tries random draws,
- * then scans upward from the last draw, so it ends even when nearly every ID is taken.
+ * A random 16-bit ID that is neither 0 (reserved, RFC 2661 §3.1) nor taken. Tries 16 random draws,
+ * then scans upward from the last draw (each ID once), so it ends even when nearly every ID is taken.
  * @throws `RangeError` when all 65535 IDs are taken.
  */
 export function randomId16(random: RandomBytes, taken: (id: number) => boolean): number {

@@ -56,6 +56,7 @@ describe('capabilities: what we ask of the peer (RFC 2661 §4.4.3, §4.4.4, §6.
   it('an ICRQ is not sent for a framing the peer did not advertise; by default the ICCN names one it did', () => {
     const pair = established({}, { framingCapabilities: 2 });
     expect(() => pair.do('a', { type: 'openSession', call: { kind: 'incoming', framingType: 1 } })).toThrow(RangeError);
+    expect(() => pair.do('a', { type: 'openSession', call: { kind: 'incoming', framingType: 1 } })).toThrow(/framingType 0x1.*Framing Capabilities \(0x2\)/);
     expect(pair.sent('a', 'ICRQ')).toEqual([]);
     pair.do('a', { type: 'openSession', call: { kind: 'incoming' } });
     pair.run(pair.now + 2_000);
@@ -65,6 +66,16 @@ describe('capabilities: what we ask of the peer (RFC 2661 §4.4.3, §4.4.4, §6.
     sync.do('a', { type: 'openSession', call: { kind: 'incoming' } });
     sync.run(sync.now + 2_000);
     expect(parseControl(sync.sent('a', 'ICCN')[0]!.bytes).framingType).toBe(1);
+  });
+
+  it('a peer that advertised no framing at all (Framing Capabilities 0) can be asked for no call', () => {
+    const pair = established({}, { framingCapabilities: 0, bearerCapabilities: 3 });
+    expect(pair.a.peerInfo?.framingCapabilities).toBe(0);
+    expect(() => pair.do('a', { type: 'openSession', call: { kind: 'incoming' } })).toThrow(/Framing Capabilities \(0\)/);
+    expect(() => pair.do('a', { type: 'openSession', call: { kind: 'outgoing', calledNumber: '1', bearerType: 1 } })).toThrow(/Framing Capabilities \(0\)/);
+    expect(pair.a.sessionCount).toBe(0);
+    expect(pair.sent('a', 'ICRQ')).toEqual([]);
+    expect(pair.sent('a', 'OCRQ')).toEqual([]);
   });
 });
 
@@ -89,6 +100,7 @@ describe('capabilities: Bearer Capabilities and the OCRQs we answer (RFC 2661 §
     expect(cdn!.typeName).toBe('CDN');
     expect(cdn!.sessionId).toBe(77);
     expect(cdn!.resultCode?.result).toBe(5);
+    expect(cdn!.resultCode?.message).toMatch(/Bearer Capabilities/);
     expect(rest).toEqual([]);
   });
 
@@ -97,6 +109,11 @@ describe('capabilities: Bearer Capabilities and the OCRQs we answer (RFC 2661 §
     expect(answer({ bearerCapabilities: 2, framingCapabilities: 2 }, { bearerType: 2, framingType: 1 }).map((m) => [m.typeName, m.resultCode?.result])).toEqual([['CDN', 5]]);
     // §4.4.4: the LNS sets only bits we advertised; an extra bit is outside as well.
     expect(answer({ bearerCapabilities: 2, framingCapabilities: 2 }, { bearerType: 2, framingType: 3 }).map((m) => [m.typeName, m.resultCode?.result])).toEqual([['CDN', 5]]);
+    // The Error Message says which field and which bits (§4.4.2: a human-readable reason).
+    expect(answer({ bearerCapabilities: 2 }, { bearerType: 1, framingType: 1 })[0]!.resultCode?.message).toMatch(/Bearer Type 0x1\b.*\b0x2\b/);
+    expect(answer({ bearerCapabilities: 2, framingCapabilities: 2 }, { bearerType: 2, framingType: 1 })[0]!.resultCode?.message).toMatch(/Framing Type 0x1\b.*\b0x2\b/);
+    // No framing at all (Framing Type 0) is no framing we can serve either.
+    expect(answer({ bearerCapabilities: 2 }, { bearerType: 2, framingType: 0 }).map((m) => [m.typeName, m.resultCode?.result])).toEqual([['CDN', 5]]);
     // Within what we advertised: OCRP, then OCCN with the framing asked for.
     const ok = answer({ bearerCapabilities: 2 }, { bearerType: 2, framingType: 2 });
     expect(ok.map((m) => m.typeName)).toEqual(['OCRP', 'OCCN']);

@@ -107,6 +107,12 @@ describe('data sequencing: Sequencing Required (RFC 2661 §5.4, AVP 39 in ICCN/O
     expect(pair.b.dataStats(lnsId)).toMatchObject({ required: false, sending: false });
   });
 
+  it("an LNS with 'required' sequences but has nothing required: AVP 39 is the LAC's to send, and none was sent or received", () => {
+    const { pair, lnsId } = call({}, { dataSequencing: 'required' });
+    expect(parseControl(pair.sent('a', 'ICCN')[0]!.bytes).sequencingRequired).toBeUndefined();
+    expect(pair.b.dataStats(lnsId)).toMatchObject({ required: false, sending: true });
+  });
+
   it("an OCRQ answered by a LAC with 'required': the OCCN carries AVP 39 and the LNS sequences", () => {
     const pair = new Pair({}, { bearerCapabilities: 2, dataSequencing: 'required' });
     pair.do('a', { type: 'open' });
@@ -140,6 +146,19 @@ describe('data sequencing: old data (RFC 2661 §5.4) and the reserved Nr (§3.1)
     }
     expect(got).toEqual([1, 2, 3, 5]);
     expect(lac.dataStats(lacId)).toMatchObject({ received: 4, dropped: 1, lost: 0 });
+  });
+
+  it('half the space ahead is the past: 32768 past the next expected Ns is old, 32767 past it is new (modulo 2^16, as §5.8)', () => {
+    const { pair, lacId } = call();
+    const lac = pair.a;
+    const t = lac.localTunnelId;
+    const got: number[] = [];
+    // After Ns 0 the next expected is 1: Ns 32769 is 32768 away (old), Ns 32768 is 32767 ahead (new, 32767 lost).
+    for (const [ns, byte] of [[0, 1], [32769, 2], [32768, 3]] as const) {
+      got.push(...frames(lac.handle({ type: 'received', bytes: data(t, lacId, [byte], { ns }) }, pair.now)));
+    }
+    expect(got).toEqual([1, 3]);
+    expect(lac.dataStats(lacId)).toMatchObject({ received: 2, dropped: 1, lost: 32767 });
   });
 
   it('Nr of a data message is ignored on receipt: any value, same delivery', () => {
