@@ -90,6 +90,8 @@ export function toHex(b: Uint8Array): string {
 /** Typed values into JSON-safe ones: byte strings become hex. */
 function plain(v: unknown): unknown {
   if (v instanceof Uint8Array) return toHex(v);
+  // 64-bit values (a u64 AVP) as decimal strings, like the codec's toJSON(): JSON has no BigInt.
+  if (typeof v === 'bigint') return v.toString();
   if (Array.isArray(v)) return v.map(plain);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   return v;

@@ -47,6 +47,17 @@ describe('decodeCapture on damaged and arbitrary files', () => {
     );
   });
 
+  it('a damaged AVP that decodes as a 64-bit value serialises (found by the property above: byte 5 zeroed, one byte set to 0x4a)', () => {
+    const b = FILES[2]!.slice();
+    b[314136048 % b.length] = 74;
+    b[5] = 0;
+    const c = decodeCapture(b, { ports: [META.lnsPort], secret: META.secret });
+    const decoded = c.records.flatMap((r) => recordToJson(r, META.secret).avps ?? []).map((a) => a.decoded);
+    expect(decoded.some((d) => typeof d === 'string' && /^\d+$/.test(d))).toBe(true);
+    expect(decoded.some((d) => typeof d === 'bigint')).toBe(false);
+    expect(survives(b)).toBe(true);
+  });
+
   it('cut at every length: a cut inside a record is TRUNCATED, at a record boundary it reads', () => {
     const b = FILES[1]!;
     let read = 0;
