@@ -120,18 +120,19 @@ export function renderMutationSection(root: string): string[] {
   out.push(`| **all three** | ${all.length} | ${t.valid} | ${t.detected} | | | **${all.length === 0 ? 'not measured' : pct(t.percent)}** |`, '');
   if (unmeasured.length > 0) out.push(`Not measured yet: ${unmeasured.map((f) => `\`${f}\``).join(', ')}.`, '');
   const explained = rec.survivors.map((s) => ({ s, r: reasonFor(s) }));
-  const open = explained.filter((x) => x.r === undefined).length;
+  const unexplained = explained.filter((x) => x.r === undefined).length;
+  const kinds = (k: SurvivorReason['kind']) => explained.filter((x) => x.r?.kind === k).length;
   out.push(
-    `### Surviving mutants (${rec.survivors.length}${open > 0 ? `, ${open} without a stated reason` : ''})`,
+    `### Surviving mutants (${rec.survivors.length}: ${kinds('equivalent')} equivalent, ${kinds('accepted')} accepted, ${kinds('open')} open test gaps${unexplained > 0 ? `, ${unexplained} without a stated reason` : ''})`,
     '',
-    'Each is equivalent (no behaviour can tell it from the original) or accepted for the reason given',
-    '(docs/compliance/survivors.ts).',
+    'Each is **equivalent** (no behaviour can tell it from the original), **accepted** (observable only in a way not',
+    'worth a test, said why) or an **open** test gap named until a test kills it (docs/compliance/survivors.ts).',
     '',
     '| where | mutator | original → mutant | why it survives |',
     '|---|---|---|---|',
   );
   for (const { s, r } of explained) {
-    out.push(`| \`${s.file.replace(/^src\//, '')}:${s.line}:${s.column}\` | ${s.mutator}${s.status === 'NoCoverage' ? ' (no test runs it)' : ''} | \`${cell(s.original)}\` → \`${cell(s.replacement.replace(/\s+/g, ' '))}\` | ${r === undefined ? '**no reason stated**' : cell(r.reason)} |`);
+    out.push(`| \`${s.file.replace(/^src\//, '')}:${s.line}:${s.column}\` | ${s.mutator}${s.status === 'NoCoverage' ? ' (no test runs it)' : ''} | \`${cell(s.original)}\` → \`${cell(s.replacement.replace(/\s+/g, ' '))}\` | ${r === undefined ? '**no reason stated**' : `**${r.kind}**: ${cell(r.reason)}`} |`);
   }
   out.push('');
   return out;
