@@ -17,6 +17,16 @@ export function put16(b: Uint8Array, o: number, v: number): void {
   b[o + 1] = v;
 }
 
+/**
+ * @internal The 6-byte AVP header (RFC 2661 §4.1): the M/H bits with the Length, the Vendor ID and
+ * the Attribute Type, each 16 bits. Callers have checked the fields.
+ */
+export function putAvpHeader(b: Uint8Array, o: number, flagsAndLength: number, vendorId: number, type: number): void {
+  put16(b, o, flagsAndLength);
+  put16(b, o + 2, vendorId);
+  put16(b, o + 4, type);
+}
+
 export function put32(b: Uint8Array, o: number, v: number): void {
   b[o] = v >>> 24;
   b[o + 1] = v >>> 16;

@@ -7,7 +7,7 @@ import { AVP_HEADER_LENGTH, AVP_MAX_VALUE_LENGTH, writeAvpHeader, type AvpInit }
 import { avpDefByKey } from './avp-catalog.js';
 import type { AvpDef } from './avp-def.js';
 import { avpRule, type AvpRule } from './avp-rules.js';
-import { assertBytes, assertInt, put16, put32 } from './bytes.js';
+import { assertBytes, assertInt, put16, put32, putAvpHeader } from './bytes.js';
 import { HeaderFlag } from './header.js';
 import { messageAvps } from './message-catalog.js';
 import type { ControlMessageInit } from './control-types.js';
@@ -134,13 +134,7 @@ export function named(d: AvpDef, e: unknown): never {
 
 /** AVP header of a catalogue row (its fields are known valid: no range checks). */
 export function putDefHeader(b: Uint8Array, o: number, d: AvpDef, hidden: boolean, length: number): void {
-  const w = (d.mandatory ? 0x8000 : 0) | (hidden ? 0x4000 : 0) | length;
-  b[o] = w >>> 8;
-  b[o + 1] = w;
-  b[o + 2] = d.vendorId >>> 8;
-  b[o + 3] = d.vendorId;
-  b[o + 4] = d.type >>> 8;
-  b[o + 5] = d.type;
+  putAvpHeader(b, o, (d.mandatory ? 0x8000 : 0) | (hidden ? 0x4000 : 0) | length, d.vendorId, d.type);
 }
 
 export function writeControlHeader(b: Uint8Array, o: number, msg: ControlMessageInit, size: number): void {

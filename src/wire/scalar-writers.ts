@@ -7,6 +7,7 @@
  * @internal
  */
 import { Decode, type AvpRule } from './avp-rules.js';
+import { putAvpHeader } from './bytes.js';
 
 /** {@link writeScalar}'s answer when the value is not one it writes. */
 export const NOT_SCALAR = -2;
@@ -55,11 +56,5 @@ export function writeScalar(b: Uint8Array, o: number, limit: number, r: AvpRule,
 }
 
 function header(b: Uint8Array, o: number, r: AvpRule, length: number): void {
-  const w = r.mBit | length;
-  b[o] = w >>> 8;
-  b[o + 1] = w;
-  b[o + 2] = r.vendorId >>> 8;
-  b[o + 3] = r.vendorId;
-  b[o + 4] = r.type >>> 8;
-  b[o + 5] = r.type;
+  putAvpHeader(b, o, r.mBit | length, r.vendorId, r.type);
 }
