@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The unit tests that guard src/wire, src/reliable and src/fsm, for `npm run mutate` (Stryker).
- * Real peers, workerd, browsers and the CLI are left out: they test the same code through slower
+ * Real peers, tshark, workerd, browsers and the CLI are left out: they test the same code through slower
  * doors, and a mutation run executes the chosen tests once per mutant.
  */
 export default defineConfig({
@@ -16,7 +16,8 @@ export default defineConfig({
       'test/compliance/**/*.test.ts',
       'test/arbitraries/**/*.test.ts',
     ],
-    exclude: ['test/wire/wireshark.test.ts'],
+    // tshark runs (the *wireshark* tests) cost ~1 s each and test the same encoders the unit tests do.
+    exclude: ['test/**/*wireshark*.test.ts'],
     // Property runs divided by 10 (test/runs.ts): the score is then a lower bound.
     env: { L2TP_MUTATE_SCALE: '10' },
     // One worker keeps the modules it imported between mutants: the instrumented code switches
