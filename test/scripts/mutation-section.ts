@@ -35,7 +35,7 @@ export interface Survivor {
 }
 /** docs/compliance/mutation.json. */
 export interface MutationRecord {
-  runs: { date: string; commit: string; files: number; seconds: number | null }[];
+  runs: { date: string; commit: string; files: number; seconds: number | null; tests?: string }[];
   files: Record<string, FileRecord>;
   survivors: Survivor[];
 }
@@ -95,11 +95,12 @@ export function renderMutationSection(root: string): string[] {
     'test notices *survives*. Property runs are divided by 10 during the run (test/runs.ts), so these scores are lower',
     'bounds for the full suite. `npm run mutate:summary` folds a run into docs/compliance/mutation.json; a folder can be',
     'measured on its own (`npm run mutate -- --mutate "src/reliable/**/*.ts"`) and each file says the commit it was',
-    'measured at. Runs on the 2-core development machine:',
+    'measured at. A run can be limited to some test folders (`L2TP_MUTATE_TESTS=wire,compliance`): a folder\'s own',
+    'tests then face its mutants alone, which is faster and again a lower bound. Runs on the 2-core development machine:',
     '',
-    '| date | commit | files | run time |',
-    '|---|---|---|---|',
-    ...rec.runs.map((r) => `| ${r.date} | ${r.commit} | ${r.files} | ${r.seconds === null ? '—' : `${Math.round(r.seconds / 60)} min`} |`),
+    '| date | commit | files | tests run | run time |',
+    '|---|---|---|---|---|',
+    ...rec.runs.map((r) => `| ${r.date} | ${r.commit} | ${r.files} | ${r.tests ?? 'wire, reliable, fsm, compliance, arbitraries'} | ${r.seconds === null ? '—' : `${Math.round(r.seconds / 60)} min`} |`),
     '',
     '| folder | files measured | mutants (valid) | detected | survived | no coverage | score |',
     '|---|---|---|---|---|---|---|',

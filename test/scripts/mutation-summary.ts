@@ -5,7 +5,8 @@
  * it does not cover keep theirs, so a folder measured in one run and another folder in a later
  * run add up (each file says which commit it was measured at).
  *
- * Run: `npm run mutate:summary -- --seconds 2710` (the run time Stryker printed: "Done in …").
+ * Run: `npm run mutate:summary -- --seconds 2710` (the run time Stryker printed: "Done in …"); add
+ * `--tests wire,compliance` when the run set L2TP_MUTATE_TESTS.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,7 @@ for (const file of files) {
 }
 survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.mutator.localeCompare(b.mutator));
 record.survivors = survivors;
-record.runs.push({ date, commit, files: files.length, seconds: Number.isFinite(seconds) ? seconds : null });
+const tests = flag('tests'); // the L2TP_MUTATE_TESTS the run used, if any
+record.runs.push({ date, commit, files: files.length, seconds: Number.isFinite(seconds) ? seconds : null, ...(tests ? { tests: tests.split(',').join(', ') } : {}) });
 writeFileSync(MUTATION_RECORD, `${JSON.stringify(record, null, 1)}\n`);
 console.log(`${MUTATION_RECORD}: ${files.length} files from ${reportPath} at ${commit}; ${survivors.length} survivors recorded in all`);
