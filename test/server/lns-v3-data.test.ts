@@ -3,7 +3,8 @@
  * (`openTunnel({ version: 3 })`, `session.send()` / `session.frames()`) against our LNS
  * (`createLns({ versions: [2, 3] })`, its sessions' `send()` / `frames()`) over loopback UDP,
  * frames both ways with cookies of 0, 4 and 8 bytes each way. Data and control share the port:
- * the T bit tells them apart.
+ * the T bit tells them apart. Then the same over our TCP framing (not in any RFC), where a v3
+ * data message carries its length in its Reserved bytes (src/transports/stream-framer.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTunnel } from '../../src/index.js';
