@@ -17,8 +17,8 @@ export const PSEUDOWIRE_FLAGS: FlagTable = [
 /** The `openTunnel()` options `--v3` adds (none without it). */
 export function versionOptions(p: Parsed): { version?: 3 } {
   for (const f of ['pw', 'remote-end-id']) if (p.given.has(f) && p.flags.v3 !== true) throw new UsageError(`--${f} needs --v3`);
-  // RFC 3931 §4.1 defines IP and UDP; our TCP framing is v2 only (issue 18 leaves it open).
-  if (p.flags.v3 === true && p.flags.tcp === true) throw new UsageError('--v3 runs over UDP only (RFC 3931 §4.1.2): drop --tcp');
+  // With --tcp, v3 runs over our stream framing (not in any RFC: RFC 3931 §4.1 defines IP and
+  // UDP); its data messages carry their length in the Reserved bytes (see stream-framer.ts).
   return p.flags.v3 === true ? { version: 3 } : {};
 }
 

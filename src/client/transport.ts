@@ -23,8 +23,9 @@ export type TransportKind =
   | 'datagram'
   /**
    * An ordered byte stream (TCP, Workers sockets) reframed by the header's Length field. Not in
-   * any RFC: every message on a stream carries L=1, so L2TPv3 data messages (which have no Length
-   * field, RFC 3931 §4.1.2.1) cannot be carried. See `StreamFramer`.
+   * any RFC: every control and L2TPv2 data message on a stream carries L=1; an L2TPv3 data message
+   * (which has no Length field, RFC 3931 §4.1.2.1) carries its length in its Reserved bytes 2–3,
+   * cleared back to 0 on receipt. See `StreamFramer`.
    */
   | 'stream';
 

@@ -5,11 +5,13 @@
  *
  * **L2TP over TCP is not in any RFC** (RFC 2661 §8.1 and RFC 3931 §4.1.2.1 define UDP; RFC 3931
  * §4.1.1 also IP). On the TCP side messages are framed by the header's Length field, every one
- * carrying L=1 (see `stream-framer.ts`). The relay does not parse or change L2TP: each framed message
- * from a TCP client goes out as one UDP datagram (L=1 is legal on UDP too), and each datagram from
- * the LNS goes back as one framed message (a data message sent without L=1 gets its Length field
- * inserted, RFC 2661 §3.1). One UDP socket per TCP connection, so the LNS sees one peer (address and
- * port) per client, exactly as if each client spoke UDP itself; the two sides close together.
+ * carrying L=1, an L2TPv3 data message its length in its Reserved bytes 2–3 (see `stream-framer.ts`).
+ * The relay does not parse L2TP: each framed message from a TCP client goes out as one UDP datagram
+ * (L=1 is legal on UDP too; a v3 data message with its Reserved bytes back at 0, as the framer
+ * hands it up), and each datagram from the LNS goes back as one framed message (a v2 data message
+ * sent without L=1 gets its Length field inserted, RFC 2661 §3.1; a v3 data message its length).
+ * One UDP socket per TCP connection, so the LNS sees one peer (address and port) per client,
+ * exactly as if each client spoke UDP itself; the two sides close together.
  * @module
  */
 import type { Transport, TransportAddress } from '../client/transport.js';
@@ -76,7 +78,7 @@ export interface RelayStats {
   readonly toTarget: number;
   /** Messages forwarded from the LNS to TCP clients. */
   readonly toClient: number;
-  /** Datagrams from the LNS dropped: a slow client ({@link RelayOptions.maxPending}) or not carriable on a stream (an L2TPv3 data message). */
+  /** Datagrams from the LNS dropped: a slow client ({@link RelayOptions.maxPending}) or not carriable on a stream (not L2TP, a bad Length). */
   readonly dropped: number;
   /** Pairs closed by the idle timeout. */
   readonly idleClosed: number;
@@ -300,7 +302,7 @@ class Pair {
     try {
       framed = toStreamMessage(message);
     } catch {
-      // Not carriable on a stream (an L2TPv3 data message, or not L2TP at all): drop it, as UDP may.
+      // Not carriable on a stream (not L2TP at all, a Length that disagrees with its size): drop it, as UDP may.
       this.stats.dropped++;
       return;
     }

@@ -1,8 +1,8 @@
 /// <reference types="node" />
 /**
  * L2TP over TCP with Node's `node:net` — **not in any RFC** (L2TP is defined over UDP and IP):
- * messages are framed by the header's Length field, every one carrying L=1 (see
- * `stream-framer.ts`). Useful against a TCP↔UDP relay, or between two l2tp-wire peers.
+ * messages are framed by the header's Length field, every one carrying L=1, and an L2TPv3 data
+ * message by its length in its Reserved bytes 2–3 (see `stream-framer.ts`). Useful against a TCP↔UDP relay, or between two l2tp-wire peers.
  * @module
  */
 import net from 'node:net';
@@ -50,8 +50,9 @@ export interface TcpTransportOptions {
  * rejection. `TypeError`/`RangeError` for bad options.
  *
  * Sending: each message goes through `toStreamMessage` — an L2TPv2 message without L=1 gets its
- * Length field inserted; an L2TPv3 data message (which has none) throws `RangeError`.
- * Receiving: framing errors are reported through `onError` and close the transport.
+ * Length field inserted; an L2TPv3 data message gets its length in its Reserved bytes (our
+ * convention). Receiving: a v3 data message is handed up with those bytes back at 0 (its UDP
+ * bytes); framing errors are reported through `onError` and close the transport.
  *
  * @example
  * ```ts

@@ -4,16 +4,26 @@
  * **Not in any RFC.** L2TP is defined over datagrams (UDP, RFC 2661 §8.1; RFC 3931 §4.1.2.1) or
  * straight over IP (RFC 3931 §4.1.1). l2tp-wire also carries it over TCP, because some runtimes
  * (Cloudflare Workers) can open only TCP; a relay (`createRelay`) bridges to a UDP peer. The framing
- * is the L2TP header's own Length field — no extra bytes are added:
+ * is the L2TP header's own Length field, or the same two bytes where a header has none — no extra
+ * bytes are added:
  *
- * - every message on a stream carries L=1, so bytes 2–3 hold its total length (RFC 2661 §3.1;
- *   RFC 3931 §3.2.1 for v3 control, where L is always 1). Control messages always do; L2TPv2 data
- *   messages must be sent with L=1 ({@link toStreamMessage} inserts the field when missing);
- * - L2TPv3 data messages have no Length field (RFC 3931 §4.1.2.1: bytes 2–3 are reserved), so they
- *   cannot be carried on a stream;
- * - a message whose first word lacks L, names a version other than 2 or 3, or whose Length is
- *   shorter than the header its flags announce means the framing is lost: there is no way to find
- *   the next message boundary, so the stream is unusable and the transport closes.
+ * - control messages and L2TPv2 data messages carry L=1 on a stream, so bytes 2–3 hold their total
+ *   length (RFC 2661 §3.1; RFC 3931 §3.2.1 for v3 control, where L is always 1). Control messages
+ *   always do; L2TPv2 data messages must be sent with L=1 ({@link toStreamMessage} inserts the field
+ *   when missing);
+ * - an L2TPv3 data message over UDP has no Length field: its bytes 2–3 are Reserved, "MUST be 0 on
+ *   send, ignored on receipt" (RFC 3931 §4.1.2.1). **Our convention** on a stream: those two bytes
+ *   carry the message's total length, big-endian, the same place every other L2TP header keeps
+ *   its Length. {@link toStreamMessage} writes it (a copy; the T bit and Ver stay as they are, no L
+ *   bit is set, that bit being reserved in a v3 data header) and {@link StreamFramer} clears it back
+ *   to 0 before handing the message up, so everything above the transport sees exactly the bytes
+ *   the message has over UDP (and a relay forwards them to UDP as they are). The framer reads the
+ *   length before it knows the session, so its floor is the 8-byte header without a cookie: the
+ *   flags word, Reserved, and the 32-bit Session ID;
+ * - a message whose first word lacks L (v2, or v3 control), names a version other than 2 or 3, or
+ *   whose length is shorter than the header its flags announce (zero included) means the framing
+ *   is lost: there is no way to find the next message boundary, so the stream is unusable and the
+ *   transport closes.
  *
  * Isomorphic (no `node:` imports): the Node net and Workers adapters share it.
  * @module
@@ -34,13 +44,22 @@ export const STREAM_MAX_MESSAGE_LENGTH = 0xffff;
 /** Bytes needed to read the flags word and the Length field. */
 const PREFIX = 4;
 
+/** An L2TPv3 data header over UDP without its cookie (RFC 3931 §4.1.2.1): flags word, Reserved, Session ID. */
+const V3_DATA_HEADER = 8;
+
+/** Whether this flags word starts an L2TPv3 data message: T clear, Ver 3 (RFC 3931 §4.1.2.1). */
+function isV3Data(flags: number): boolean {
+  return (flags & 0x000f) === 3 && !(flags & HeaderFlag.Type);
+}
+
 /**
  * Smallest Length a message with these flags can have: the header its flags announce.
  * v2 (RFC 2661 §3.1): flags, Length, Tunnel ID, Session ID = 8; +4 for Ns/Nr (S); +2 for Offset
- * Size (O; the pad itself is not known yet). v3 control (RFC 3931 §3.2.1): 12.
+ * Size (O; the pad itself is not known yet). v3 control (RFC 3931 §3.2.1): 12. v3 data
+ * (§4.1.2.1): flags word, Reserved, Session ID = 8 (the cookie's size is the session's, unknown here).
  */
 function minimumLength(flags: number): number {
-  if ((flags & 0x000f) === 3) return 12;
+  if ((flags & 0x000f) === 3) return flags & HeaderFlag.Type ? 12 : V3_DATA_HEADER;
   let n = 8;
   if (flags & HeaderFlag.Sequence) n += 4;
   if (flags & HeaderFlag.Offset) n += 2;
@@ -57,16 +76,16 @@ function frameLength(b: Uint8Array, o: number, at: number): number {
   if (version !== 2 && version !== 3) {
     throw new L2tpError('BAD_VERSION', `stream framing lost: version ${version} is not L2TP (2 or 3)`, at + 1);
   }
-  if (version === 3 && !(flags & HeaderFlag.Type)) {
-    throw new L2tpError('BAD_FLAGS', 'stream framing lost: an L2TPv3 data message has no Length field (RFC 3931 §4.1.2.1)', at);
-  }
-  if (!(flags & HeaderFlag.Length)) {
+  // v3 data: the length rides in the Reserved bytes (our convention, see the module notes); the L
+  // bit is reserved there, so it is not looked at.
+  if (!isV3Data(flags) && !(flags & HeaderFlag.Length)) {
     throw new L2tpError('BAD_FLAGS', 'stream framing lost: a message on a stream must carry L=1 (the Length field)', at);
   }
   const length = u16(b, o + 2);
   const min = minimumLength(flags);
   if (length < min) {
-    throw new L2tpError('BAD_LENGTH', `stream framing lost: Length ${length} is shorter than the ${min}-byte header its flags announce`, at + 2);
+    const what = isV3Data(flags) ? 'an L2TPv3 data header without cookie (RFC 3931 §4.1.2.1)' : 'header its flags announce';
+    throw new L2tpError('BAD_LENGTH', `stream framing lost: Length ${length} is shorter than the ${min}-byte ${what}`, at + 2);
   }
   return length;
 }
@@ -75,11 +94,14 @@ function frameLength(b: Uint8Array, o: number, at: number): number {
  * Reassembles whole L2TP messages from the chunks a byte stream delivers, by the header's Length
  * field (see the module notes: a deviation from the RFCs, which define only datagram transports).
  *
+ * - An L2TPv3 data message is framed by the length our convention puts in its Reserved bytes 2–3,
+ *   which are set back to 0 before `onMessage` sees it: the same bytes as over UDP.
  * - Messages split across chunks and several messages in one chunk both work.
  * - Memory is bounded: at most one incomplete message (≤ 65535 bytes) is buffered.
  * - Zero-copy where possible: a message lying wholly inside one chunk is delivered as a
  *   `subarray` of that chunk, so **the framer takes ownership of each chunk**: the caller must not
- *   write to a chunk after pushing it (Node's socket chunks and `ReadableStream` default-reader
+ *   write to a chunk after pushing it, and the framer itself writes to it (the Reserved bytes of a
+ *   v3 data message) (Node's socket chunks and `ReadableStream` default-reader
  *   chunks are fresh; a BYOB reader's are not — copy those first).
  * - A framing error throws an {@link L2tpError} (`BAD_VERSION`, `BAD_FLAGS`, `BAD_LENGTH`; offset =
  *   byte offset in the stream) after the messages before it in the chunk have been delivered; the
@@ -157,6 +179,19 @@ export class StreamFramer {
     }
   }
 
+  /**
+   * Hand one whole message up. An L2TPv3 data message gets its Reserved bytes back to 0 (the
+   * length we carried there is ours, not the RFC's: RFC 3931 §4.1.2.1), written in place: the
+   * framer owns the chunk (see the class notes) and the reassembly buffer.
+   */
+  private deliver(m: Uint8Array): void {
+    if (isV3Data(u16(m, 0))) {
+      m[2] = 0;
+      m[3] = 0;
+    }
+    this.onMessage(m);
+  }
+
   private consume(chunk: Uint8Array): void {
     const n = chunk.length;
     let pos = 0;
@@ -184,7 +219,7 @@ export class StreamFramer {
       this.partial = undefined;
       this.filled = 0;
       this.position += m.length;
-      this.onMessage(m);
+      this.deliver(m);
     }
     while (pos < n) {
       if (n - pos < PREFIX) {
@@ -202,7 +237,7 @@ export class StreamFramer {
       const m = chunk.subarray(pos, pos + length);
       pos += length;
       this.position += length;
-      this.onMessage(m);
+      this.deliver(m);
     }
   }
 }
@@ -210,15 +245,18 @@ export class StreamFramer {
 /**
  * Make a message fit for a stream transport: returned unchanged when it already carries L=1 with
  * a Length equal to its size; an L2TPv2 message without L gets the Length field inserted (a copy,
- * 2 bytes longer — RFC 2661 §3.1 puts the field right after the flags word).
+ * 2 bytes longer — RFC 2661 §3.1 puts the field right after the flags word); an L2TPv3 data
+ * message gets its total length written into its Reserved bytes 2–3 (a copy, same size; our
+ * convention, see the module notes — unchanged when they already hold it).
  *
  * @throws `TypeError` unless `message` is a `Uint8Array`.
- * @throws `RangeError` for what no stream can carry: an L2TPv3 data message (no Length field), a
- *   version other than 2 or 3, a Length that disagrees with the message size, a header shorter
- *   than its flags announce, or a message that would exceed 65535 bytes.
+ * @throws `RangeError` for what no stream can carry: a version other than 2 or 3, a v3 control
+ *   message without L, a Length that disagrees with the message size, a header shorter than its
+ *   flags announce (8 bytes for v3 data), or a message that would exceed 65535 bytes.
  * @example
  * ```ts
  * socket.write(toStreamMessage(encodeData({ tunnelId: 7, sessionId: 5, payload }))); // L2TPv2 data gains L=1
+ * socket.write(toStreamMessage(pseudowire.send(ethernetFrame))); // L2TPv3 data: its length in bytes 2–3
  * ```
  */
 export function toStreamMessage(message: Uint8Array): Uint8Array {
@@ -227,9 +265,7 @@ export function toStreamMessage(message: Uint8Array): Uint8Array {
   const flags = u16(message, 0);
   const version = flags & 0x000f;
   if (version !== 2 && version !== 3) throw new RangeError(`message must be L2TPv2 or L2TPv3, got version ${version}`);
-  if (version === 3 && !(flags & HeaderFlag.Type)) {
-    throw new RangeError('an L2TPv3 data message has no Length field (RFC 3931 §4.1.2.1) and cannot be sent on a stream transport; use UDP');
-  }
+  if (isV3Data(flags)) return withV3DataLength(message);
   if (flags & HeaderFlag.Length) {
     const length = u16(message, 2);
     if (length !== message.length) {
@@ -250,5 +286,17 @@ export function toStreamMessage(message: Uint8Array): Uint8Array {
   put16(out, 0, flags | HeaderFlag.Length);
   put16(out, 2, length);
   out.set(message.subarray(2), 4);
+  return out;
+}
+
+/** An L2TPv3 data message with its length in the Reserved bytes 2–3 (our stream convention). */
+function withV3DataLength(message: Uint8Array): Uint8Array {
+  const length = message.length;
+  if (length > STREAM_MAX_MESSAGE_LENGTH) throw new RangeError(`an L2TPv3 data message of ${length} bytes is too long for a stream (max ${STREAM_MAX_MESSAGE_LENGTH})`);
+  if (length < V3_DATA_HEADER) throw new RangeError(`an L2TPv3 data message is at least ${V3_DATA_HEADER} bytes (flags, Reserved, Session ID: RFC 3931 §4.1.2.1), got ${length}`);
+  if (u16(message, 2) === length) return message;
+  // A copy: the caller's bytes are theirs (and hold 0 there, the RFC's value on send).
+  const out = message.slice();
+  put16(out, 2, length);
   return out;
 }

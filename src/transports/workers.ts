@@ -1,7 +1,8 @@
 /**
  * L2TP over TCP from a Cloudflare Worker, with `connect()` from `cloudflare:sockets` — **not in any
  * RFC** (L2TP is defined over UDP and IP): messages are framed by the header's Length field, every
- * one carrying L=1 (see `stream-framer.ts`). Workers cannot open UDP sockets, so against a real LNS
+ * one carrying L=1, and an L2TPv3 data message by its length in its Reserved bytes 2–3 (see
+ * `stream-framer.ts`). Workers cannot open UDP sockets, so against a real LNS
  * (xl2tpd, which speaks only UDP) run a TCP↔UDP relay (`createRelay` in `l2tp-wire/node`) next to it.
  *
  * Isomorphic except for the `cloudflare:sockets` import: no `node:` modules, no DOM typings. The
@@ -64,8 +65,8 @@ const host = globalThis as unknown as { setTimeout(cb: () => void, ms: number): 
  * after a rejection. `TypeError`/`RangeError` for bad options.
  *
  * Sending: each message goes through `toStreamMessage` (an L2TPv2 message without L=1 gets its
- * Length field inserted; an L2TPv3 data message, which has none, throws `RangeError`).
- * Receiving starts when the first message handler is registered; framing errors are reported
+ * Length field inserted; an L2TPv3 data message gets its length in its Reserved bytes, our
+ * convention, set back to 0 on receipt). Receiving starts when the first message handler is registered; framing errors are reported
  * through `onError` and close the transport.
  *
  * Like every socket in a Worker, the transport belongs to the request (or Durable Object) that

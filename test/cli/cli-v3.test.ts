@@ -29,7 +29,7 @@ const sessions: LnsSession[] = [];
 
 beforeAll(async () => {
   expect(existsSync(CLI), 'dist/cli.js missing: run `npm run build` first').toBe(true);
-  lns = await createLns({ port: 0, hostName: 'cli-v3-lns', versions: [2, 3], cookieLength: 8 });
+  lns = await createLns({ port: 0, tcp: true, hostName: 'cli-v3-lns', versions: [2, 3], cookieLength: 8 });
   lns.on('tunnel-up', (t) => tunnels.push(t));
   lns.on('session-up', (s) => sessions.push(s));
   port = lns.address().port;
@@ -75,6 +75,18 @@ describe('l2tp-wire CLI, L2TPv3', () => {
     expect(j.pseudowire.remoteCookie).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('session --v3 --tcp --json: the same pseudowire over our TCP framing (not in any RFC), seen by the LNS on its TCP listener', async () => {
+    const before = sessions.length;
+    const r = await run(['session', `127.0.0.1:${lns.address().tcp!.port}`, '--v3', '--tcp', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const s = sessions[before]!;
+    expect(s.tunnel.transport).toBe('tcp');
+    expect(j.peerSessionId).toBe(s.id);
+    expect(j.pseudowire).toMatchObject({ type: 5, remoteSessionId: s.id });
+    expect(j.pseudowire.remoteCookie).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it('session --v3 --pw ethernet-vlan: Pseudowire Type 4 in the human report', async () => {
     const r = await run(['session', `127.0.0.1:${port}`, '--v3', '--pw', 'ethernet-vlan']);
     expect(r.code, r.stderr).toBe(0);
@@ -85,7 +97,6 @@ describe('l2tp-wire CLI, L2TPv3', () => {
   it.each([
     [['session', '127.0.0.1', '--v3', '--pw', 'atm'], '--pw must be one of ethernet, ethernet-vlan, got "atm"'],
     [['session', '127.0.0.1', '--pw', 'ethernet'], '--pw needs --v3'],
-    [['probe', '127.0.0.1', '--v3', '--tcp'], '--v3 runs over UDP only'],
     [['lns', '--versions', '4'], '--versions must be 2, 3 or 2,3'],
     [['lns', '--cookie-length', '4'], '--cookie-length needs --versions 3 or 2,3'],
     [['lns', '--versions', '3', '--cookie-length', '5'], '--cookie-length must be 0, 4 or 8'],

@@ -35,6 +35,7 @@ const CORE_FILES = [
   'test/ppp/robustness.test.ts',
   'test/transports/memory.test.ts',
   'test/transports/stream-framer.test.ts',
+  'test/transports/stream-framer-v3.test.ts',
   'test/runtimes/runtime.test.ts',
   'test/pcap/read.test.ts',
 ];

@@ -3,7 +3,8 @@
  * (`openTunnel({ version: 3 })`, `session.send()` / `session.frames()`) against our LNS
  * (`createLns({ versions: [2, 3] })`, its sessions' `send()` / `frames()`) over loopback UDP,
  * frames both ways with cookies of 0, 4 and 8 bytes each way. Data and control share the port:
- * the T bit tells them apart.
+ * the T bit tells them apart. Then the same over our TCP framing (not in any RFC), where a v3
+ * data message carries its length in its Reserved bytes (src/transports/stream-framer.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTunnel } from '../../src/index.js';
@@ -92,18 +93,41 @@ describe('v3 Ethernet pseudowire: our client ↔ our LNS over loopback UDP', () 
   });
 });
 
-describe('v3 over our TCP framing (not in any RFC; what the Workers transport speaks)', () => {
-  it('the control connection and a session come up over TCP; data is refused locally with a RangeError saying why (a v3 data message has no Length field to frame it by)', async () => {
-    lns = await createLns({ hostName: 'lns.test', port: 0, tcp: true, versions: [2, 3], closeTimeout: 300, sequencer: { closeLinger: 150 } });
-    const l = lns;
-    const up = new Promise<LnsSession>((resolve) => l.on('session-up', (s) => resolve(s)));
-    const tunnel = await openTunnel(await tcpTransport({ host: '127.0.0.1', port: l.address().tcp!.port }), { version: 3, hostName: 'lcce.test' });
-    expect(tunnel.state).toBe('established');
-    const session = await tunnel.openSession({ kind: 'incoming', remoteEndId: 'eth0', pseudowireType: 5 });
-    const far = await up;
-    expect(far.id).toBe(session.peerId);
-    await expect(session.send(arp(1))).rejects.toThrow(/no Length field.*use UDP/);
-    expect(l.stats.framesIn).toBe(0);
-    await tunnel.close();
-  });
+describe('v3 Ethernet pseudowire over our TCP framing (not in any RFC; what the Workers transport speaks)', () => {
+  // On a stream a v3 data message carries its length in its Reserved bytes 2–3 (stream-framer.ts).
+  const TCP_CASES: Array<{ client: 0 | 4 | 8; lns: 0 | 4 | 8 }> = [
+    { client: 0, lns: 4 },
+    { client: 4, lns: 8 },
+    { client: 8, lns: 0 },
+  ];
+  for (const c of TCP_CASES) {
+    it(`frames both ways over TCP with the default L2-Specific Sublayer; client cookie ${c.client} bytes, LNS cookie ${c.lns} bytes`, async () => {
+      lns = await createLns({ hostName: 'lns.test', port: 0, tcp: true, versions: [2, 3], cookieLength: c.lns, closeTimeout: 300, sequencer: { closeLinger: 150 } });
+      const l = lns;
+      const up = new Promise<LnsSession>((resolve) => l.on('session-up', (s) => resolve(s)));
+      const tunnel = await openTunnel(await tcpTransport({ host: '127.0.0.1', port: l.address().tcp!.port }), { version: 3, hostName: 'lcce.test', cookieLength: c.client, l2SpecificSublayer: 'default' });
+      const session = await tunnel.openSession({ kind: 'incoming', remoteEndId: 'eth0', pseudowireType: 5 });
+      const far = await up;
+      expect(far.id).toBe(session.peerId);
+      expect(session.pseudowire!.localCookie.length).toBe(c.client);
+      expect(session.pseudowire!.remoteCookie.length).toBe(c.lns);
+      expect(session.pseudowire!.localL2SpecificSublayer).toBe(1);
+
+      const atLns = far.frames();
+      const atClient = session.frames();
+      // Both directions at once, so messages of both kinds share the stream in each direction.
+      await Promise.all([1, 2, 3].flatMap((i) => [session.send(arp(i)), far.send(arp(10 + i))]));
+      for (let i = 1; i <= 3; i++) expect((await atLns.next()).value).toEqual(arp(i));
+      for (let i = 1; i <= 3; i++) expect((await atClient.next()).value).toEqual(arp(10 + i));
+
+      // Sequenced by the default sublayer (§4.6), none lost or dropped; the cookies matched.
+      expect(session.pseudowireStats).toMatchObject({ sent: 3, received: 3, delivered: 3, droppedCookie: 0, droppedSession: 0, lost: 0 });
+      expect(far.pseudowireStats).toMatchObject({ sent: 3, received: 3, delivered: 3, droppedCookie: 0, lost: 0 });
+      expect([l.stats.framesIn, l.stats.framesOut, l.stats.unknownTunnel, l.stats.malformed]).toEqual([3, 3, 0, 0]);
+      // The control connection shares the stream with the data and is undisturbed.
+      await tunnel.hello();
+      expect(tunnel.state).toBe('established');
+      await tunnel.close();
+    });
+  }
 });

@@ -110,23 +110,36 @@ describe('tcpTransport / tcpListener (loopback)', () => {
     await Promise.all([t.close(), server.close()]);
   });
 
-  it("sends an L2TPv2 data message without L with its Length inserted (xl2tpd's own L=1 bytes)", async () => {
+  it("sends an L2TPv2 data message without L with its Length inserted (xl2tpd's own L=1 bytes), and an L2TPv3 data message with its length in Reserved", async () => {
     const real = DATA.find((m) => m[0] === 0x40)!;
     const noL = concat([fromHex('0002'), real.subarray(4)]); // RFC 2661 §3.1 layout without Length
+    // RFC 3931 §4.1.2.1 over UDP: T=0 Ver=3, Reserved 0, Session ID 1, 2 payload bytes; on a stream
+    // (our convention) Reserved carries the length, 10.
+    const v3 = fromHex('0003 0000 0000 0001 ff03');
+    const v3OnStream = fromHex('0003 000a 0000 0001 ff03');
     let received: Uint8Array = new Uint8Array(0);
     let done!: () => void;
     const arrived = new Promise<void>((r) => (done = r));
     const server = await rawServer('127.0.0.1', (s) =>
       s.on('data', (c: Uint8Array) => {
         received = concat([received, c]);
-        if (received.length >= real.length) done();
+        if (received.length >= real.length + v3.length) done();
       }),
     );
     const t = await tcpTransport({ host: '127.0.0.1', port: server.port });
     await t.send(noL);
+    await t.send(v3);
     await arrived;
-    expect(toHex(received)).toBe(toHex(real));
-    expect(() => t.send(fromHex('0003 0000 0000 0001 ff03'))).toThrow(RangeError); // v3 data: no Length field
+    expect(toHex(received)).toBe(toHex(concat([real, v3OnStream])));
+    expect(toHex(v3)).toBe(toHex(fromHex('0003 0000 0000 0001 ff03'))); // the caller's bytes untouched
+    expect(() => t.send(fromHex('0003 0000 0000 01'))).toThrow(RangeError); // under the 8-byte v3 data header
+    await Promise.all([t.close(), server.close()]);
+  });
+
+  it('receives an L2TPv3 data message framed by its Reserved bytes, handed up with them back at 0 (the UDP bytes)', async () => {
+    const server = await rawServer('127.0.0.1', (s) => s.write(fromHex('0003 000c 0000 0005 dead beef 0003 0009 0000 0006 aa')));
+    const t = await tcpTransport({ host: '127.0.0.1', port: server.port });
+    expect(await collect(t, 2)).toEqual([toHex(fromHex('0003 0000 0000 0005 dead beef')), toHex(fromHex('0003 0000 0000 0006 aa'))]);
     await Promise.all([t.close(), server.close()]);
   });
 

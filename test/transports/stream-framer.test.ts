@@ -140,7 +140,7 @@ describe('StreamFramer', () => {
     const cases: Array<[string, string, L2tpError['code'], number]> = [
       // [what, first bytes, code, offset within the bad message]
       ['a v2 data message without L=1 (flags 0x0002)', '0002 1d64 d158 ff03', 'BAD_FLAGS', 0],
-      ['an L2TPv3 data message (no Length field, RFC 3931 §4.1.2.1)', '0003 0000 0000 0001', 'BAD_FLAGS', 0],
+      ['an L2TPv3 control message without L (flags 0x8803)', '8803 000c 0000 0000', 'BAD_FLAGS', 0],
       ['version 1 (L2F)', 'c801 000c 0000 0000', 'BAD_VERSION', 1],
       ['text, not L2TP ("GET ")', '4745 5420 2f20 4854', 'BAD_VERSION', 1],
       ['Length 0', '4002 0000 0000 0000', 'BAD_LENGTH', 2],
@@ -207,7 +207,7 @@ describe('toStreamMessage', () => {
 
   it('refuses what no stream can carry (RangeError) and non-bytes (TypeError)', () => {
     expect(() => toStreamMessage('x' as never)).toThrow(TypeError);
-    expect(() => toStreamMessage(fromHex('0003 0000 0000 0001 ff03'))).toThrow(/L2TPv3 data/);
+    expect(() => toStreamMessage(fromHex('8803 0000 0000 0000 0000 0000'))).toThrow(/must carry L=1/); // v3 control, T=1 S=1 but no L
     expect(() => toStreamMessage(fromHex('c801 000c 0000 0000 0000 0000'))).toThrow(/version 1/);
     expect(() => toStreamMessage(fromHex('c802 000d 0000 0000 0000 0000'))).toThrow(/says 13 but the message is 12/);
     expect(() => toStreamMessage(fromHex('4002 0006 0000'))).toThrow(/shorter than the 8-byte header/);

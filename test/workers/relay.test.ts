@@ -108,6 +108,27 @@ describe('createRelay', () => {
     expect(toHex(await reply)).toBe(toHex(DATA_WITH_L));
   });
 
+  it('carries L2TPv3 data both ways: its length in Reserved bytes 2–3 on TCP (our convention), 0 there on UDP (RFC 3931 §4.1.2.1)', async () => {
+    const { relay, lns } = await setup();
+    // Hand-built (RFC 3931 §4.1.2.1, §4.6): T=0 Ver=3, Reserved, Session ID 0x0a0b0c0d, 4-byte
+    // cookie, default sublayer S=1 Sequence 1, then 4 payload bytes: 20 = 0x14 bytes.
+    const body = '0a0b0c0d' + 'c0ffee00' + '40000001' + 'cafebabe';
+    const onTcp = hex('00030014' + body);
+    const onUdp = hex('00030000' + body);
+    const sock = net.connect(relay.address().port, '127.0.0.1');
+    cleanups.push(() => void sock.destroy());
+    await new Promise<void>((res) => sock.once('connect', res));
+    let back = Buffer.alloc(0);
+    const arrived = new Promise<void>((res) => sock.on('data', (c: Buffer) => ((back = Buffer.concat([back, c])), back.length >= onTcp.length && res())));
+    sock.write(onTcp);
+    const got = await lns.next();
+    expect(toHex(got.message)).toBe(toHex(onUdp)); // the UDP bytes, Reserved 0
+    lns.socket.send(onUdp, got.port, '127.0.0.1');
+    await arrived;
+    expect(toHex(back)).toBe(toHex(onTcp)); // framed again for the stream
+    expect(relay.stats).toMatchObject({ toTarget: 1, toClient: 1, dropped: 0 });
+  });
+
   it('splits a TCP byte stream back into messages: two messages in one write, one message in three writes', async () => {
     const { relay, lns } = await setup();
     const sock = net.connect(relay.address().port, '127.0.0.1');

@@ -33,6 +33,8 @@ const SCCCN = hex('c8020014c33d0000000100018008000000000003');
 /** RFC 2661 §3.1: an L2TPv2 data message without L, and with the Length field (13) inserted. */
 const DATA_NO_L = '000212345678ff03c02101';
 const DATA_WITH_L = '4002000d12345678ff03c02101';
+/** Ethernet frames (RFC 4719 §3.1: no preamble, no FCS) for the v3 pseudowire case: a broadcast ARP request, and a minimal 14-byte header-only frame. */
+const V3_FRAMES = ['ffffffffffff02000000000a08060001080006040001' + '00'.repeat(38), '02000000000b02000000000a88b5'];
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterAll(async () => {
@@ -95,6 +97,18 @@ describe.skipIf(!enabled)(titled('workersTransport in workerd (workerd test)', n
 
     const lns = await createLns({ host: '127.0.0.1', port: 0, hostName: 'l2tp-wire-lns', tcp: true });
     cleanups.push(() => lns.close());
+    // An L2TPv3 LNS that echoes every Ethernet frame back (its own cookie: 8 bytes).
+    const v3Lns = await createLns({ host: '127.0.0.1', port: 0, hostName: 'l2tp-wire-lns-v3', tcp: true, versions: [3], cookieLength: 8 });
+    cleanups.push(() => v3Lns.close());
+    const v3Received: string[] = [];
+    v3Lns.on('session-up', (s) => {
+      void (async () => {
+        for await (const f of s.frames()) {
+          v3Received.push(Buffer.from(f).toString('hex'));
+          await s.send(f);
+        }
+      })().catch(() => undefined); // the session ends with the tunnel
+    });
     let relayPort = '';
     if (withXl2tpd) {
       const x = await startXl2tpd({ role: 'lns', hostName: 'xl2tpd-behind-relay' });
@@ -112,6 +126,8 @@ describe.skipIf(!enabled)(titled('workersTransport in workerd (workerd test)', n
       workerFile: 'worker.js',
       bindings: {
         LNS_PORT: String(lns.address().tcp!.port),
+        V3_LNS_PORT: String(v3Lns.address().tcp!.port),
+        V3_FRAMES: V3_FRAMES.join(','),
         RELAY_PORT: relayPort,
         SCRIPT_PORT: String(scriptPort),
         ECHO_PORT: String(echoPort),
@@ -124,6 +140,7 @@ describe.skipIf(!enabled)(titled('workersTransport in workerd (workerd test)', n
     const cases = [
       'probeOurLnsOverTcp',
       'sessionOnOurLnsOverTcp',
+      'v3PseudowireOnOurLnsOverTcp',
       'probeXl2tpdThroughRelay',
       'sessionAndHelloWithXl2tpdThroughRelay',
       'refusedConnectionIsTransportError',
@@ -139,6 +156,9 @@ describe.skipIf(!enabled)(titled('workersTransport in workerd (workerd test)', n
     expect(r.code, r.output).toBe(0);
     run = r;
     tunnelsOpened = lns.stats.tunnelsOpened;
+    // The v3 LNS got every frame the Worker sent, in order, over its TCP listener, and sent each back.
+    expect(v3Received).toEqual(V3_FRAMES);
+    expect([v3Lns.stats.framesIn, v3Lns.stats.framesOut, v3Lns.stats.malformed]).toEqual([V3_FRAMES.length, V3_FRAMES.length, 0]);
   });
 
   it.skipIf(!withXl2tpd)(titled('the xl2tpd cases ran against xl2tpd through the relay, and our LNS saw only its own two tunnels', noXl2tpd), () => {
