@@ -11,7 +11,7 @@ import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError, StopCcnResult } from '../wire/result-codes.js';
 import { compareTieBreakers, knownMessageType, mandatoryProblem, missingAvp, sessionMessageType, type Rejection } from './checks.js';
-import { authentic } from './authenticate.js';
+import { authentic, unauthenticRaw } from './authenticate.js';
 import { onScccn, onSccrp, onSccrq } from './handshake.js';
 import type { TunnelCore } from './tunnel-core.js';
 import type { TunnelState } from './types.js';
@@ -91,6 +91,15 @@ function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
   const ours = tid === c.localTunnelId && (c.st === 'wait-ctl-reply' || c.st === 'wait-ctl-conn' || c.st === 'established');
   if (!ours) {
     c.acts.push({ type: 'error', error });
+    return;
+  }
+  // RFC 3931 §5.4.1: with authentication on, nothing in a message is used before its digest is
+  // checked, so a broken message tears the connection down only when the peer signed it; a forged
+  // one is dropped like any message with a bad digest.
+  const forged = v3 ? unauthenticRaw(c, bytes) : undefined;
+  if (forged !== undefined) {
+    c.authFailure = forged;
+    c.acts.push({ type: 'error', error: new L2tpError(forged.code, `a message that does not parse (${error.message}) and fails authentication: dropped (RFC 3931 §5.4.1)`.slice(0, 300), error.offset, { cause: forged }) });
     return;
   }
   // The header parsed even if an AVP did not: take its Nr as the ack it is, so our StopCCN is

@@ -75,9 +75,12 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: ['wait-ctl-conn', 'established'], event: 'close', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.7' },
   { from: LIVE, event: 'recv-out-of-state', next: 'closing', action: 'send StopCCN (result 7, FSM error)', rfc: 'RFC 2661 §7.2.1' },
   { from: LIVE, event: 'recv-broken', next: 'closing', action: 'send StopCCN (result 2)', rfc: 'RFC 2661 §4.1, §4.4.2' },
-  // v3 with authentication on: a message whose Message Digest is wrong (or missing) is not used
-  // (§5.4.1: dropped before any of its content is acted on), and the connection is refused.
-  { from: LIVE, event: 'recv-bad-digest', next: 'closing', action: 'drop the message; send StopCCN (result 4, not authorized)', rfc: 'RFC 3931 §4.3, §5.4.1', versions: [3] },
+  // v3 with authentication on: a message whose Message Digest is wrong or missing "MUST be
+  // dropped" (§5.4.1), and that is all: not acked, nothing in it used, no StopCCN, so a forged
+  // message cannot tear a connection down (§4.3: the mechanism guards against spoofing).
+  { from: ['idle'], event: 'recv-bad-digest', next: 'closed', action: 'drop the SCCRQ; free the unused state machine', rfc: 'RFC 3931 §5.4.1', versions: [3] },
+  ...(['wait-ctl-reply', 'wait-ctl-conn', 'established', 'closing'] as const).map((st) => (
+    { from: [st], event: 'recv-bad-digest' as const, next: st, action: 'drop the message (not acked, nothing in it used)', rfc: 'RFC 3931 §4.3, §5.4.1', versions: [3] as const })),
   { from: ['idle'], event: 'recv-StopCCN', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   // §5.7: the recipient of a StopCCN acks it and keeps enough state to ack its retransmissions
   // for a full retransmission cycle, in case the ZLB is lost.
