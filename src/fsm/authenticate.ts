@@ -41,6 +41,10 @@ export function authentic(c: TunnelCore, m: ControlMessage, bytes: Uint8Array): 
     refuseUnauthenticatedSccrq(c, m, problem);
     return false;
   }
+  // v3 tie breaking (§5.4.3): we lost and answer the winner's SCCRQ with a new nonce; the winner's
+  // StopCCN rejecting our discarded connection (its Ns 0) is signed for that connection's nonces.
+  // Expected, and already done with: not an authentication failure to report.
+  if (c.role === 'responder' && c.ourTie !== undefined && m.type === MessageType.StopCCN && m.ns === 0) return false;
   drop(c, new L2tpError(problem.code, `${m.typeName} dropped: ${problem.message}`.slice(0, 300), problem.offset, { cause: problem }));
   return false;
 }

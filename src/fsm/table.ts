@@ -65,9 +65,13 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: ['idle'], event: 'close', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   { from: ['wait-ctl-reply'], event: 'recv-SCCRP-acceptable', next: 'established', action: 'send SCCCN; report established', rfc: 'RFC 2661 §7.2.1' },
   { from: ['wait-ctl-reply'], event: 'recv-SCCRP-not-acceptable', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.1.1' },
-  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-lose-tie', next: 'idle', action: 'discard our tunnel silently; take the SCCRQ in idle', rfc: 'RFC 2661 §4.4.3, §7.2.1' },
-  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'ignore the SCCRQ', rfc: 'RFC 2661 §4.4.3' },
-  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'closed', action: 'discard our tunnel silently', rfc: 'RFC 2661 §4.4.3' },
+  // Crossing SCCRQs with Tie Breakers (tie-breaker.ts). The loser is the same in both versions;
+  // the winner and a tie of equal values differ (RFC 3931 §5.4.3 adds the StopCCN and the restart).
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-lose-tie', next: 'idle', action: 'discard our connection (send nothing for it); take the SCCRQ in idle', rfc: 'RFC 2661 §4.4.3, §7.2.1; RFC 3931 §5.4.3, §7.2' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'ignore the SCCRQ', rfc: 'RFC 2661 §4.4.3', versions: [2] },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'send StopCCN (result 3) for the losing connection, once', rfc: 'RFC 3931 §5.4.3, §7.2', versions: [3] },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'closed', action: 'discard our tunnel silently', rfc: 'RFC 2661 §4.4.3', versions: [2] },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'wait-ctl-reply', action: 'discard our connection; send a new SCCRQ with a new random Tie Breaker', rfc: 'RFC 3931 §5.4.3', versions: [3] },
   // The RFC table has no "close" row for wait-ctl-reply; before the SCCRP we know no peer Tunnel ID to address a StopCCN to.
   { from: ['wait-ctl-reply'], event: 'close', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   { from: ['wait-ctl-conn'], event: 'recv-SCCCN-acceptable', next: 'established', action: 'report established', rfc: 'RFC 2661 §7.2.1' },
