@@ -6,7 +6,7 @@
  * @module
  */
 import { pseudowireOptions, type PseudowireTuning } from '../fsm/pseudowire-avps.js';
-import { Pseudowire } from '../fsm/pseudowire.js';
+import { Pseudowire, type PseudowireReceipt } from '../fsm/pseudowire.js';
 import type { PseudowireInfo } from '../fsm/types.js';
 
 /**
@@ -62,4 +62,21 @@ export function pseudowireOf(info: PseudowireInfo, tuning: PseudowireTuning = {}
     pseudowireType: info.pseudowireType,
   };
   return new Pseudowire(pseudowireOptions(ours, theirs, tuning));
+}
+
+/**
+ * Whether a data message came from the peer, as far as the data plane can tell: it named the
+ * session and carried the cookie we assigned (RFC 3931 §4.5), even if it was then dropped as a
+ * duplicate, old or a runt. Such a message restarts the control connection's Hello timer, which
+ * runs "without receiving any message (data or control) from the peer" (§4.4). A wrong Session
+ * ID or cookie does not: anyone could send that.
+ * @example
+ * ```ts
+ * const r = pw.receive(datagram);
+ * if (heardFromPeer(r)) fsm.noteActivity(now);
+ * ```
+ */
+export function heardFromPeer(r: PseudowireReceipt | undefined): boolean {
+  if (r === undefined) return false;
+  return r.ok || (r.drop !== 'malformed' && r.drop !== 'session' && r.drop !== 'cookie');
 }

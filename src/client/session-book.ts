@@ -54,9 +54,12 @@ export class SessionBook {
     this.live.get(a.sessionId)?.notify('sli', a.accm);
   }
 
-  /** v3: a data message goes to the session its Session ID names (RFC 3931 §4.1.2.1); others are dropped. */
-  data(bytes: Uint8Array): void {
-    this.live.get(v3DataSessionId(bytes))?.receiveData(bytes);
+  /**
+   * v3: a data message goes to the session its Session ID names (RFC 3931 §4.1.2.1); others are
+   * dropped. True when it came from the peer (see `heardFromPeer`).
+   */
+  data(bytes: Uint8Array): boolean {
+    return this.live.get(v3DataSessionId(bytes))?.receiveData(bytes) ?? false;
   }
 
   frame(a: Act<'frame'>): void {

@@ -11,7 +11,7 @@ import { connectPpp, type PppDriverOptions, type PppOutcome } from './ppp.js';
 import type { PppClientOptions } from '../ppp/link.js';
 import type { StopError } from './driver-errors.js';
 import type { Pseudowire, PseudowireStats } from '../fsm/pseudowire.js';
-import { pseudowireOf } from './pseudowire-session.js';
+import { heardFromPeer, pseudowireOf } from './pseudowire-session.js';
 
 /** Why and how a session ended. */
 export interface SessionDown {
@@ -308,10 +308,14 @@ export class Session {
     if (this.downV === undefined) this.events.emit('frame', frame);
   }
 
-  /** @internal v3: a data message naming this session; a drop is counted in {@link pseudowireStats}. */
-  receiveData(bytes: Uint8Array): void {
+  /**
+   * @internal v3: a data message naming this session; a drop is counted in {@link pseudowireStats}.
+   * Returns whether it came from the peer (right cookie: it restarts the Hello timer, RFC 3931 §4.4).
+   */
+  receiveData(bytes: Uint8Array): boolean {
     const r = this.pw?.receive(bytes);
     if (r?.ok) this.deliver(r.frame);
+    return heardFromPeer(r);
   }
 
   /** @internal WEN/SLI from the tunnel. */

@@ -24,7 +24,13 @@ export function onTransportMessage(t: TunnelLoop, m: Uint8Array): void {
   } catch (e) {
     void Promise.reject(e);
   }
-  if (t.fsm.version === 3 && isV3DataMessage(m)) return t.book.data(m);
+  if (t.fsm.version === 3 && isV3DataMessage(m)) {
+    // RFC 3931 §4.4: Hello is due after a quiet period "without receiving any message (data or
+    // control) from the peer". v3 data bypasses the FSM (it names a session, not the control
+    // connection), so tell it: the timer is re-armed from nextDeadline() when it fires.
+    if (t.book.data(m)) t.fsm.noteActivity(t.o.clock());
+    return;
+  }
   t.dispatch({ type: 'received', bytes: m });
 }
 

@@ -6,6 +6,7 @@ import { avpDef } from '../wire/avp-catalog.js';
 import { u16 } from '../wire/bytes.js';
 import { HeaderFlag } from '../wire/header.js';
 import { MessageType, messageAvps, messageDef } from '../wire/message-catalog.js';
+import { messageRule } from '../wire/message-rules.js';
 import { GeneralError as E } from '../wire/result-codes.js';
 import { KEPT, type ConformanceRule, type Finding, type MessageContext } from './rule-types.js';
 import { avpLabel, V2_RESERVED_BITS, V3_CONTROL_RESERVED_BITS } from './scan.js';
@@ -218,15 +219,18 @@ export const AVP_RULES: readonly ConformanceRule[] = [
     onMessage: (c) => notAllowed(c, false),
   },
   {
+    // The rows the state machines refuse by (MESSAGE_RULES): its v2 column (RFC 2661 §6) for an
+    // L2TPv2 peer, its v3 column (RFC 3931 §6) for an L2TPv3 one; each finding names its section.
     id: 'avp.missing-required', section: 'RFC 2661 §6', severity: 'MUST', strict: 'refuse', errorCode: E.OutOfRange,
     text: 'every AVP §6 requires for the message is present',
     onMessage: (c) => {
-      const s6 = section6(c);
-      if (s6 === undefined) return undefined;
+      if (!withAvps(c) || c.m.type <= 0 || (c.m.version !== 2 && c.m.version !== 3)) return undefined;
+      const rule = messageRule(c.m.version, c.m.type);
+      if (rule === undefined) return undefined;
       const out: Finding[] = [];
-      for (const t of messageDef(c.m.type)!.requiredV2) {
+      for (const t of rule.required) {
         if (!c.m.avps.some((a) => a.vendorId === 0 && a.type === t)) {
-          out.push({ detail: `${s6.name} without ${label(0, t)}`, avp: label(0, t), section: s6.rfc });
+          out.push({ detail: `${c.m.typeName} without ${label(0, t)}`, avp: label(0, t), section: rule.rfc });
         }
       }
       return out;

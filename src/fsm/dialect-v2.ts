@@ -95,5 +95,7 @@ export const V2: Dialect = {
   stopccn: (c, result) => stopccn({ ...c.common(0), assignedTunnelId: c.localTunnelId, resultCode: result }),
   hello: (c) => hello(c.common(0)),
   ack: (c, ns, nr) => zlb({ tunnelId: c.peerId, ns, nr }),
+  // RFC 2661 §4.4.3: "the 'loser' MUST silently discard its tunnel"; the winner says nothing.
+  rejectLosingSccrq: () => undefined,
   seal() {},
 };

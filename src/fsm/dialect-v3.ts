@@ -104,6 +104,28 @@ export const V3: Dialect = {
   hello: (c) => encodeV3(c, { type: MessageType.HELLO }),
   // §6.15: an ACK, not a ZLB: with authentication on only a message with AVPs can carry the digest.
   ack: (c, ns, nr) => encodeV3(c, { type: MessageType.ACK, ns, nr }, false),
+  rejectLosingSccrq(c, m) {
+    const peerId = m.assignedControlConnectionId;
+    if (peerId === undefined || peerId === 0) return undefined;
+    // §5.4.3: "A StopCCN SHOULD be sent by the winner as an explicit rejection for the losing
+    // SCCRQ". It is the first (Ns 0) and only message of the losing connection, acking its SCCRQ;
+    // sent once: the loser has discarded that connection and will not ack it there. Result Code
+    // 3, "Control connection already exists" (§5.4.2): ours, being set up. §6.4: after an SCCRQ
+    // of ours, the Assigned Control Connection ID MUST be present.
+    const init: ControlMessageInit = {
+      type: MessageType.StopCCN,
+      controlConnectionId: peerId,
+      ns: 0,
+      nr: (m.ns + 1) & 0xffff,
+      resultCode: { result: StopCcnResult.AlreadyExists, error: GeneralError.NoError, message: 'lost the control connection tie breaker (RFC 3931 §5.4.3)' },
+      assignedControlConnectionId: c.localTunnelId,
+    };
+    const o = c.o;
+    if (o.secret === undefined) return encodeControl({ ...init, version: 3 });
+    // Signed over our nonce (the one in our SCCRQ, which the loser has) and the one in its SCCRQ.
+    const theirs = m.controlMessageAuthenticationNonce;
+    return encodeControlV3(init, { secret: o.secret, digestType: o.digestType, nonces: theirs === undefined || c.ourNonce === undefined ? undefined : { local: c.ourNonce, remote: theirs } });
+  },
   seal(c, bytes) {
     const secret = c.o.secret;
     if (secret === undefined) return;

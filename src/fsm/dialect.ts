@@ -45,6 +45,12 @@ export interface Dialect {
   hello(c: TunnelCore): Uint8Array;
   /** The ack-only message (ZLB or ACK) with this Ns and Nr. */
   ack(c: TunnelCore, ns: number, nr: number): Uint8Array;
+  /**
+   * We won a control connection tie (we are the initiator): what to send the peer for its losing
+   * SCCRQ `m`, outside our own sequence, or `undefined` for nothing (RFC 2661 §4.4.3: the loser
+   * discards silently; RFC 3931 §5.4.3: a StopCCN SHOULD reject it).
+   */
+  rejectLosingSccrq(c: TunnelCore, m: ControlMessage): Uint8Array | undefined;
   /** Final touch on a copy of a sequenced message about to go out (Ns/Nr stamped): v3 signs it. */
   seal(c: TunnelCore, bytes: Uint8Array): void;
 }

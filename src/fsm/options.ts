@@ -46,8 +46,9 @@ export interface TunnelOptions {
    * Tunnel shared secret. With it we challenge the peer (§5.1.1), answer its challenge, and
    * unhide received hidden AVPs (§4.3). Without it a peer's challenge is refused (StopCCN 4).
    * v3: turns control message authentication on (RFC 3931 §4.3): a nonce in SCCRQ/SCCRP, a
-   * Message Digest on every message sent, checked on every message received (a bad one: StopCCN
-   * Result Code 4).
+   * Message Digest on every message sent, checked on every message received (a bad or missing
+   * one: the message is dropped, §5.4.1; an SCCRQ with no authentication at all: StopCCN Result
+   * Code 4).
    */
   secret?: TunnelSecret;
   /**

@@ -10,9 +10,10 @@ import { parseData } from '../wire/data.js';
 import { L2tpError } from '../wire/errors.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError, StopCcnResult } from '../wire/result-codes.js';
-import { compareTieBreakers, knownMessageType, mandatoryProblem, missingAvp, sessionMessageType, type Rejection } from './checks.js';
-import { authentic } from './authenticate.js';
+import { knownMessageType, mandatoryProblem, missingAvp, sessionMessageType, type Rejection } from './checks.js';
+import { authentic, unauthenticRaw } from './authenticate.js';
 import { onScccn, onSccrp, onSccrq } from './handshake.js';
+import { onCrossedSccrq } from './tie-breaker.js';
 import type { TunnelCore } from './tunnel-core.js';
 import type { TunnelState } from './types.js';
 
@@ -47,7 +48,7 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
     // RFC 2661 §5.8: the first Ns is 0; start from whatever the SCCRQ carries so a peer that starts elsewhere still gets through.
     c.seq = new Sequencer<ControlMessage>(c.o.sequencer, m.ns);
   } else if (freshSccrq && c.st === 'wait-ctl-reply') {
-    onCrossedSccrq(c, m);
+    onCrossedSccrq(c, m, (d) => onMessage(c, d));
     return;
   } else if (m.tunnelId !== c.localTunnelId && !freshSccrq && !refusalOfOurSccrq(c, m)) {
     // Not addressed to this tunnel (the driver routed it wrongly, or a stray): not ours to act on.
@@ -93,6 +94,15 @@ function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
     c.acts.push({ type: 'error', error });
     return;
   }
+  // RFC 3931 §5.4.1: with authentication on, nothing in a message is used before its digest is
+  // checked, so a broken message tears the connection down only when the peer signed it; a forged
+  // one is dropped like any message with a bad digest.
+  const forged = v3 ? unauthenticRaw(c, bytes) : undefined;
+  if (forged !== undefined) {
+    c.authFailure = forged;
+    c.acts.push({ type: 'error', error: new L2tpError(forged.code, `a message that does not parse (${error.message}) and fails authentication: dropped (RFC 3931 §5.4.1)`.slice(0, 300), error.offset, { cause: forged }) });
+    return;
+  }
   // The header parsed even if an AVP did not: take its Nr as the ack it is, so our StopCCN is
   // not queued behind a message the peer already has (it would go out a retransmission later).
   const flags = (bytes[0]! << 8) | bytes[1]!;
@@ -131,39 +141,6 @@ function onData(c: TunnelCore, bytes: Uint8Array): void {
   // §6.5: HELLO is due after a quiet period "since the last data or control message" received.
   c.lastHeard = c.now;
   c.sessions.onData(d.sessionId, d.ns, d.payload);
-}
-
-/**
- * We are the initiator and the peer's own SCCRQ crossed ours (RFC 2661 §4.4.3 Tie Breaker):
- * the lower value wins; with one value only, its sender wins; equal values discard both; with
- * none, two tunnels are meant, and this SCCRQ is for another (responder) TunnelFsm.
- */
-function onCrossedSccrq(c: TunnelCore, m: ControlMessage): void {
-  const ours = c.ourTie;
-  const theirs = m.tieBreaker;
-  if (ours === undefined && theirs === undefined) return;
-  const cmp = ours !== undefined && theirs !== undefined ? compareTieBreakers(ours, theirs) : ours !== undefined ? -1 : 1;
-  if (cmp < 0) {
-    c.go('recv-SCCRQ-win-tie');
-    return;
-  }
-  if (cmp === 0) {
-    c.go('recv-SCCRQ-equal-tie');
-    c.stopped('local', undefined, new L2tpError('PROTOCOL', 'simultaneous SCCRQs with equal Tie Breakers: both tunnels discarded (RFC 2661 §4.4.3)'));
-    c.finish();
-    return;
-  }
-  // We lost: silently discard our tunnel and answer theirs as a responder.
-  c.go('recv-SCCRQ-lose-tie');
-  c.ourChallenge = undefined;
-  c.ourTie = undefined;
-  c.role = 'responder';
-  c.seq = new Sequencer<ControlMessage>(c.o.sequencer, m.ns);
-  c.lastHeard = c.now;
-  const out = c.seq.receive(m, c.now);
-  const delivered = out.deliver.slice();
-  c.absorb(out);
-  for (const d of delivered) if ((c.st as TunnelState) !== 'closed') onMessage(c, d);
 }
 
 /** One delivered control message, in order, exactly once (the Sequencer saw to it). */

@@ -65,9 +65,13 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: ['idle'], event: 'close', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   { from: ['wait-ctl-reply'], event: 'recv-SCCRP-acceptable', next: 'established', action: 'send SCCCN; report established', rfc: 'RFC 2661 §7.2.1' },
   { from: ['wait-ctl-reply'], event: 'recv-SCCRP-not-acceptable', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.1.1' },
-  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-lose-tie', next: 'idle', action: 'discard our tunnel silently; take the SCCRQ in idle', rfc: 'RFC 2661 §4.4.3, §7.2.1' },
-  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'ignore the SCCRQ', rfc: 'RFC 2661 §4.4.3' },
-  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'closed', action: 'discard our tunnel silently', rfc: 'RFC 2661 §4.4.3' },
+  // Crossing SCCRQs with Tie Breakers (tie-breaker.ts). The loser is the same in both versions;
+  // the winner and a tie of equal values differ (RFC 3931 §5.4.3 adds the StopCCN and the restart).
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-lose-tie', next: 'idle', action: 'discard our connection (send nothing for it); take the SCCRQ in idle', rfc: 'RFC 2661 §4.4.3, §7.2.1; RFC 3931 §5.4.3, §7.2' },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'ignore the SCCRQ', rfc: 'RFC 2661 §4.4.3', versions: [2] },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-win-tie', next: 'wait-ctl-reply', action: 'send StopCCN (result 3) for the losing connection, once', rfc: 'RFC 3931 §5.4.3, §7.2', versions: [3] },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'closed', action: 'discard our tunnel silently', rfc: 'RFC 2661 §4.4.3', versions: [2] },
+  { from: ['wait-ctl-reply'], event: 'recv-SCCRQ-equal-tie', next: 'wait-ctl-reply', action: 'discard our connection; send a new SCCRQ with a new random Tie Breaker', rfc: 'RFC 3931 §5.4.3', versions: [3] },
   // The RFC table has no "close" row for wait-ctl-reply; before the SCCRP we know no peer Tunnel ID to address a StopCCN to.
   { from: ['wait-ctl-reply'], event: 'close', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   { from: ['wait-ctl-conn'], event: 'recv-SCCCN-acceptable', next: 'established', action: 'report established', rfc: 'RFC 2661 §7.2.1' },
@@ -75,9 +79,12 @@ export const TUNNEL_TRANSITIONS: readonly Transition<TunnelState, TunnelTableEve
   { from: ['wait-ctl-conn', 'established'], event: 'close', next: 'closing', action: 'send StopCCN', rfc: 'RFC 2661 §7.2.1, §5.7' },
   { from: LIVE, event: 'recv-out-of-state', next: 'closing', action: 'send StopCCN (result 7, FSM error)', rfc: 'RFC 2661 §7.2.1' },
   { from: LIVE, event: 'recv-broken', next: 'closing', action: 'send StopCCN (result 2)', rfc: 'RFC 2661 §4.1, §4.4.2' },
-  // v3 with authentication on: a message whose Message Digest is wrong (or missing) is not used
-  // (§5.4.1: dropped before any of its content is acted on), and the connection is refused.
-  { from: LIVE, event: 'recv-bad-digest', next: 'closing', action: 'drop the message; send StopCCN (result 4, not authorized)', rfc: 'RFC 3931 §4.3, §5.4.1', versions: [3] },
+  // v3 with authentication on: a message whose Message Digest is wrong or missing "MUST be
+  // dropped" (§5.4.1), and that is all: not acked, nothing in it used, no StopCCN, so a forged
+  // message cannot tear a connection down (§4.3: the mechanism guards against spoofing).
+  { from: ['idle'], event: 'recv-bad-digest', next: 'closed', action: 'drop the SCCRQ; free the unused state machine', rfc: 'RFC 3931 §5.4.1', versions: [3] },
+  ...(['wait-ctl-reply', 'wait-ctl-conn', 'established', 'closing'] as const).map((st) => (
+    { from: [st], event: 'recv-bad-digest' as const, next: st, action: 'drop the message (not acked, nothing in it used)', rfc: 'RFC 3931 §4.3, §5.4.1', versions: [3] as const })),
   { from: ['idle'], event: 'recv-StopCCN', next: 'closed', action: 'clean up', rfc: 'RFC 2661 §7.2.1' },
   // §5.7: the recipient of a StopCCN acks it and keeps enough state to ack its retransmissions
   // for a full retransmission cycle, in case the ZLB is lost.

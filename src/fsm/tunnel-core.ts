@@ -40,6 +40,8 @@ export class TunnelCore {
   ourNonce: Uint8Array | undefined;
   peerNonce: Uint8Array | undefined;
   ourTie: Uint8Array | undefined;
+  /** v3: why the peer's last dropped message failed authentication (RFC 3931 §5.4.1), for a timeout to report. */
+  authFailure: L2tpError | undefined;
   peer: Mutable<PeerInfo> | undefined;
   lastHeard = 0;
   /** When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`. */
@@ -157,7 +159,9 @@ export class TunnelCore {
     const was = this.st;
     if (!this.go('retries-exhausted')) return;
     if (was !== 'closing') {
-      const error = new L2tpError('TIMEOUT', 'no acknowledgement from the peer after every retransmission (RFC 2661 §5.8)');
+      const why = 'no acknowledgement from the peer after every retransmission (RFC 2661 §5.8)';
+      const auth = was === 'established' ? undefined : this.authFailure;
+      const error = auth === undefined ? new L2tpError('TIMEOUT', why) : new L2tpError('AUTH_FAILED', `${why}; the peer's messages failed authentication: ${auth.message}`, undefined, { cause: auth });
       this.sessions.allDown('local', error);
       this.stopped('local', undefined, error);
     }
@@ -202,7 +206,10 @@ export class TunnelCore {
   private handshakeExpired(): void {
     const waiting = this.st === 'wait-ctl-reply' ? 'SCCRP' : 'SCCCN';
     if (!this.go('handshake-timeout')) return;
-    const error = new L2tpError('TIMEOUT', `no ${waiting} within ${this.o.handshakeTimeout} ms (handshakeTimeout): half-open tunnel freed`);
+    const why = `no ${waiting} within ${this.o.handshakeTimeout} ms (handshakeTimeout): half-open tunnel freed`;
+    const auth = this.authFailure;
+    // v3: the peer's messages were dropped for a bad digest (§5.4.1): say so, not just "timeout".
+    const error = auth === undefined ? new L2tpError('TIMEOUT', why) : new L2tpError('AUTH_FAILED', `${why}; the peer's messages failed authentication: ${auth.message}`, undefined, { cause: auth });
     this.sessions.allDown('local', error);
     this.stopped('local', undefined, error);
     this.finish();

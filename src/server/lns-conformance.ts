@@ -1,5 +1,6 @@
 /**
- * The conformance observer inside the embedded LNS: one {@link ConformanceObserver} per tunnel
+ * The conformance observer inside the embedded LNS: one {@link ConformanceObserver} per tunnel,
+ * v2 and v3 alike (each message is judged by its version's column of the message rules)
  * (none at all under `lenient`), fed every control message both ways; each deviation becomes a
  * `deviation` event and a count in `stats`, each tunnel ends with a `conformance-report` event,
  * and under `strict` a refusing deviation ends the call (CDN) or the tunnel (StopCCN) with Result
@@ -8,6 +9,7 @@
  */
 import { ConformanceObserver, conformanceDecision, type ConformanceDecision, type ConformancePolicy, type Deviation } from '../conformance/index.js';
 import type { TunnelSecret } from '../wire/challenge.js';
+import { v3HidingKey } from '../wire/v3-hidden.js';
 import type { LnsEmitter } from './lns-events.js';
 import type { TunnelEntry } from './lns-handles.js';
 import type { LnsCounters } from './lns-stats.js';
@@ -54,10 +56,14 @@ export class LnsConformance {
    * when someone listens to `conformance-report` now: a tunnel opened before the first listener
    * ends without one (issue 16: the card's per-rule counts are most of an observer's memory).
    */
-  attach(t: TunnelEntry): void {
+  attach(t: TunnelEntry, version: 2 | 3 = 2): void {
     if (this.policy === 'lenient') return;
-    t.conformance = new TunnelConformance(this, t, this.secret, this.events.has('conformance-report'));
+    // v3 hides with HMAC-MD5(secret, 1) in place of the secret (RFC 3931 §5.3); the chain is v2's.
+    const key = version === 3 && this.secret !== undefined ? (this.v3Key ??= v3HidingKey(this.secret)) : this.secret;
+    t.conformance = new TunnelConformance(this, t, key, this.events.has('conformance-report'));
   }
+
+  private v3Key: Uint8Array | undefined;
 
   /**
    * A control message from the peer, before the FSM sees it (same `now`). Returns what `strict`

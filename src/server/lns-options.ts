@@ -84,6 +84,13 @@ export function resolveLnsOptions(o: LnsOptions): Resolved {
   if (o.firmwareRevision !== undefined) int(o.firmwareRevision, 0, 0, 0xffff, 'firmwareRevision');
   if (o.onFrame !== undefined && typeof o.onFrame !== 'function') throw new TypeError('createLns: onFrame must be a function (session, frame) => void');
   if (o.dataSequencing !== undefined && !['off', 'on', 'required'].includes(o.dataSequencing)) throw new TypeError(`createLns: dataSequencing must be 'off', 'on' or 'required' (RFC 2661 §5.4), got ${String(o.dataSequencing)}`);
+  if (o.l2SpecificSublayer !== undefined && o.l2SpecificSublayer !== 'none' && o.l2SpecificSublayer !== 'default') {
+    throw new TypeError(`createLns: l2SpecificSublayer must be 'none' or 'default' (RFC 3931 §4.6), got ${String(o.l2SpecificSublayer)}`);
+  }
+  if (o.l2SpecificSublayer === 'none' && o.dataSequencing === 'required' && (o.versions ?? [2]).includes(3)) {
+    // RFC 3931 §5.4.4: sequence numbers travel in the sublayer; without one there is nowhere to put them.
+    throw new TypeError("createLns: dataSequencing 'required' needs the default L2-Specific Sublayer on v3 sessions (RFC 3931 §4.6, §5.4.4): use l2SpecificSublayer 'default' or leave it out");
+  }
   if (o.conformance !== undefined && !(['strict', 'report', 'lenient'] as unknown[]).includes(o.conformance)) {
     throw new RangeError(`createLns: conformance must be 'strict', 'report' or 'lenient', got ${JSON.stringify(o.conformance)}`);
   }
@@ -114,5 +121,6 @@ export function tunnelOptions(r: Resolved) {
     pseudowireCapabilities: r.o.pseudowireCapabilities,
     digestType: r.o.digestType,
     cookieLength: r.o.cookieLength,
+    l2SpecificSublayer: r.o.l2SpecificSublayer,
   };
 }

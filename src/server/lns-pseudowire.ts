@@ -6,7 +6,7 @@
  * @module
  */
 import type { PseudowireInfo } from '../fsm/types.js';
-import { pseudowireOf, v3DataSessionId } from '../client/pseudowire-session.js';
+import { heardFromPeer, pseudowireOf, v3DataSessionId } from '../client/pseudowire-session.js';
 import type { SessionEntry } from './lns-handles.js';
 
 /** @internal */
@@ -29,13 +29,14 @@ export class LnsPseudowires {
   }
 
   /**
-   * One v3 data message: the session it names and the frame, `'unknown'` for no live session, or `undefined` when the
-   * session dropped it (a wrong cookie, duplicate… in that session's `pseudowireStats`).
+   * One v3 data message: the session it names, the frame (`undefined` when the session dropped
+   * it: a wrong cookie, duplicate… in that session's `pseudowireStats`) and whether it came from
+   * the peer (`heardFromPeer`: it restarts the Hello timer), or `'unknown'` for no live session.
    */
-  receive(bytes: Uint8Array): { session: SessionEntry; frame: Uint8Array } | 'unknown' | undefined {
+  receive(bytes: Uint8Array): { session: SessionEntry; frame: Uint8Array | undefined; heard: boolean } | 'unknown' {
     const s = this.byId.get(v3DataSessionId(bytes));
     if (s === undefined || s.pw === undefined) return 'unknown';
     const r = s.pw.receive(bytes);
-    return r.ok ? { session: s, frame: r.frame } : undefined;
+    return { session: s, frame: r.ok ? r.frame : undefined, heard: heardFromPeer(r) };
   }
 }

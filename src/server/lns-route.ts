@@ -65,7 +65,13 @@ export abstract class LnsRouter extends LnsAdmission {
   /** v3 data (RFC 3931 §4.1.2.1): routed by Session ID; drops are counted, never thrown. */
   protected onPseudowireData(bytes: Uint8Array): void {
     const got = this.pseudowires.receive(bytes);
-    if (got === 'unknown') this.c.unknownTunnel++;
-    else if (got !== undefined) this.onFrame(got.session.tunnel, got.session.id, got.frame);
+    if (got === 'unknown') {
+      this.c.unknownTunnel++;
+      return;
+    }
+    // RFC 3931 §4.4: data from the peer restarts its control connection's Hello timer, as v2
+    // data does inside the FSM (the LNS timer fires at the old deadline and re-arms).
+    if (got.heard) got.session.tunnel.fsm.noteActivity(this.timer.now());
+    if (got.frame !== undefined) this.onFrame(got.session.tunnel, got.session.id, got.frame);
   }
 }

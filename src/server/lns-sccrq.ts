@@ -57,8 +57,8 @@ export abstract class LnsAdmission extends LnsDriver {
     const fsm = new TunnelFsm(this.sharedFsmOptions(via.kind === 'tcp', version), id);
     const t = new TunnelEntry(this, fsm, via, flatKey(key), source, this.timer.now());
     this.table.add(t);
-    // The conformance observer knows RFC 2661's rules only.
-    if (version === 2) this.conformance.attach(t);
+    // v3 peers are judged too: the observer reads the v3 column of the message rules for them.
+    this.conformance.attach(t, version);
     this.receive(t, bytes);
   }
 

@@ -85,6 +85,17 @@ export interface LnsOptions {
   digestType?: 0 | 1;
   /** v3: bytes of the random cookie we assign each session: 0 (default), 4 or 8 (RFC 3931 §5.4.4). */
   cookieLength?: 0 | 4 | 8;
+  /**
+   * v3: the L2-Specific Sublayer the LNS requires on the data it receives (RFC 3931 §4.6, §5.4.4
+   * L2-Specific Sublayer AVP): `'none'` (default) or `'default'` (4 bytes with a sequence
+   * number). Sequencing is `dataSequencing: 'required'` (Data Sequencing AVP 2: number every
+   * frame), which implies `'default'`. What the LNS writes follows what each peer asks for.
+   * @example
+   * ```ts
+   * const lns = await createLns({ hostName: 'lcce-b', versions: [3], l2SpecificSublayer: 'default', dataSequencing: 'required' });
+   * ```
+   */
+  l2SpecificSublayer?: 'none' | 'default';
   /** Tunnel secret: challenge every LAC and answer its challenge (§5.1.1); unhide its hidden AVPs (§4.3). */
   secret?: TunnelSecret;
   /**
@@ -114,6 +125,8 @@ export interface LnsOptions {
    * Data channel sequencing (RFC 2661 §5.4), which the LNS controls: `'on'` (or `'required'`)
    * sends Ns/Nr on every data message, and a conforming LAC then sequences too. Default `'off'`:
    * none, unless the LAC's ICCN carried Sequencing Required. Old data are dropped either way.
+   * v3 (RFC 3931 §5.4.4): `'required'` asks every peer to number all its frames in the default
+   * L2-Specific Sublayer; `'on'` and `'off'` ask for nothing (the peer's own request is honoured).
    */
   dataSequencing?: DataSequencingMode;
   /** Vendor Name AVP in SCCRP. Default `l2tp-wire`. */

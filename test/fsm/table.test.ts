@@ -5,10 +5,13 @@ function deterministic<S extends string, E extends string>(table: readonly Trans
   const seen = new Map<string, number>();
   const dup: string[] = [];
   table.forEach((t, i) => {
-    for (const s of t.from) {
-      const k = `${s}/${t.event}`;
-      if (seen.has(k)) dup.push(`${k} (rows ${seen.get(k)} and ${i})`);
-      seen.set(k, i);
+    // One row per (state, event) in each version: a v2-only and a v3-only row may share both.
+    for (const v of t.versions ?? [2, 3]) {
+      for (const s of t.from) {
+        const k = `v${v} ${s}/${t.event}`;
+        if (seen.has(k)) dup.push(`${k} (rows ${seen.get(k)} and ${i})`);
+        seen.set(k, i);
+      }
     }
   });
   return dup;
