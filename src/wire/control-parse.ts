@@ -8,13 +8,13 @@
 import { AVP_HEADER_LENGTH } from './avp.js';
 import { avpDef } from './avp-catalog.js';
 import { ParsedControl } from './control-view.js';
-import { avpRule, directRule, type AvpRule } from './avp-rules.js';
+import { avpRule, directRule, DIRECT_LIMITS, type AvpRule } from './avp-rules.js';
 import { assertBytes, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
 import { HeaderFlag } from './header.js';
 import { unhideAvpValue } from './hidden.js';
 import { messageDef } from './message-catalog.js';
-import { CONTROL_HEADER_LENGTH, RANDOM_VECTOR_AVP, type ControlMessage, type ParseControlOptions } from './control-types.js';
+import { CONTROL_HEADER_LENGTH, type ControlMessage, type ParseControlOptions } from './control-types.js';
 
 /** A ZLB's index: no AVPs (shared; never written). */
 const NO_INDEX: number[] = [];
@@ -95,29 +95,45 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   // Reserved AVP bits: RFC 2661 §4.1 has an AVP with any set treated as unrecognised; RFC 3931
   // §5.1 has them "ignored upon receipt" in L2TPv3.
   const reservedMask = version === 3 ? 0 : 0x3c00;
-  // In this loop 6 is AVP_HEADER_LENGTH and 128 RULE_DIRECT, as literals: a module constant is a
-  // context load in a bundle, and this runs per AVP.
+  const limits = DIRECT_LIMITS;
+  // In this loop 6 is AVP_HEADER_LENGTH, 128 RULE_DIRECT, 36 RANDOM_VECTOR_AVP and the bits of
+  // DIRECT_LIMITS as literals: a module constant is a context load in a bundle, and this runs per AVP.
   while (o < end) {
     const w = (b[o]! << 8) | b[o + 1]!;
     const len = w & 0x03ff;
     if (len < 6 || o + len > end) badAvpLength(b, o, end);
     const vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     const at = (b[o + 4]! << 8) | b[o + 5]!;
-    if (vendorId === 0 && (w & reservedMask) === 0) {
+    if ((vendorId | (w & reservedMask)) === 0) {
       // In v2 an AVP with reserved bits set is unrecognised (§4.1): it does not count as present.
       if (at < 32) seenLo |= 1 << at;
       else if (at < 64) seenHi |= 1 << (at - 32);
-      if (at === RANDOM_VECTOR_AVP && (w & 0x4000) === 0) {
-        // §4.3: a hidden AVP uses the most recent Random Vector before it.
-        vectorStart = o + 6;
-        vectorEnd = o + len;
+      if (at < 128 && (w & 0x4000) === 0) {
+        // The usual AVP, clear and IETF: checked against its packed limits, indexed by type.
+        const lim = limits[at]!;
+        if (lim !== 0) {
+          const vlen = len - 6;
+          if (vlen < (lim & 0x3ff) || vlen > ((lim >>> 10) & 0x3ff) || (lim & 0x100000) !== 0) checkValue(directRule(at)!, b, o + 6, vlen, o);
+          if (idx[at] === undefined) idx[at] = o; // the first usable occurrence wins
+        }
+        if (at === 36) {
+          // §4.3: a hidden AVP uses the most recent Random Vector before it.
+          vectorStart = o + 6;
+          vectorEnd = o + len;
+        }
+        o += len;
+        count++;
+        continue;
       }
     }
-    // v2 reserved bits set: "treat as unrecognized" (§4.1), so no typed value to check.
+    // Hidden, vendor or IETF ≥ 128 (the usual case took the branch above). v2 reserved bits set:
+    // "treat as unrecognized" (§4.1), so no typed value to check.
     if ((w & reservedMask) === 0) {
       const r = vendorId === 0 && at < 128 ? directRule(at) : avpRule(vendorId, at);
       if (r !== undefined) {
-        let usable = true;
+        // What the index records: the offset, or its complement for an AVP the parser unhid (see
+        // ParsedControl.index); -1 (~0) when the AVP is not usable.
+        let ref = o;
         const vlen = len - 6;
         if ((w & 0x4000) === 0) {
           if (vlen < r.minLength || vlen > r.maxLength || r.validate !== undefined) checkValue(r, b, o + 6, vlen, o);
@@ -126,15 +142,16 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
           const value = unhideAvpValue(at, b.subarray(o + AVP_HEADER_LENGTH, o + len), secret, b.subarray(vectorStart, vectorEnd), o + AVP_HEADER_LENGTH);
           checkValue(r, value, 0, value.length, o);
           (msg.unhidden ??= new Map()).set(o, value);
-        } else usable = false; // hidden, no secret: no typed value
+          ref = ~o;
+        } else ref = -1; // hidden, no secret: no typed value
         // The typed fields' index, built in this walk (the first usable occurrence wins).
-        if (usable) {
+        if (ref !== -1) {
           const slot = r.slot;
           if (slot >= 0) {
-            if (idx[slot] === undefined) idx[slot] = o;
+            if (idx[slot] === undefined) idx[slot] = ref;
           } else {
             const more = (msg.more ??= new Map());
-            if (!more.has(r.mapKey)) more.set(r.mapKey, o);
+            if (!more.has(r.mapKey)) more.set(r.mapKey, ref);
           }
         }
       }

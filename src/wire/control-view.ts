@@ -31,13 +31,15 @@ export class ParsedControl {
   /** @internal */
   list: ParsedAvp[] | undefined = undefined;
   /**
-   * @internal IETF type → offset of its first usable AVP (a hole: none), filled by the parser's
-   * walk. Usable: its reserved bits clear in v2 (RFC 2661 §4.1: otherwise "treat as
-   * unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when hidden, unhidden by the
-   * parser (a secret was given).
+   * @internal IETF type → where its first usable AVP is (a hole: none), filled by the parser's
+   * walk: its offset (> 0) when it is clear, the offset's complement `~offset` (< 0) when it is a
+   * hidden AVP the parser unhid (its value is then in {@link unhidden}), so a getter tells the two
+   * apart without reading the header. Usable: its reserved bits clear in v2 (RFC 2661 §4.1:
+   * otherwise "treat as unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when
+   * hidden, unhidden by the parser (a secret was given).
    */
   readonly index: number[];
-  /** @internal vendorId·65536 + type → offset, for catalogued AVPs outside {@link index}. */
+  /** @internal vendorId·65536 + type → offset (or `~offset`, as in {@link index}), for catalogued AVPs outside {@link index}. */
   more: Map<number, number> | undefined = undefined;
   /** @internal How many AVPs the message has (set by the parser; sizes {@link avps}). */
   count = 0;
@@ -82,15 +84,14 @@ export class ParsedControl {
   field(r: AvpRule): unknown {
     const o = r.slot >= 0 ? this.index[r.slot] : this.more?.get(r.mapKey);
     if (o === undefined) return undefined;
+    if (o < 0) return this.unhiddenField(r, o);
     const b = this.src;
-    const w = (b[o]! << 8) | b[o + 1]!;
-    if (w & 0x4000) return this.unhiddenField(r, o);
-    return decodeValue(r, b, o + AVP_HEADER_LENGTH, (w & 0x03ff) - AVP_HEADER_LENGTH);
+    return decodeValue(r, b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
   }
 
-  /** @internal The typed value of the hidden AVP at `o`, from the copy the parser unhid. */
-  unhiddenField(r: AvpRule, o: number): unknown {
-    const v = this.unhidden!.get(o)!;
+  /** @internal The typed value of the hidden AVP indexed as `ref` (`~offset`), from the copy the parser unhid. */
+  unhiddenField(r: AvpRule, ref: number): unknown {
+    const v = this.unhidden!.get(~ref)!;
     return decodeValue(r, v, 0, v.length);
   }
 
@@ -126,46 +127,62 @@ export class ParsedControl {
 }
 
 /**
- * The getter of each catalogue key, by how its value decodes. The scalar kinds of IETF AVPs get a
- * getter of their own (one index load, the value read in place: small enough to inline where it
- * is read, and monomorphic across the keys of a kind); the others go through {@link ParsedControl.field}.
+ * The getter of each catalogue key, by how its value decodes. IETF AVPs (found by index) get a
+ * getter of their own kind: one index load, then the value read in place (the scalar kinds) or
+ * the row's codec called directly; small, so the optimiser inlines it where it is read, and
+ * monomorphic across the keys of a kind. The rest go through {@link ParsedControl.field}.
+ *
+ * Each getter captures its rule and slot as `const`s: immutable context slots, which the
+ * optimiser folds to constants where a getter is inlined. The value was checked by the parser
+ * (lengths: a U16 value is 2 bytes, a U32 value 4). `ref > 0`: a clear AVP at that offset; `< 0`:
+ * unhidden by the parser; `undefined` fails both tests.
  */
 function getterOf(r: AvpRule): (this: ParsedControl) => unknown {
+  const rule = r;
   const slot = r.slot;
   if (slot < 0) return generic(r);
   switch (r.decode) {
     case Decode.U16:
       return function (this: ParsedControl) {
-        const o = this.index[slot];
-        if (o === undefined) return undefined;
-        const b = this.src;
-        if (b[o]! & 0x40) return this.unhiddenField(r, o);
-        return (b[o + 6]! << 8) | b[o + 7]!; // the parser checked the value is 2 bytes
+        const o = this.index[slot]!;
+        if (o > 0) return (this.src[o + 6]! << 8) | this.src[o + 7]!;
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
       };
     case Decode.U32:
       return function (this: ParsedControl) {
-        const o = this.index[slot];
-        if (o === undefined) return undefined;
-        const b = this.src;
-        if (b[o]! & 0x40) return this.unhiddenField(r, o);
-        return ((b[o + 6]! << 24) | (b[o + 7]! << 16) | (b[o + 8]! << 8) | b[o + 9]!) >>> 0; // 4 bytes, checked
+        const o = this.index[slot]!;
+        if (o > 0) {
+          const b = this.src;
+          return ((b[o + 6]! << 24) | (b[o + 7]! << 16) | (b[o + 8]! << 8) | b[o + 9]!) >>> 0;
+        }
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
       };
     case Decode.Utf8:
       return function (this: ParsedControl) {
-        const o = this.index[slot];
-        if (o === undefined) return undefined;
-        const b = this.src;
-        if (b[o]! & 0x40) return this.unhiddenField(r, o);
-        return decodeUtf8(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+        const o = this.index[slot]!;
+        if (o > 0) {
+          const b = this.src;
+          return decodeUtf8(b, o + 6, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - 6);
+        }
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
       };
+    case Decode.Codec: {
+      const decode = rule.codecDecode;
+      return function (this: ParsedControl) {
+        const o = this.index[slot]!;
+        if (o > 0) {
+          const b = this.src;
+          return decode(b, o + 6, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - 6);
+        }
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
+      };
+    }
     default:
       return generic(r);
   }
 }
 
 function generic(r: AvpRule): (this: ParsedControl) => unknown {
-  // A `const`, not the parameter: an immutable context slot, which the optimiser folds to the rule
-  // itself where the getter is inlined (its slot, decode kind and codec become constants).
   const rule = r;
   return function (this: ParsedControl) {
     return this.field(rule);
