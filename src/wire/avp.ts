@@ -187,7 +187,7 @@ export class AvpReader {
   offset = 0;
   /** The current AVP's first header word (M, H, reserved bits, Length). */
   word = 0;
-  vendorId = 0;
+  /** The current AVP's Attribute Type (stored by {@link next}: every walker reads it). */
   type = 0;
   private next_ = 0;
   private end = 0;
@@ -208,6 +208,14 @@ export class AvpReader {
     this.offset = start;
     this.word = AVP_HEADER_LENGTH;
     return this;
+  }
+
+  /**
+   * The current AVP's Vendor ID (0: IETF), read from the header on access: most AVPs are IETF
+   * and many walkers never ask, so {@link next} does not store it.
+   */
+  get vendorId(): number {
+    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
   }
 
   /** Offset of the current AVP's value. */
@@ -236,8 +244,8 @@ export class AvpReader {
   }
 
   /**
-   * Advance to the next AVP. Returns `false` at the end. Only the header's position and words
-   * are stored; the flags and lengths above are derived on access.
+   * Advance to the next AVP. Returns `false` at the end. Only the header's position, first word
+   * and type are stored; the Vendor ID, flags and lengths above are derived on access.
    * @throws {@link L2tpError} `BAD_AVP_LENGTH` when an AVP is shorter than 6 bytes or runs past
    *   the end; `TRUNCATED` when fewer than 6 bytes remain.
    */
@@ -253,7 +261,6 @@ export class AvpReader {
     if (len < 6 || o + len > end) this.bad(o);
     this.offset = o;
     this.word = w;
-    this.vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     this.type = (b[o + 4]! << 8) | b[o + 5]!;
     this.next_ = o + len;
     return true;
