@@ -73,12 +73,14 @@ export interface Avp {
  * ```
  */
 export class ParsedAvp implements Avp {
+  // `declare`: the constructor is the only store of each field (a class field declaration would
+  // first define it as undefined, a second store per field and an untyped field, per record).
   /** Offset of this AVP's header in the message. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** @internal */
-  readonly bytes: Uint8Array;
+  declare readonly bytes: Uint8Array;
   /** @internal The header's first 16-bit word (M, H, reserved bits, Length); the rest is read on access. */
-  readonly word: number;
+  declare readonly word: number;
 
   constructor(bytes: Uint8Array, offset: number) {
     // Three stores: a message's AVP list is built in one walk, and most readers look at a few

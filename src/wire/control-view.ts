@@ -15,21 +15,19 @@ const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length',
 
 /** @internal The object {@link parseControl} returns (the public shape is `ControlMessage`). */
 export class ParsedControl {
-  readonly version: 2 | 3;
-  readonly tunnelId: number;
-  readonly sessionId: number;
-  readonly ns: number;
-  readonly nr: number;
-  readonly length: number;
-  readonly isZlb: boolean;
-  readonly type: number;
-  readonly typeName: string;
+  // `declare`: each field is stored once, by the constructor, in this order (a class field
+  // declaration would first define it as undefined: a second store per field, per message).
+  declare readonly version: 2 | 3;
+  declare readonly tunnelId: number;
+  declare readonly sessionId: number;
+  declare readonly ns: number;
+  declare readonly nr: number;
+  declare readonly length: number;
+  declare readonly isZlb: boolean;
+  declare readonly type: number;
+  declare readonly typeName: string;
   /** @internal The input the message was parsed from. */
-  readonly src: Uint8Array;
-  /** @internal AVP offset → unhidden value, when a secret was given. */
-  unhidden: Map<number, Uint8Array> | undefined = undefined;
-  /** @internal */
-  list: ParsedAvp[] | undefined = undefined;
+  declare readonly src: Uint8Array;
   /**
    * @internal IETF type → where its first usable AVP is (a hole: none), filled by the parser's
    * walk: its offset (> 0) when it is clear, the offset's complement `~offset` (< 0) when it is a
@@ -38,15 +36,17 @@ export class ParsedControl {
    * otherwise "treat as unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when
    * hidden, unhidden by the parser (a secret was given).
    */
-  readonly index: number[];
+  declare readonly index: number[];
+  /** @internal AVP offset → unhidden value, when a secret was given. */
+  declare unhidden: Map<number, Uint8Array> | undefined;
   /** @internal vendorId·65536 + type → offset (or `~offset`, as in {@link index}), for catalogued AVPs outside {@link index}. */
-  more: Map<number, number> | undefined = undefined;
+  declare more: Map<number, number> | undefined;
+  /** @internal */
+  declare list: ParsedAvp[] | undefined;
   /** @internal How many AVPs the message has (set by the parser; sizes {@link avps}). */
-  count = 0;
+  declare count: number;
 
   constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string, index: number[]) {
-    this.src = src;
-    this.index = index;
     this.version = version;
     this.tunnelId = tunnelId;
     this.sessionId = sessionId;
@@ -56,6 +56,12 @@ export class ParsedControl {
     this.isZlb = length === CONTROL_HEADER_LENGTH;
     this.type = type;
     this.typeName = typeName;
+    this.src = src;
+    this.index = index;
+    this.unhidden = undefined;
+    this.more = undefined;
+    this.list = undefined;
+    this.count = 0;
   }
 
   /** v3: the receiver's Control Connection ID (RFC 3931 §3.2.1), the same number as `tunnelId`; `undefined` for v2. */
@@ -74,7 +80,11 @@ export class ParsedControl {
       const b = this.src;
       const end = this.length;
       let i = 0;
-      for (let o = CONTROL_HEADER_LENGTH; o < end; o += ((b[o]! << 8) | b[o + 1]!) & 0x03ff) list[i++] = new ParsedAvp(b, o);
+      for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
+        const a = new ParsedAvp(b, o);
+        list[i++] = a;
+        o += a.word & 0x03ff; // the header word the record just read (the parser checked every Length)
+      }
       this.list = list;
     }
     return this.list;
