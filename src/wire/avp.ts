@@ -73,6 +73,8 @@ export interface Avp {
  * ```
  */
 export class ParsedAvp implements Avp {
+  // The getters below write AvpFlag's bits and AVP_HEADER_LENGTH (6) as literals: a module
+  // constant is a context load (and an object's property a map check) in a bundle, per call.
   // `declare`: the constructor is the only store of each field (a class field declaration would
   // first define it as undefined, a second store per field and an untyped field, per record).
   /** Offset of this AVP's header in the message. */
@@ -91,16 +93,16 @@ export class ParsedAvp implements Avp {
   }
 
   get mandatory(): boolean {
-    return (this.word & AvpFlag.Mandatory) !== 0;
+    return (this.word & 0x8000) !== 0;
   }
 
   get hidden(): boolean {
-    return (this.word & AvpFlag.Hidden) !== 0;
+    return (this.word & 0x4000) !== 0;
   }
 
   /** The 4 reserved bits (1–15), or undefined when the peer set none (RFC 2661 §4.1). */
   get reserved(): number | undefined {
-    const r = (this.word & AvpFlag.Reserved) >>> 10;
+    const r = (this.word & 0x3c00) >>> 10;
     return r === 0 ? undefined : r;
   }
 
@@ -114,16 +116,16 @@ export class ParsedAvp implements Avp {
 
   /** Length of the value in bytes (AVP Length minus 6). */
   get valueLength(): number {
-    return (this.word & AvpFlag.Length) - AVP_HEADER_LENGTH;
+    return (this.word & 0x03ff) - 6;
   }
 
   /** Offset of the value in the message. */
   get valueOffset(): number {
-    return this.offset + AVP_HEADER_LENGTH;
+    return this.offset + 6;
   }
 
   get value(): Uint8Array {
-    const s = this.offset + AVP_HEADER_LENGTH;
+    const s = this.offset + 6;
     return this.bytes.subarray(s, s + this.valueLength);
   }
 
@@ -222,12 +224,12 @@ export class AvpReader {
 
   /** Offset of the current AVP's value. */
   get valueOffset(): number {
-    return this.offset + AVP_HEADER_LENGTH;
+    return this.offset + 6;
   }
 
   /** Length of the current AVP's value. */
   get valueLength(): number {
-    return (this.word & 0x03ff) - AVP_HEADER_LENGTH;
+    return (this.word & 0x03ff) - 6;
   }
 
   /** M bit of the current AVP. */
@@ -279,18 +281,18 @@ export class AvpReader {
 
   /** Big-endian 16-bit integer at `at` bytes into the current value (caller checks the length). */
   u16(at = 0): number {
-    return u16(this.bytes, this.offset + AVP_HEADER_LENGTH + at);
+    return u16(this.bytes, this.offset + 6 + at);
   }
 
   /** Big-endian 32-bit integer at `at` bytes into the current value (caller checks the length). */
   u32(at = 0): number {
-    return u32(this.bytes, this.offset + AVP_HEADER_LENGTH + at);
+    return u32(this.bytes, this.offset + 6 + at);
   }
 
   /** The current value as a view (allocates one `subarray`). */
   value(): Uint8Array {
-    const s = this.offset + AVP_HEADER_LENGTH;
-    return this.bytes.subarray(s, s + (this.word & 0x03ff) - AVP_HEADER_LENGTH);
+    const s = this.offset + 6;
+    return this.bytes.subarray(s, s + (this.word & 0x03ff) - 6);
   }
 }
 

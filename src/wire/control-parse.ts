@@ -11,7 +11,6 @@ import { ParsedControl } from './control-view.js';
 import { avpRule, directRule, DIRECT_LIMITS, type AvpRule } from './avp-rules.js';
 import { assertBytes, u16, u32 } from './bytes.js';
 import { fail, L2tpError } from './errors.js';
-import { HeaderFlag } from './header.js';
 import { unhideAvpValue } from './hidden.js';
 import { messageDef } from './message-catalog.js';
 import { CONTROL_HEADER_LENGTH, type ControlMessage, type ParseControlOptions } from './control-types.js';
@@ -47,32 +46,35 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   if (version !== 2 && version !== 3) {
     fail('BAD_VERSION', version === 1 ? 'version 1 is L2F (RFC 2341), not L2TP' : `unknown L2TP version ${version}`, 1);
   }
-  if ((flags & HeaderFlag.Type) === 0) fail('BAD_FLAGS', 'T bit is 0: a data message, not a control message', 0);
+  // The header's bits and sizes are literals in this function (HeaderFlag T 0x8000, L 0x4000, S
+  // 0x0800, O 0x0200, P 0x0100; the 12-byte header; the 6-byte AVP header): a module constant is
+  // a context load, and a property of one a map check, per parse in a bundle.
+  if ((flags & 0x8000) === 0) fail('BAD_FLAGS', 'T bit is 0: a data message, not a control message', 0);
   // RFC 2661 §3.1: L and S MUST be 1, O and P MUST be 0 on control messages (RFC 3931 §3.2.1 alike).
-  if ((flags & (HeaderFlag.Length | HeaderFlag.Sequence)) !== (HeaderFlag.Length | HeaderFlag.Sequence)) {
+  if ((flags & 0x4800) !== 0x4800) {
     fail('BAD_FLAGS', 'control message without the L and S bits set (RFC 2661 §3.1)', 0);
   }
-  if (version === 2 && (flags & (HeaderFlag.Offset | HeaderFlag.Priority)) !== 0) {
+  if (version === 2 && (flags & 0x0300) !== 0) {
     fail('BAD_FLAGS', 'control message with the O or P bit set (RFC 2661 §3.1)', 0);
   }
-  if (n < CONTROL_HEADER_LENGTH) fail('TRUNCATED', `control header is 12 bytes, got ${n}`, n);
+  if (n < 12) fail('TRUNCATED', `control header is 12 bytes, got ${n}`, n);
   const length = (bytes[2]! << 8) | bytes[3]!;
   if (length > n) fail('BAD_LENGTH', `Length ${length} exceeds the ${n} bytes received`, 2);
-  if (length < CONTROL_HEADER_LENGTH) fail('BAD_LENGTH', `Length ${length} is shorter than the 12-byte header`, 2);
+  if (length < 12) fail('BAD_LENGTH', `Length ${length} is shorter than the 12-byte header`, 2);
   const tunnelId = version === 2 ? u16(bytes, 4) : u32(bytes, 4);
   const sessionId = version === 2 ? u16(bytes, 6) : 0;
   const ns = u16(bytes, 8);
   const nr = u16(bytes, 10);
-  if (length === CONTROL_HEADER_LENGTH) return new ParsedControl(bytes, version, tunnelId, sessionId, ns, nr, length, 0, 'ZLB', NO_INDEX);
+  if (length === 12) return new ParsedControl(bytes, version, tunnelId, sessionId, ns, nr, length, 0, 'ZLB', NO_INDEX);
 
   // The Message Type AVP: first, 8 bytes, vendor 0, type 0, not hidden (RFC 2661 §4.4.1).
   const b = bytes;
   const end = length;
-  let o = CONTROL_HEADER_LENGTH;
-  if (end - o < AVP_HEADER_LENGTH) fail('TRUNCATED', 'message ends inside the first AVP header', o);
+  let o = 12;
+  if (end - o < 6) fail('TRUNCATED', 'message ends inside the first AVP header', o);
   const w0 = u16(b, o);
   const len0 = w0 & 0x03ff;
-  if (len0 < AVP_HEADER_LENGTH) fail('BAD_AVP_LENGTH', `AVP Length ${len0} is under the 6-byte minimum`, o);
+  if (len0 < 6) fail('BAD_AVP_LENGTH', `AVP Length ${len0} is under the 6-byte minimum`, o);
   if (o + len0 > end) fail('BAD_AVP_LENGTH', `AVP Length ${len0} runs past the end of the message`, o);
   if (u16(b, o + 2) !== 0 || u16(b, o + 4) !== 0) fail('MESSAGE_TYPE_NOT_FIRST', 'the first AVP is not Message Type (RFC 2661 §4.4.1)', o);
   if (w0 & 0x4000) fail('BAD_AVP_VALUE', 'the Message Type AVP is hidden; RFC 2661 §4.4.1 forbids it', o);
@@ -82,7 +84,7 @@ export function parseControl(bytes: Uint8Array, options?: ParseControlOptions): 
   // The typed fields' index (see ParsedControl.index), filled in this walk; holey, room for the
   // usual types (a typed array per message would cost more than the parse). Message Type first.
   const idx: number[] = new Array<number>(16);
-  idx[0] = CONTROL_HEADER_LENGTH;
+  idx[0] = 12;
   const msg = new ParsedControl(b, version, tunnelId, sessionId, ns, nr, length, type, def ? def.name : `Unknown(${type})`, idx);
   let count = 1;
   o += 8;

@@ -4,11 +4,11 @@
  * so each getter is one array (IETF) or `Map` (vendor) lookup and one value decode, and reading
  * every field of a 64 KiB message costs time linear in its size.
  */
-import { AVP_HEADER_LENGTH, ParsedAvp, type Avp } from './avp.js';
+import { ParsedAvp, type Avp } from './avp.js';
 import { avpRule, AVP_RULES, Decode, decodeValue, type AvpRule } from './avp-rules.js';
 import { decodeUtf8 } from './utf8.js';
 import { jsonValue } from './json.js';
-import { CONTROL_HEADER_LENGTH, type ControlMessageJson, type ControlMessageObject } from './control-types.js';
+import type { ControlMessageJson, ControlMessageObject } from './control-types.js';
 
 const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
 
@@ -53,7 +53,7 @@ export class ParsedControl {
     this.ns = ns;
     this.nr = nr;
     this.length = length;
-    this.isZlb = length === CONTROL_HEADER_LENGTH;
+    this.isZlb = length === 12; // CONTROL_HEADER_LENGTH (a literal: see avps)
     this.type = type;
     this.typeName = typeName;
     this.src = src;
@@ -80,7 +80,8 @@ export class ParsedControl {
       const b = this.src;
       const end = this.length;
       let i = 0;
-      for (let o = CONTROL_HEADER_LENGTH; o < end; ) {
+      // 12: CONTROL_HEADER_LENGTH, a literal (a module constant is a context load in a bundle).
+      for (let o = 12; o < end; ) {
         const a = new ParsedAvp(b, o);
         list[i++] = a;
         o += a.word & 0x03ff; // the header word the record just read (the parser checked every Length)
@@ -96,7 +97,7 @@ export class ParsedControl {
     if (o === undefined) return undefined;
     if (o < 0) return this.unhiddenField(r, o);
     const b = this.src;
-    return decodeValue(r, b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+    return decodeValue(r, b, o + 6, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - 6);
   }
 
   /** @internal The typed value of the hidden AVP indexed as `ref` (`~offset`), from the copy the parser unhid. */
