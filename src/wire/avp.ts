@@ -210,7 +210,7 @@ export class AvpReader {
     this.next_ = start;
     this.end = end;
     this.offset = start;
-    this.word = AVP_HEADER_LENGTH;
+    this.word = 6; // AVP_HEADER_LENGTH as a literal (see next): valueLength 0 until next()
     return this;
   }
 
