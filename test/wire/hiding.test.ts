@@ -52,6 +52,25 @@ describe('AVPs the RFC says MUST NOT be hidden (§4.4) are never hidden', () => 
     expect(hidden).toEqual([AvpType.FramingCapabilities, AvpType.BearerCapabilities, AvpType.VendorName, AvpType.AssignedTunnelId].sort((a, b) => a - b));
     expect(m.hostName).toBe('lac');
     expect(m.assignedTunnelId).toBe(5);
+    // The typed getters of the hidden ones read the unhidden copies (32-bit, string, 16-bit).
+    expect([m.framingCapabilities, m.bearerCapabilities, m.vendorName]).toEqual([3, 1, 'v']);
+    // Without the secret a hidden AVP has no typed value; the clear ones still read.
+    const n = parseControl(bytes);
+    expect([n.framingCapabilities, n.bearerCapabilities, n.vendorName, n.assignedTunnelId, n.hostName]).toEqual([undefined, undefined, undefined, undefined, 'lac']);
+  });
+
+  it('structured values hidden (Call Errors in a WEN, ACCM in an SLI, §4.4.6) read back through their getters', () => {
+    const callErrors = { crcErrors: 1, framingErrors: 2, hardwareOverruns: 3, bufferOverruns: 4, timeoutErrors: 5, alignmentErrors: 6 };
+    const wen = encodeControl({ type: MessageType.WEN, tunnelId: 3, sessionId: 4, callErrors, hiding: { secret: SECRET, randomVector: rv(7) } });
+    const accm = { send: 0xffffffff, receive: 0x000a0000 };
+    const sli = encodeControl({ type: MessageType.SLI, tunnelId: 3, sessionId: 4, accm, hiding: { secret: SECRET, randomVector: rv(8) } });
+    const w = parseControl(wen, { secret: SECRET });
+    const s = parseControl(sli, { secret: SECRET });
+    expect(w.avps.some((a) => a.hidden && a.type === AvpType.CallErrors)).toBe(true);
+    expect(s.avps.some((a) => a.hidden && a.type === AvpType.Accm)).toBe(true);
+    expect(w.callErrors).toEqual(callErrors);
+    expect(s.accm).toEqual(accm);
+    expect(parseControl(wen).callErrors).toBeUndefined();
   });
 });
 
