@@ -2,7 +2,7 @@
  * What the encoder hides and how it pads (RFC 2661 §4.3, §4.4; issue 13 items 1 and 2).
  */
 import { describe, expect, it } from 'vitest';
-import { AvpType, encodeControl, MessageType, parseControl, type HidingOptions } from '../../src/index.js';
+import { AvpType, encodeControl, hideAvpValue, MessageType, parseControl, type HidingOptions } from '../../src/index.js';
 
 const SECRET = 'hiding-secret';
 const rv = (seed: number) => Uint8Array.from({ length: 16 }, (_, i) => (seed * 31 + i * 7) & 0xff);
@@ -57,6 +57,27 @@ describe('AVPs the RFC says MUST NOT be hidden (§4.4) are never hidden', () => 
     // Without the secret a hidden AVP has no typed value; the clear ones still read.
     const n = parseControl(bytes);
     expect([n.framingCapabilities, n.bearerCapabilities, n.vendorName, n.assignedTunnelId, n.hostName]).toEqual([undefined, undefined, undefined, undefined, 'lac']);
+  });
+
+  it('a hidden vendor AVP (Cisco Interface MTU, found through the vendor map) reads through its getter with the secret; a later clear one without it', () => {
+    const vector = rv(10);
+    const hidden = hideAvpValue(14, Uint8Array.of(0x05, 0xdc), SECRET, vector); // 1500, hashed with the type alone (§4.3)
+    const parts = [
+      Uint8Array.of(0x80, 8, 0, 0, 0, 0, 0, 6), // Message Type: HELLO
+      Uint8Array.of(0x80, 22, 0, 0, 0, 36, ...vector), // Random Vector
+      Uint8Array.of(0x40, 6 + hidden.length, 0, 9, 0, 14, ...hidden), // Cisco (9) Interface MTU, H=1
+      Uint8Array.of(0x00, 8, 0, 9, 0, 14, 0x05, 0x78), // the same, clear: 1400
+    ];
+    const len = 12 + parts.reduce((n, p) => n + p.length, 0);
+    const b = new Uint8Array(len);
+    b.set([0xc8, 0x02, 0, len, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let o = 12;
+    for (const p of parts) {
+      b.set(p, o);
+      o += p.length;
+    }
+    expect(parseControl(b, { secret: SECRET }).ciscoInterfaceMtu).toBe(1500); // the first usable occurrence
+    expect(parseControl(b).ciscoInterfaceMtu).toBe(1400); // the hidden one is not usable without the secret
   });
 
   it('structured values hidden (Call Errors in a WEN, ACCM in an SLI, §4.4.6) read back through their getters', () => {
