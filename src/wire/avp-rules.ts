@@ -84,6 +84,25 @@ export const AVP_RULES: readonly AvpRule[] = AVP_CATALOG.map((d) => {
   return r;
 });
 
+/**
+ * The parser's per-AVP check of a clear IETF AVP below {@link RULE_DIRECT}, packed in one integer
+ * per type so the walk reads no rule object: bits 0–9 the value's minimum length, 10–19 its
+ * maximum (both ≤ 1017, the 10-bit AVP Length less the header), bit 20 "has a content check", bit
+ * 21 "catalogued" (0: the catalogue has no row). {@link limitsOf} builds it.
+ */
+export const DIRECT_LIMITS: Int32Array = new Int32Array(RULE_DIRECT);
+/** {@link DIRECT_LIMITS} bit 20: the rule has a `validate`. */
+export const LIMIT_VALIDATE = 1 << 20;
+/** {@link DIRECT_LIMITS} bit 21: a catalogue row exists. */
+export const LIMIT_KNOWN = 1 << 21;
+
+/** The packed {@link DIRECT_LIMITS} entry of rule `r`. */
+export function limitsOf(r: AvpRule): number {
+  if (r.minLength > r.maxLength || r.maxLength > 0x3ff) throw new Error(`AVP rule ${r.key}: lengths ${r.minLength}–${r.maxLength} do not pack in 10 bits`);
+  return r.minLength | (r.maxLength << 10) | (r.validate !== undefined ? LIMIT_VALIDATE : 0) | LIMIT_KNOWN;
+}
+for (const r of AVP_RULES) if (r.slot >= 0) DIRECT_LIMITS[r.slot] = limitsOf(r);
+
 /** The rule of IETF type `type` (< {@link RULE_DIRECT}), or undefined: one array load. */
 export function directRule(type: number): AvpRule | undefined {
   return DIRECT_RULES[type];

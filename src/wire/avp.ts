@@ -73,12 +73,16 @@ export interface Avp {
  * ```
  */
 export class ParsedAvp implements Avp {
+  // The getters below write AvpFlag's bits and AVP_HEADER_LENGTH (6) as literals: a module
+  // constant is a context load (and an object's property a map check) in a bundle, per call.
+  // `declare`: the constructor is the only store of each field (a class field declaration would
+  // first define it as undefined, a second store per field and an untyped field, per record).
   /** Offset of this AVP's header in the message. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** @internal */
-  readonly bytes: Uint8Array;
+  declare readonly bytes: Uint8Array;
   /** @internal The header's first 16-bit word (M, H, reserved bits, Length); the rest is read on access. */
-  readonly word: number;
+  declare readonly word: number;
 
   constructor(bytes: Uint8Array, offset: number) {
     // Three stores: a message's AVP list is built in one walk, and most readers look at a few
@@ -89,16 +93,16 @@ export class ParsedAvp implements Avp {
   }
 
   get mandatory(): boolean {
-    return (this.word & AvpFlag.Mandatory) !== 0;
+    return (this.word & 0x8000) !== 0;
   }
 
   get hidden(): boolean {
-    return (this.word & AvpFlag.Hidden) !== 0;
+    return (this.word & 0x4000) !== 0;
   }
 
   /** The 4 reserved bits (1–15), or undefined when the peer set none (RFC 2661 §4.1). */
   get reserved(): number | undefined {
-    const r = (this.word & AvpFlag.Reserved) >>> 10;
+    const r = (this.word & 0x3c00) >>> 10;
     return r === 0 ? undefined : r;
   }
 
@@ -112,16 +116,16 @@ export class ParsedAvp implements Avp {
 
   /** Length of the value in bytes (AVP Length minus 6). */
   get valueLength(): number {
-    return (this.word & AvpFlag.Length) - AVP_HEADER_LENGTH;
+    return (this.word & 0x03ff) - 6;
   }
 
   /** Offset of the value in the message. */
   get valueOffset(): number {
-    return this.offset + AVP_HEADER_LENGTH;
+    return this.offset + 6;
   }
 
   get value(): Uint8Array {
-    const s = this.offset + AVP_HEADER_LENGTH;
+    const s = this.offset + 6;
     return this.bytes.subarray(s, s + this.valueLength);
   }
 
@@ -187,7 +191,7 @@ export class AvpReader {
   offset = 0;
   /** The current AVP's first header word (M, H, reserved bits, Length). */
   word = 0;
-  vendorId = 0;
+  /** The current AVP's Attribute Type (stored by {@link next}: every walker reads it). */
   type = 0;
   private next_ = 0;
   private end = 0;
@@ -206,18 +210,26 @@ export class AvpReader {
     this.next_ = start;
     this.end = end;
     this.offset = start;
-    this.word = AVP_HEADER_LENGTH;
+    this.word = 6; // AVP_HEADER_LENGTH as a literal (see next): valueLength 0 until next()
     return this;
+  }
+
+  /**
+   * The current AVP's Vendor ID (0: IETF), read from the header on access: most AVPs are IETF
+   * and many walkers never ask, so {@link next} does not store it.
+   */
+  get vendorId(): number {
+    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
   }
 
   /** Offset of the current AVP's value. */
   get valueOffset(): number {
-    return this.offset + AVP_HEADER_LENGTH;
+    return this.offset + 6;
   }
 
   /** Length of the current AVP's value. */
   get valueLength(): number {
-    return (this.word & 0x03ff) - AVP_HEADER_LENGTH;
+    return (this.word & 0x03ff) - 6;
   }
 
   /** M bit of the current AVP. */
@@ -236,8 +248,8 @@ export class AvpReader {
   }
 
   /**
-   * Advance to the next AVP. Returns `false` at the end. Only the header's position and words
-   * are stored; the flags and lengths above are derived on access.
+   * Advance to the next AVP. Returns `false` at the end. Only the header's position, first word
+   * and type are stored; the Vendor ID, flags and lengths above are derived on access.
    * @throws {@link L2tpError} `BAD_AVP_LENGTH` when an AVP is shorter than 6 bytes or runs past
    *   the end; `TRUNCATED` when fewer than 6 bytes remain.
    */
@@ -253,7 +265,6 @@ export class AvpReader {
     if (len < 6 || o + len > end) this.bad(o);
     this.offset = o;
     this.word = w;
-    this.vendorId = (b[o + 2]! << 8) | b[o + 3]!;
     this.type = (b[o + 4]! << 8) | b[o + 5]!;
     this.next_ = o + len;
     return true;
@@ -270,18 +281,18 @@ export class AvpReader {
 
   /** Big-endian 16-bit integer at `at` bytes into the current value (caller checks the length). */
   u16(at = 0): number {
-    return u16(this.bytes, this.offset + AVP_HEADER_LENGTH + at);
+    return u16(this.bytes, this.offset + 6 + at);
   }
 
   /** Big-endian 32-bit integer at `at` bytes into the current value (caller checks the length). */
   u32(at = 0): number {
-    return u32(this.bytes, this.offset + AVP_HEADER_LENGTH + at);
+    return u32(this.bytes, this.offset + 6 + at);
   }
 
   /** The current value as a view (allocates one `subarray`). */
   value(): Uint8Array {
-    const s = this.offset + AVP_HEADER_LENGTH;
-    return this.bytes.subarray(s, s + (this.word & 0x03ff) - AVP_HEADER_LENGTH);
+    const s = this.offset + 6;
+    return this.bytes.subarray(s, s + (this.word & 0x03ff) - 6);
   }
 }
 

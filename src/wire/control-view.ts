@@ -4,56 +4,64 @@
  * so each getter is one array (IETF) or `Map` (vendor) lookup and one value decode, and reading
  * every field of a 64 KiB message costs time linear in its size.
  */
-import { AVP_HEADER_LENGTH, ParsedAvp, type Avp } from './avp.js';
+import { ParsedAvp, type Avp } from './avp.js';
 import { avpRule, AVP_RULES, Decode, decodeValue, type AvpRule } from './avp-rules.js';
 import { decodeUtf8 } from './utf8.js';
 import { jsonValue } from './json.js';
-import { CONTROL_HEADER_LENGTH, type ControlMessageJson, type ControlMessageObject } from './control-types.js';
+import type { ControlMessageJson, ControlMessageObject } from './control-types.js';
 
 const HEADER_FIELDS = ['version', 'tunnelId', 'sessionId', 'ns', 'nr', 'length', 'isZlb', 'type', 'typeName'] as const;
 
 
 /** @internal The object {@link parseControl} returns (the public shape is `ControlMessage`). */
 export class ParsedControl {
-  readonly version: 2 | 3;
-  readonly tunnelId: number;
-  readonly sessionId: number;
-  readonly ns: number;
-  readonly nr: number;
-  readonly length: number;
-  readonly isZlb: boolean;
-  readonly type: number;
-  readonly typeName: string;
+  // `declare`: each field is stored once, by the constructor, in this order (a class field
+  // declaration would first define it as undefined: a second store per field, per message).
+  declare readonly version: 2 | 3;
+  declare readonly tunnelId: number;
+  declare readonly sessionId: number;
+  declare readonly ns: number;
+  declare readonly nr: number;
+  declare readonly length: number;
+  declare readonly isZlb: boolean;
+  declare readonly type: number;
+  declare readonly typeName: string;
   /** @internal The input the message was parsed from. */
-  readonly src: Uint8Array;
-  /** @internal AVP offset → unhidden value, when a secret was given. */
-  unhidden: Map<number, Uint8Array> | undefined = undefined;
-  /** @internal */
-  list: ParsedAvp[] | undefined = undefined;
+  declare readonly src: Uint8Array;
   /**
-   * @internal IETF type → offset of its first usable AVP (a hole: none), filled by the parser's
-   * walk. Usable: its reserved bits clear in v2 (RFC 2661 §4.1: otherwise "treat as
-   * unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when hidden, unhidden by the
-   * parser (a secret was given).
+   * @internal IETF type → where its first usable AVP is (a hole: none), filled by the parser's
+   * walk: its offset (> 0) when it is clear, the offset's complement `~offset` (< 0) when it is a
+   * hidden AVP the parser unhid (its value is then in {@link unhidden}), so a getter tells the two
+   * apart without reading the header. Usable: its reserved bits clear in v2 (RFC 2661 §4.1:
+   * otherwise "treat as unrecognized"; RFC 3931 §5.1 has them ignored on receipt) and, when
+   * hidden, unhidden by the parser (a secret was given).
    */
-  readonly index: number[];
-  /** @internal vendorId·65536 + type → offset, for catalogued AVPs outside {@link index}. */
-  more: Map<number, number> | undefined = undefined;
+  declare readonly index: number[];
+  /** @internal AVP offset → unhidden value, when a secret was given. */
+  declare unhidden: Map<number, Uint8Array> | undefined;
+  /** @internal vendorId·65536 + type → offset (or `~offset`, as in {@link index}), for catalogued AVPs outside {@link index}. */
+  declare more: Map<number, number> | undefined;
+  /** @internal */
+  declare list: ParsedAvp[] | undefined;
   /** @internal How many AVPs the message has (set by the parser; sizes {@link avps}). */
-  count = 0;
+  declare count: number;
 
   constructor(src: Uint8Array, version: 2 | 3, tunnelId: number, sessionId: number, ns: number, nr: number, length: number, type: number, typeName: string, index: number[]) {
-    this.src = src;
-    this.index = index;
     this.version = version;
     this.tunnelId = tunnelId;
     this.sessionId = sessionId;
     this.ns = ns;
     this.nr = nr;
     this.length = length;
-    this.isZlb = length === CONTROL_HEADER_LENGTH;
+    this.isZlb = length === 12; // CONTROL_HEADER_LENGTH (a literal: see avps)
     this.type = type;
     this.typeName = typeName;
+    this.src = src;
+    this.index = index;
+    this.unhidden = undefined;
+    this.more = undefined;
+    this.list = undefined;
+    this.count = 0;
   }
 
   /** v3: the receiver's Control Connection ID (RFC 3931 §3.2.1), the same number as `tunnelId`; `undefined` for v2. */
@@ -72,7 +80,12 @@ export class ParsedControl {
       const b = this.src;
       const end = this.length;
       let i = 0;
-      for (let o = CONTROL_HEADER_LENGTH; o < end; o += ((b[o]! << 8) | b[o + 1]!) & 0x03ff) list[i++] = new ParsedAvp(b, o);
+      // 12: CONTROL_HEADER_LENGTH, a literal (a module constant is a context load in a bundle).
+      for (let o = 12; o < end; ) {
+        const a = new ParsedAvp(b, o);
+        list[i++] = a;
+        o += a.word & 0x03ff; // the header word the record just read (the parser checked every Length)
+      }
       this.list = list;
     }
     return this.list;
@@ -82,15 +95,14 @@ export class ParsedControl {
   field(r: AvpRule): unknown {
     const o = r.slot >= 0 ? this.index[r.slot] : this.more?.get(r.mapKey);
     if (o === undefined) return undefined;
+    if (o < 0) return this.unhiddenField(r, o);
     const b = this.src;
-    const w = (b[o]! << 8) | b[o + 1]!;
-    if (w & 0x4000) return this.unhiddenField(r, o);
-    return decodeValue(r, b, o + AVP_HEADER_LENGTH, (w & 0x03ff) - AVP_HEADER_LENGTH);
+    return decodeValue(r, b, o + 6, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - 6);
   }
 
-  /** @internal The typed value of the hidden AVP at `o`, from the copy the parser unhid. */
-  unhiddenField(r: AvpRule, o: number): unknown {
-    const v = this.unhidden!.get(o)!;
+  /** @internal The typed value of the hidden AVP indexed as `ref` (`~offset`), from the copy the parser unhid. */
+  unhiddenField(r: AvpRule, ref: number): unknown {
+    const v = this.unhidden!.get(~ref)!;
     return decodeValue(r, v, 0, v.length);
   }
 
@@ -126,46 +138,65 @@ export class ParsedControl {
 }
 
 /**
- * The getter of each catalogue key, by how its value decodes. The scalar kinds of IETF AVPs get a
- * getter of their own (one index load, the value read in place: small enough to inline where it
- * is read, and monomorphic across the keys of a kind); the others go through {@link ParsedControl.field}.
+ * The getter of each catalogue key, by how its value decodes. IETF AVPs (found by index) get a
+ * getter of their own kind: one index load, then the value read in place (the scalar kinds) or
+ * the row's codec called directly; small, so the optimiser inlines it where it is read, and
+ * monomorphic across the keys of a kind. The rest go through {@link ParsedControl.field}.
+ *
+ * Each getter captures its rule and slot as `const`s: immutable context slots, which the
+ * optimiser folds to constants where a getter is inlined. The value was checked by the parser
+ * (lengths: a U16 value is 2 bytes, a U32 value 4). `ref > 0`: a clear AVP at that offset; `< 0`:
+ * unhidden by the parser; `undefined` fails both tests.
  */
 function getterOf(r: AvpRule): (this: ParsedControl) => unknown {
+  const rule = r;
   const slot = r.slot;
   if (slot < 0) return generic(r);
   switch (r.decode) {
     case Decode.U16:
       return function (this: ParsedControl) {
-        const o = this.index[slot];
-        if (o === undefined) return undefined;
-        const b = this.src;
-        if (b[o]! & 0x40) return this.unhiddenField(r, o);
-        return (b[o + 6]! << 8) | b[o + 7]!; // the parser checked the value is 2 bytes
+        const o = this.index[slot]!;
+        if (o > 0) return (this.src[o + 6]! << 8) | this.src[o + 7]!;
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
       };
     case Decode.U32:
       return function (this: ParsedControl) {
-        const o = this.index[slot];
-        if (o === undefined) return undefined;
-        const b = this.src;
-        if (b[o]! & 0x40) return this.unhiddenField(r, o);
-        return ((b[o + 6]! << 24) | (b[o + 7]! << 16) | (b[o + 8]! << 8) | b[o + 9]!) >>> 0; // 4 bytes, checked
+        const o = this.index[slot]!;
+        if (o > 0) {
+          const b = this.src;
+          return ((b[o + 6]! << 24) | (b[o + 7]! << 16) | (b[o + 8]! << 8) | b[o + 9]!) >>> 0;
+        }
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
       };
     case Decode.Utf8:
       return function (this: ParsedControl) {
-        const o = this.index[slot];
-        if (o === undefined) return undefined;
-        const b = this.src;
-        if (b[o]! & 0x40) return this.unhiddenField(r, o);
-        return decodeUtf8(b, o + AVP_HEADER_LENGTH, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - AVP_HEADER_LENGTH);
+        const o = this.index[slot]!;
+        if (o > 0) {
+          const b = this.src;
+          return decodeUtf8(b, o + 6, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - 6);
+        }
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
       };
+    case Decode.Codec: {
+      const decode = rule.codecDecode;
+      return function (this: ParsedControl) {
+        const o = this.index[slot]!;
+        if (o > 0) {
+          const b = this.src;
+          return decode(b, o + 6, (((b[o]! << 8) | b[o + 1]!) & 0x03ff) - 6);
+        }
+        return o < 0 ? this.unhiddenField(rule, o) : undefined;
+      };
+    }
     default:
       return generic(r);
   }
 }
 
 function generic(r: AvpRule): (this: ParsedControl) => unknown {
+  const rule = r;
   return function (this: ParsedControl) {
-    return this.field(r);
+    return this.field(rule);
   };
 }
 

@@ -22,52 +22,94 @@ const TextDecoderCtor = (globalThis as unknown as { TextDecoder: new (label: str
  * of 32 bytes or more go to `TextDecoder`, which measured faster from about 32 bytes on (Node 20).
  */
 export function decodeUtf8(b: Uint8Array, o: number, length: number): string {
-  if (length >= 32) return slowUtf8(b, o, o + length);
-  let any = 0;
-  for (let i = o, end = o + length; i < end; i++) any |= b[i]!;
-  if (any & 0x80) return slowUtf8(b, o, o + length);
-  return length > 16 ? shortAscii(b, o, 16) + shortAscii(b, o + 16, length - 16) : shortAscii(b, o, length);
+  if (length > 16) {
+    if (length >= 32) return slowUtf8(b, o, o + length);
+    // Both halves ASCII, else the whole value to TextDecoder (a character may straddle the cut).
+    const head = shortAscii(b, o, 16);
+    const tail = head === undefined ? undefined : shortAscii(b, o + 16, length - 16);
+    return tail === undefined ? slowUtf8(b, o, o + length) : head! + tail;
+  }
+  return shortAscii(b, o, length) ?? slowUtf8(b, o, o + length);
 }
 
 const fc = String.fromCharCode;
 
-/** `length` (≤ 16) ASCII bytes at `o` as a string: one `fromCharCode` call with exactly that many arguments. */
-function shortAscii(b: Uint8Array, o: number, length: number): string {
+/**
+ * `length` (≤ 16) bytes at `o` as a string if they are all ASCII (else `undefined`): each byte is
+ * read once, into a local that both the ASCII test and one `fromCharCode` call with exactly that
+ * many arguments use. Generated shape, one case per length (a loop would read every byte twice
+ * or build the string piecewise).
+ */
+function shortAscii(b: Uint8Array, o: number, length: number): string | undefined {
   switch (length) {
-    case 1:
-      return fc(b[o]!);
-    case 2:
-      return fc(b[o]!, b[o + 1]!);
-    case 3:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!);
-    case 4:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
-    case 5:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!);
-    case 6:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!);
-    case 7:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!);
-    case 8:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!);
-    case 9:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!);
-    case 10:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!);
-    case 11:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!, b[o + 10]!);
-    case 12:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!, b[o + 10]!, b[o + 11]!);
-    case 13:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!, b[o + 10]!, b[o + 11]!, b[o + 12]!);
-    case 14:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!, b[o + 10]!, b[o + 11]!, b[o + 12]!, b[o + 13]!);
-    case 15:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!, b[o + 10]!, b[o + 11]!, b[o + 12]!, b[o + 13]!, b[o + 14]!);
-    case 16:
-      return fc(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!, b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!, b[o + 8]!, b[o + 9]!, b[o + 10]!, b[o + 11]!, b[o + 12]!, b[o + 13]!, b[o + 14]!, b[o + 15]!);
-    default:
+    case 0:
       return '';
+    case 1: {
+      const c0 = b[o]!;
+      return c0 & 0x80 ? undefined : fc(c0);
+    }
+    case 2: {
+      const c0 = b[o]!, c1 = b[o + 1]!;
+      return (c0 | c1) & 0x80 ? undefined : fc(c0, c1);
+    }
+    case 3: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!;
+      return (c0 | c1 | c2) & 0x80 ? undefined : fc(c0, c1, c2);
+    }
+    case 4: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!;
+      return (c0 | c1 | c2 | c3) & 0x80 ? undefined : fc(c0, c1, c2, c3);
+    }
+    case 5: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!;
+      return (c0 | c1 | c2 | c3 | c4) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4);
+    }
+    case 6: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5);
+    }
+    case 7: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6);
+    }
+    case 8: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7);
+    }
+    case 9: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8);
+    }
+    case 10: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9);
+    }
+    case 11: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!, c10 = b[o + 10]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10);
+    }
+    case 12: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!, c10 = b[o + 10]!, c11 = b[o + 11]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
+    }
+    case 13: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!, c10 = b[o + 10]!, c11 = b[o + 11]!, c12 = b[o + 12]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12);
+    }
+    case 14: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!, c10 = b[o + 10]!, c11 = b[o + 11]!, c12 = b[o + 12]!, c13 = b[o + 13]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13);
+    }
+    case 15: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!, c10 = b[o + 10]!, c11 = b[o + 11]!, c12 = b[o + 12]!, c13 = b[o + 13]!, c14 = b[o + 14]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13 | c14) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14);
+    }
+    case 16: {
+      const c0 = b[o]!, c1 = b[o + 1]!, c2 = b[o + 2]!, c3 = b[o + 3]!, c4 = b[o + 4]!, c5 = b[o + 5]!, c6 = b[o + 6]!, c7 = b[o + 7]!, c8 = b[o + 8]!, c9 = b[o + 9]!, c10 = b[o + 10]!, c11 = b[o + 11]!, c12 = b[o + 12]!, c13 = b[o + 13]!, c14 = b[o + 14]!, c15 = b[o + 15]!;
+      return (c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13 | c14 | c15) & 0x80 ? undefined : fc(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15);
+    }
+    default:
+      return undefined;
   }
 }
 

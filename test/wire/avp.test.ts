@@ -80,6 +80,17 @@ describe('AvpReader', () => {
     while (r.next()) seen.push(r.type);
     expect(seen).toEqual([0, 2, 3, 4, 6, 7, 8, 9, 10]);
   });
+  it('reads each header field of the current AVP: vendor AVP, then an IETF one, at an offset', () => {
+    // Cisco (9) type 7 "abcd", then IETF Assigned Tunnel ID 0x1234 (M=1), after 3 bytes of junk.
+    const b = hex('ffffff c00a 0009 0007 61626364 8008 0000 0009 1234');
+    const r = new AvpReader(b, 3);
+    const seen: unknown[] = [];
+    while (r.next()) seen.push([r.offset, r.vendorId, r.type, r.mandatory, r.hidden, r.reserved, r.valueOffset, r.valueLength, toHex(r.value())]);
+    expect(seen).toEqual([
+      [3, 9, 7, true, true, 0, 9, 4, '61626364'],
+      [13, 0, 9, true, false, 0, 19, 2, '1234'],
+    ]);
+  });
   it('reads integers from the current value', () => {
     const r = new AvpReader(SCCRQ_AVPS);
     while (r.next() && r.type !== 9);
@@ -95,7 +106,7 @@ describe('AvpReader', () => {
       fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
         let fromDecode: string;
         try {
-          fromDecode = decodeAvps(b).map((a) => `${a.offset}:${a.type}`).join();
+          fromDecode = decodeAvps(b).map((a) => `${a.offset}:${a.vendorId}:${a.type}:${a.valueLength}`).join();
         } catch (e) {
           expect(e).toBeInstanceOf(L2tpError);
           fromDecode = 'error';
@@ -103,7 +114,7 @@ describe('AvpReader', () => {
         const r = new AvpReader(b);
         const seen: string[] = [];
         try {
-          while (r.next()) seen.push(`${r.offset}:${r.type}`);
+          while (r.next()) seen.push(`${r.offset}:${r.vendorId}:${r.type}:${r.valueLength}`);
         } catch (e) {
           expect(e).toBeInstanceOf(L2tpError);
           seen.length = 0;

@@ -2,7 +2,7 @@
  * What the encoder hides and how it pads (RFC 2661 §4.3, §4.4; issue 13 items 1 and 2).
  */
 import { describe, expect, it } from 'vitest';
-import { AvpType, encodeControl, MessageType, parseControl, type HidingOptions } from '../../src/index.js';
+import { AvpType, encodeControl, hideAvpValue, MessageType, parseControl, type HidingOptions } from '../../src/index.js';
 
 const SECRET = 'hiding-secret';
 const rv = (seed: number) => Uint8Array.from({ length: 16 }, (_, i) => (seed * 31 + i * 7) & 0xff);
@@ -52,6 +52,46 @@ describe('AVPs the RFC says MUST NOT be hidden (§4.4) are never hidden', () => 
     expect(hidden).toEqual([AvpType.FramingCapabilities, AvpType.BearerCapabilities, AvpType.VendorName, AvpType.AssignedTunnelId].sort((a, b) => a - b));
     expect(m.hostName).toBe('lac');
     expect(m.assignedTunnelId).toBe(5);
+    // The typed getters of the hidden ones read the unhidden copies (32-bit, string, 16-bit).
+    expect([m.framingCapabilities, m.bearerCapabilities, m.vendorName]).toEqual([3, 1, 'v']);
+    // Without the secret a hidden AVP has no typed value; the clear ones still read.
+    const n = parseControl(bytes);
+    expect([n.framingCapabilities, n.bearerCapabilities, n.vendorName, n.assignedTunnelId, n.hostName]).toEqual([undefined, undefined, undefined, undefined, 'lac']);
+  });
+
+  it('a hidden vendor AVP (Cisco Interface MTU, found through the vendor map) reads through its getter with the secret; a later clear one without it', () => {
+    const vector = rv(10);
+    const hidden = hideAvpValue(14, Uint8Array.of(0x05, 0xdc), SECRET, vector); // 1500, hashed with the type alone (§4.3)
+    const parts = [
+      Uint8Array.of(0x80, 8, 0, 0, 0, 0, 0, 6), // Message Type: HELLO
+      Uint8Array.of(0x80, 22, 0, 0, 0, 36, ...vector), // Random Vector
+      Uint8Array.of(0x40, 6 + hidden.length, 0, 9, 0, 14, ...hidden), // Cisco (9) Interface MTU, H=1
+      Uint8Array.of(0x00, 8, 0, 9, 0, 14, 0x05, 0x78), // the same, clear: 1400
+    ];
+    const len = 12 + parts.reduce((n, p) => n + p.length, 0);
+    const b = new Uint8Array(len);
+    b.set([0xc8, 0x02, 0, len, 0, 1, 0, 0, 0, 0, 0, 0]);
+    let o = 12;
+    for (const p of parts) {
+      b.set(p, o);
+      o += p.length;
+    }
+    expect(parseControl(b, { secret: SECRET }).ciscoInterfaceMtu).toBe(1500); // the first usable occurrence
+    expect(parseControl(b).ciscoInterfaceMtu).toBe(1400); // the hidden one is not usable without the secret
+  });
+
+  it('structured values hidden (Call Errors in a WEN, ACCM in an SLI, §4.4.6) read back through their getters', () => {
+    const callErrors = { crcErrors: 1, framingErrors: 2, hardwareOverruns: 3, bufferOverruns: 4, timeoutErrors: 5, alignmentErrors: 6 };
+    const wen = encodeControl({ type: MessageType.WEN, tunnelId: 3, sessionId: 4, callErrors, hiding: { secret: SECRET, randomVector: rv(7) } });
+    const accm = { send: 0xffffffff, receive: 0x000a0000 };
+    const sli = encodeControl({ type: MessageType.SLI, tunnelId: 3, sessionId: 4, accm, hiding: { secret: SECRET, randomVector: rv(8) } });
+    const w = parseControl(wen, { secret: SECRET });
+    const s = parseControl(sli, { secret: SECRET });
+    expect(w.avps.some((a) => a.hidden && a.type === AvpType.CallErrors)).toBe(true);
+    expect(s.avps.some((a) => a.hidden && a.type === AvpType.Accm)).toBe(true);
+    expect(w.callErrors).toEqual(callErrors);
+    expect(s.accm).toEqual(accm);
+    expect(parseControl(wen).callErrors).toBeUndefined();
   });
 });
 

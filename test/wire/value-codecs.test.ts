@@ -371,6 +371,26 @@ describe('canonical encodings: encode(decode(bytes)) gives the bytes back', () =
     );
   });
 
+  it("decodes like the platform's TextDecoder at every length 0–40 (the ASCII fast path's cases), with one non-ASCII byte anywhere", () => {
+    const platform = new TextDecoder('utf-8', { ignoreBOM: true });
+    let checked = 0;
+    for (let n = 0; n <= 40; n++) {
+      const ascii = Uint8Array.from({ length: n }, (_, i) => 0x21 + ((i * 7) % 90));
+      expect(c.decodeUtf8(ascii, 0, n), `ASCII, ${n} bytes`).toBe(platform.decode(ascii));
+      for (let at = 0; at < n; at++) {
+        for (const x of [0x80, 0xc3, 0xff]) {
+          // Embedded at offset 3 of a larger array: the decoder must honour `o` and `length`.
+          const b = new Uint8Array(n + 6).fill(0xe9);
+          b.set(ascii, 3);
+          b[3 + at] = x;
+          expect(c.decodeUtf8(b, 3, n), `${n} bytes, 0x${x.toString(16)} at ${at}`).toBe(platform.decode(b.subarray(3, 3 + n)));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(3 * ((40 * 41) / 2));
+  });
+
   it('ASCII strings re-encode byte for byte', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 100 }).map((b) => b.map((x) => x & 0x7f)), (bytes) => {
