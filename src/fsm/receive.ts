@@ -215,7 +215,7 @@ function onStopccn(c: TunnelCore, m: ControlMessage): void {
   c.acts.push({ type: 'send', bytes: c.v.ack(c, seq.nextNs, seq.nextNr) });
   const r = m.resultCode;
   const error = new L2tpError('PEER_STOPPED', `peer sent StopCCN${r ? ` (result ${r.result}${r.error !== undefined ? `, error ${r.error}` : ''}${r.message ? `: ${r.message}` : ''})` : ''}`);
-  c.sessions.allDown('peer', error);
+  c.sessionsIfAny?.allDown('peer', error);
   c.stopped('peer', r, error);
   if (c.st === 'closing') c.absorb(seq.abandon(c.now, c.o.peerStopLinger));
   else c.finish();

@@ -25,6 +25,13 @@ export const RANDOM_LENGTH = 16;
 /** @internal */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * The actions array of every tunnel between `handle()` calls: frozen, so a push outside a call
+ * throws instead of leaking into another tunnel (one shared array, not an empty one per idle
+ * tunnel: issue 16).
+ */
+export const NO_ACTIONS: TunnelAction[] = Object.freeze([]) as unknown as TunnelAction[];
+
 /** @internal The mutable core of one control connection. */
 export class TunnelCore {
   /** Our Tunnel ID (v2) or Control Connection ID (v3). */
@@ -44,21 +51,32 @@ export class TunnelCore {
   authFailure: L2tpError | undefined;
   peer: Mutable<PeerInfo> | undefined;
   lastHeard = 0;
-  /** When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`. */
-  handshakeAt = Infinity;
-  readonly sessions: Sessions;
+  /**
+   * When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`.
+   * `undefined` until set, meaning never: `Infinity` would be a 16-byte heap number per tunnel.
+   */
+  handshakeAt: number | undefined = undefined;
+  /** The session table, made with the first session (most tunnels of a busy LNS have none: issue 16). */
+  private ss: Sessions | undefined = undefined;
 
-  // Scratch of the handle() call in progress.
-  acts: TunnelAction[] = [];
+  // Scratch of the handle() call in progress (NO_ACTIONS between calls).
+  acts: TunnelAction[] = NO_ACTIONS;
   now = 0;
   ackDue: { ns: number; nr: number } | undefined;
 
   constructor(readonly o: ResolvedTunnelOptions, localTunnelId?: number) {
     this.v = o.version === 3 ? V3 : V2;
     this.localTunnelId = localTunnelId ?? o.localTunnelId ?? (o.version === 3 ? randomId32 : randomId16)(o.random, () => false);
-    // One small object with prototype methods, not six closures and their context: an idle
-    // tunnel costs ~300 B less (issue 16).
-    this.sessions = new Sessions(new HostOf(this), o);
+  }
+
+  /** The session table, made on first use: one small host object with prototype methods, no closures (issue 16). */
+  get sessions(): Sessions {
+    return (this.ss ??= new Sessions(new HostOf(this), this.o));
+  }
+
+  /** The session table if one was ever needed: read-only paths use this and allocate nothing. */
+  get sessionsIfAny(): Sessions | undefined {
+    return this.ss;
   }
 
   /** Move along the table; false when the table has no row (the caller decides). */
@@ -136,7 +154,7 @@ export class TunnelCore {
    */
   teardown(event: TunnelTableEvent, result: ResultCodeValue, error: L2tpError | undefined): void {
     if (!this.go(event)) return;
-    this.sessions.allDown('local', error);
+    this.ss?.allDown('local', error);
     this.stopped('local', result, error);
     if (this.st !== 'closing') {
       this.finish();
@@ -162,7 +180,7 @@ export class TunnelCore {
       const why = 'no acknowledgement from the peer after every retransmission (RFC 2661 §5.8)';
       const auth = was === 'established' ? undefined : this.authFailure;
       const error = auth === undefined ? new L2tpError('TIMEOUT', why) : new L2tpError('AUTH_FAILED', `${why}; the peer's messages failed authentication: ${auth.message}`, undefined, { cause: auth });
-      this.sessions.allDown('local', error);
+      this.ss?.allDown('local', error);
       this.stopped('local', undefined, error);
     }
     this.finish();
@@ -181,10 +199,11 @@ export class TunnelCore {
   nextDeadline(): number | undefined {
     const st = this.st;
     let d = this.seq?.nextDeadline() ?? Infinity;
-    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.handshakeAt < d) d = this.handshakeAt;
+    const hs = this.handshakeAt;
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && hs !== undefined && hs < d) d = hs;
     if (st === 'established') {
       if (this.o.helloInterval > 0) d = Math.min(d, this.lastHeard + this.o.helloInterval);
-      d = Math.min(d, this.sessions.nextDeadline());
+      if (this.ss !== undefined) d = Math.min(d, this.ss.nextDeadline());
     }
     return d === Infinity ? undefined : d;
   }
@@ -193,8 +212,8 @@ export class TunnelCore {
   tick(): void {
     if (this.seq !== undefined) this.absorb(this.seq.tick(this.now));
     const st = this.st;
-    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.now >= this.handshakeAt) this.handshakeExpired();
-    if (this.st === 'established') this.sessions.expire(this.now);
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.handshakeAt !== undefined && this.now >= this.handshakeAt) this.handshakeExpired();
+    if (this.st === 'established') this.ss?.expire(this.now);
     this.helloIfDue();
   }
 
@@ -210,7 +229,7 @@ export class TunnelCore {
     const auth = this.authFailure;
     // v3: the peer's messages were dropped for a bad digest (§5.4.1): say so, not just "timeout".
     const error = auth === undefined ? new L2tpError('TIMEOUT', why) : new L2tpError('AUTH_FAILED', `${why}; the peer's messages failed authentication: ${auth.message}`, undefined, { cause: auth });
-    this.sessions.allDown('local', error);
+    this.ss?.allDown('local', error);
     this.stopped('local', undefined, error);
     this.finish();
   }
