@@ -334,7 +334,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
 
   private onNs(message: T, ns: number, now: number): void {
-    const v = this.rx.accept(message, ns, this.out.deliver);
+    const v = this.rx.accept(message, ns, this.out);
     if (v === 'delivered') {
       if (this.ackAt === undefined) this.ackAt = now + this.o.ackDelay;
     } else if (v === 'duplicate') {
@@ -367,7 +367,6 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   /** Transmit what the window allows, then decide on a separate ack, then on closing. */
   private flush(now: number): void {
     const out = this.out;
-    const transmit = out.transmit;
     if (this.lifecycle !== 'closed') {
       const limit = this.win.size();
       const ring = this.ring;
@@ -379,13 +378,13 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
           this.max = (this.max + 1) & 0xffff;
         }
         put16(bytes, NR_OFFSET, this.rx.nr);
-        transmit.push(bytes);
+        out.sendNow(bytes);
         this.nxt = (this.nxt + 1) & 0xffff;
         off++;
       }
-      if (transmit.length !== 0 && this.rtxAt === undefined) this.rtxAt = now + this.rto;
+      if (out.transmit.length !== 0 && this.rtxAt === undefined) this.rtxAt = now + this.rto;
     }
-    if (transmit.length !== 0) {
+    if (out.transmit.length !== 0) {
       // Every transmission carries the current Nr: that is the (piggybacked) ack.
       this.ackAt = undefined;
       this.ackNow = false;

@@ -48,13 +48,19 @@ export function sameVia(a: Via, b: Via): boolean {
 /** The `live` map of every tunnel that has no session yet; stays empty. */
 const NO_SESSIONS: Map<number, SessionEntry> = new Map();
 
+/** Bits of {@link TunnelEntry}'s flags: five booleans in one small integer (issue 16: 8 B a field). */
+const ALIVE = 1;
+const HALF_OPEN = 2;
+const UP = 4;
+const STOP_ACKED = 8;
+const BYE = 16;
+
 /** A tunnel of the LNS: the FSM, where its peer is, its sessions. */
 export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   due: number | undefined = undefined;
   slot = -1;
-  alive = true;
-  halfOpen = true;
-  up = false;
+  /** ALIVE | HALF_OPEN | UP | STOP_ACKED | BYE, read through the accessors below. */
+  private flags = ALIVE | HALF_OPEN;
   info: PeerInfo | undefined;
   /**
    * Its sessions. A tunnel without any shares one empty map (an empty Map costs ~200 B, and most
@@ -67,9 +73,45 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   }
   /** Ns of our StopCCN, once sent: an Nr past it from the peer is its ack. */
   stopNs: number | undefined;
-  stopAcked = false;
+
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+  /** Still in the LNS's table. */
+  get alive(): boolean {
+    return (this.flags & ALIVE) !== 0;
+  }
+  set alive(v: boolean) {
+    this.flag(ALIVE, v);
+  }
+  /** Counted among the half-open tunnels (its SCCRQ answered, no SCCCN yet). */
+  get halfOpen(): boolean {
+    return (this.flags & HALF_OPEN) !== 0;
+  }
+  set halfOpen(v: boolean) {
+    this.flag(HALF_OPEN, v);
+  }
+  /** Established for the user (counted in `stats.established`). */
+  get up(): boolean {
+    return (this.flags & UP) !== 0;
+  }
+  set up(v: boolean) {
+    this.flag(UP, v);
+  }
+  /** The peer acknowledged our StopCCN. */
+  get stopAcked(): boolean {
+    return (this.flags & STOP_ACKED) !== 0;
+  }
+  set stopAcked(v: boolean) {
+    this.flag(STOP_ACKED, v);
+  }
   /** `Lns.close()` sent this tunnel its StopCCN and waits for the ack. */
-  bye = false;
+  get bye(): boolean {
+    return (this.flags & BYE) !== 0;
+  }
+  set bye(v: boolean) {
+    this.flag(BYE, v);
+  }
   /** Its conformance observer; none under the `lenient` policy. */
   conformance: TunnelConformance | undefined;
 
