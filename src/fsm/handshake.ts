@@ -10,6 +10,7 @@ import { L2tpError } from '../wire/errors.js';
 import { StopCcnResult } from '../wire/result-codes.js';
 import type { Rejection } from './checks.js';
 import type { StartRefusal } from './dialect.js';
+import { intern } from './intern.js';
 import type { Mutable, TunnelCore } from './tunnel-core.js';
 import type { PeerInfo } from './types.js';
 
@@ -58,7 +59,7 @@ class PeerRecord {
     this.localTunnelId = c.localTunnelId;
     this.assignedTunnelId = c.v.peerIdOf(m)!;
     this.role = c.role!;
-    this.hostName = m.hostName!;
+    this.hostName = intern(m.hostName!);
     this.receiveWindowSize = m.receiveWindowSize ?? DEFAULT_PEER_WINDOW;
   }
 }
@@ -66,7 +67,7 @@ class PeerRecord {
 function notePeer(c: TunnelCore, m: ControlMessage): void {
   const p = new PeerRecord(c, m) as Mutable<PeerInfo>;
   c.v.notePeer(c, m, p);
-  if (m.vendorName !== undefined) p.vendorName = m.vendorName;
+  if (m.vendorName !== undefined) p.vendorName = intern(m.vendorName);
   if (m.tieBreaker !== undefined) p.tieBreaker = m.tieBreaker.slice();
   c.peer = p;
   c.seq!.setPeerWindow(p.receiveWindowSize);

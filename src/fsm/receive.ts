@@ -62,7 +62,8 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
   c.lastHeard = c.now;
   // RFC 3931 §6.15: an ACK acknowledges only, as a ZLB does: never sequenced nor delivered.
   const out = seq.receive(m.version === 3 && m.type === MessageType.ACK ? ackOnly(m) : m, c.now);
-  const delivered = out.deliver.length === 0 ? undefined : out.deliver.slice();
+  // absorb() lets the list go rather than emptying it: it is ours now, no copy needed.
+  const delivered = out.deliver.length === 0 ? undefined : out.deliver;
   c.absorb(out);
   if (delivered === undefined) return;
   for (let i = 0; i < delivered.length; i++) {
