@@ -91,6 +91,7 @@ async function run(policy: ConformancePolicy): Promise<void> {
   try {
     await upTo(BASE);
     const s0 = SNAPSHOT === undefined ? undefined : await snapshot('base');
+    // (a snapshot's own garbage is collected before the next heap reading)
     const h0 = await heap();
     const per: string[] = [];
     let last = h0;
@@ -108,7 +109,12 @@ async function run(policy: ConformancePolicy): Promise<void> {
     let sess = '';
     if (SESSIONS > 0) {
       const n = Math.min(SESSIONS, live.length);
+      const before = SNAPSHOT === undefined ? undefined : await snapshot('sessions-before');
       await pool(n, 64, async (i) => void (await lac.openSession(live[i]!, 1)));
+      if (before !== undefined) {
+        const after = await snapshot('sessions');
+        breakdownText += `\nbytes per session by constructor ('${policy}', ${n} sessions added):\n${perUnit(breakdown(before.file), breakdown(after.file), n)}`;
+      }
       const h = await heap();
       sess = `; + one session on ${h['sessions']} tunnels: ${((h['heap']! - last['heap']!) / h['sessions']!).toFixed(0)} B/session`;
     }
