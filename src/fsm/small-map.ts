@@ -1,23 +1,26 @@
 /**
  * A map that holds its first entry in two fields and makes a real `Map` only for a second: a
- * tunnel's session table usually holds one call or none, and an empty `Map` with its table costs
- * ~180 B against this object's 48 (issue 16: memory per tunnel + session). The subset of `Map`
- * the session tables use, in insertion order as `Map` iterates. Values are never `undefined`.
+ * tunnel's session table usually holds one call or none, and a `Map` with its hash table costs
+ * ~180 B against this object's 40 (issue 16: memory per tunnel + session). The subset of `Map`
+ * the session tables use, iterating in insertion order as `Map` does. Values are objects that
+ * are never themselves a `Map`.
  * @internal
  */
-export class SmallMap<K, V> {
+export class SmallMap<K, V extends object> {
+  /** The one entry's key while `at` holds its value. */
   private k: K | undefined = undefined;
-  /** The one entry's value while there is no `m`; `undefined` for none. */
-  private v: V | undefined = undefined;
-  private m: Map<K, V> | undefined = undefined;
+  /** Nothing, the one entry's value, or the `Map` of two entries or more. */
+  private at: V | Map<K, V> | undefined = undefined;
 
   get size(): number {
-    return this.m !== undefined ? this.m.size : this.v === undefined ? 0 : 1;
+    const at = this.at;
+    return at === undefined ? 0 : at instanceof Map ? at.size : 1;
   }
 
   get(key: K): V | undefined {
-    if (this.m !== undefined) return this.m.get(key);
-    return this.v !== undefined && this.k === key ? this.v : undefined;
+    const at = this.at;
+    if (at instanceof Map) return at.get(key);
+    return at !== undefined && this.k === key ? at : undefined;
   }
 
   has(key: K): boolean {
@@ -25,44 +28,45 @@ export class SmallMap<K, V> {
   }
 
   set(key: K, value: V): this {
-    if (this.m !== undefined) this.m.set(key, value);
-    else if (this.v === undefined || this.k === key) {
+    const at = this.at;
+    if (at instanceof Map) at.set(key, value);
+    else if (at === undefined || this.k === key) {
       this.k = key;
-      this.v = value;
+      this.at = value;
     } else {
-      this.m = new Map<K, V>([[this.k as K, this.v as V]]).set(key, value);
+      this.at = new Map<K, V>([[this.k as K, at]]).set(key, value);
       this.k = undefined;
-      this.v = undefined;
     }
     return this;
   }
 
   delete(key: K): boolean {
-    const m = this.m;
-    if (m !== undefined) {
-      const gone = m.delete(key);
-      if (m.size === 0) this.m = undefined;
+    const at = this.at;
+    if (at instanceof Map) {
+      const gone = at.delete(key);
+      if (at.size === 0) this.at = undefined;
       return gone;
     }
-    if (this.v === undefined || this.k !== key) return false;
+    if (at === undefined || this.k !== key) return false;
     this.k = undefined;
-    this.v = undefined;
+    this.at = undefined;
     return true;
   }
 
   clear(): void {
     this.k = undefined;
-    this.v = undefined;
-    this.m = undefined;
+    this.at = undefined;
   }
 
   keys(): IterableIterator<K> {
-    if (this.m !== undefined) return this.m.keys();
-    return (this.v === undefined ? [] : [this.k as K]).values();
+    const at = this.at;
+    if (at instanceof Map) return at.keys();
+    return (at === undefined ? [] : [this.k as K]).values();
   }
 
   values(): IterableIterator<V> {
-    if (this.m !== undefined) return this.m.values();
-    return (this.v === undefined ? [] : [this.v]).values();
+    const at = this.at;
+    if (at instanceof Map) return at.values();
+    return (at === undefined ? [] : [at]).values();
   }
 }

@@ -15,7 +15,7 @@ import type { Dialect } from './dialect.js';
 import { V2 } from './dialect-v2.js';
 import { V3 } from './dialect-v3.js';
 import type { ResolvedTunnelOptions } from './options.js';
-import { Sessions, type SessionHost } from './sessions.js';
+import { Sessions } from './sessions.js';
 import { TUNNEL_TRANSITIONS, findTransition, type TunnelTableEvent } from './table.js';
 import type { PeerInfo, TunnelAction, TunnelRole, TunnelState } from './types.js';
 
@@ -72,9 +72,9 @@ export class TunnelCore {
     this.localTunnelId = localTunnelId ?? o.localTunnelId ?? (o.version === 3 ? randomId32 : randomId16)(o.random, () => false);
   }
 
-  /** The session table, made on first use: one small host object with prototype methods, no closures (issue 16). */
+  /** The session table, made on first use: one object that is also the sessions' host (prototype methods, no closures; issue 16). */
   get sessions(): Sessions {
-    return (this.ss ??= new Sessions(new HostOf(this), this.o));
+    return (this.ss ??= new Sessions(this));
   }
 
   /** The session table if one was ever needed: read-only paths use this and allocate nothing. */
@@ -244,31 +244,5 @@ export class TunnelCore {
     // Restart the idle clock so one silence yields one HELLO; the Sequencer retries it.
     this.lastHeard = this.now;
     this.sendControl(this.v.hello(this));
-  }
-}
-
-/** What {@link Sessions} needs from its tunnel, as prototype methods over one reference. */
-class HostOf implements SessionHost {
-  constructor(private readonly c: TunnelCore) {}
-  core(): TunnelCore {
-    return this.c;
-  }
-  common(sessionId: number): MessageOptions {
-    return this.c.common(sessionId);
-  }
-  sendControl(bytes: Uint8Array): void {
-    this.c.sendControl(bytes);
-  }
-  emit(a: TunnelAction): void {
-    this.c.acts.push(a);
-  }
-  peerTunnelId(): number {
-    return this.c.peerId;
-  }
-  peer(): ReturnType<SessionHost['peer']> {
-    return this.c.peer;
-  }
-  now(): number {
-    return this.c.now;
   }
 }
