@@ -55,6 +55,20 @@ const MAX_TYPE_NAMES = 64;
 /** An interval "grows" when it is at least this much longer than the one before. */
 export const GROWTH = 1.25;
 
+/** Bits of {@link ConnectionState}'s flags. */
+const FOR_REPORT = 1;
+const TUNNEL_ID_ACKED = 2;
+const HAVE_SENT = 4;
+const GAP_REPORTED = 8;
+const PEER_ACKED_STOP = 16;
+
+/** What the observer keeps for the report card only. */
+interface PeerCard {
+  readonly messages: Record<string, number>;
+  hostName: string | undefined;
+  vendorName: string | undefined;
+}
+
 /** The observer's memory of one control connection. @internal */
 export class ConnectionState {
   /**
@@ -63,8 +77,19 @@ export class ConnectionState {
    */
   constructor(
     private readonly ackTimeout: number,
-    private readonly forReport = true,
-  ) {}
+    forReport = true,
+  ) {
+    this.flags = forReport ? FOR_REPORT : 0;
+  }
+
+  /** FOR_REPORT and the booleans below, one bit each: 8 B a field (issue 16: memory per tunnel). */
+  private flags: number;
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+  private get forReport(): boolean {
+    return (this.flags & FOR_REPORT) !== 0;
+  }
 
   /** Version of the first message seen (2 or 3). */
   version: number | undefined = undefined;
@@ -72,7 +97,12 @@ export class ConnectionState {
   ourTunnelId: number | undefined = undefined;
   ourTunnelIdNs: number | undefined = undefined;
   /** True once the peer acknowledged that message: from then on it must address us by it. */
-  ourTunnelIdAcked = false;
+  get ourTunnelIdAcked(): boolean {
+    return (this.flags & TUNNEL_ID_ACKED) !== 0;
+  }
+  set ourTunnelIdAcked(v: boolean) {
+    this.flag(TUNNEL_ID_ACKED, v);
+  }
   /**
    * Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP), allocated on the
    * first: an array of exactly their number while few (a Set costs ~150 B per tunnel with one
@@ -82,7 +112,12 @@ export class ConnectionState {
   /** Our advertised Receive Window Size (RFC 2661 §5.8: 4 when we sent none). */
   ourReceiveWindow = 4;
   /** Whether we sent any non-ZLB control message yet, and the Ns our next one will carry. */
-  haveSent = false;
+  get haveSent(): boolean {
+    return (this.flags & HAVE_SENT) !== 0;
+  }
+  set haveSent(v: boolean) {
+    this.flag(HAVE_SENT, v);
+  }
   ourNextNs = 0;
   /** Nr of our latest control message: how far we acknowledged the peer. */
   ourLastNr = 0;
@@ -92,20 +127,35 @@ export class ConnectionState {
   peerAhead: Set<number> | undefined = undefined;
   /** Since when a hole in the peer's Ns has been open (undefined: no hole). */
   gapSince: number | undefined = undefined;
-  gapReported = false;
+  get gapReported(): boolean {
+    return (this.flags & GAP_REPORTED) !== 0;
+  }
+  set gapReported(v: boolean) {
+    this.flag(GAP_REPORTED, v);
+  }
   /** The peer's recent messages, oldest first (at most MAX_COPIES; allocated on the first; peer-copies.ts). */
   private copies: CopyStore | undefined = undefined;
   /** Ns of the peer's StopCCN; whether the peer acknowledged ours. */
   peerStopNs: number | undefined = undefined;
   ourStopNs: number | undefined = undefined;
-  peerAckedOurStop = false;
-  peerHostName: string | undefined = undefined;
-  peerVendorName: string | undefined = undefined;
-  private messages: Record<string, number> | undefined = undefined;
+  get peerAckedOurStop(): boolean {
+    return (this.flags & PEER_ACKED_STOP) !== 0;
+  }
+  set peerAckedOurStop(v: boolean) {
+    this.flag(PEER_ACKED_STOP, v);
+  }
+  /** What only the report card needs (kept only `forReport`, made with the first message). */
+  private card: PeerCard | undefined = undefined;
 
   /** Peer's control messages by type name, for the report card (kept only `forReport`). */
   get peerMessages(): Readonly<Record<string, number>> {
-    return this.messages ?? NO_MESSAGES;
+    return this.card?.messages ?? NO_MESSAGES;
+  }
+  get peerHostName(): string | undefined {
+    return this.card?.hostName;
+  }
+  get peerVendorName(): string | undefined {
+    return this.card?.vendorName;
   }
 
   /** Whether we assigned any Session ID yet. */
@@ -143,7 +193,7 @@ export class ConnectionState {
   applyReceived(m: ScannedMessage, now: number): void {
     if (this.forReport) {
       // Bounded: a stranger can invent 65536 message types.
-      const counts = (this.messages ??= Object.create(null) as Record<string, number>);
+      const counts = (this.card ??= { messages: Object.create(null) as Record<string, number>, hostName: undefined, vendorName: undefined }).messages;
       const key = m.typeName in counts || Object.keys(counts).length < MAX_TYPE_NAMES ? m.typeName : 'other';
       counts[key] = (counts[key] ?? 0) + 1;
     }
@@ -164,8 +214,8 @@ export class ConnectionState {
     if (this.forReport) {
       for (const a of m.avps) {
         if (a.vendorId !== 0 || a.hidden) continue;
-        if (a.type === AVP_HOST_NAME) this.peerHostName = text(a.value);
-        if (a.type === AVP_VENDOR_NAME) this.peerVendorName = text(a.value);
+        if (a.type === AVP_HOST_NAME) this.card!.hostName = text(a.value);
+        if (a.type === AVP_VENDOR_NAME) this.card!.vendorName = text(a.value);
       }
     }
     if (m.type === MessageType.StopCCN) this.peerStopNs ??= m.ns;
