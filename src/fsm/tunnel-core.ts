@@ -45,13 +45,8 @@ export class TunnelCore {
   role: TunnelRole | undefined;
   peerId = 0;
   seq: Sequencer<ControlMessage> | undefined;
-  ourChallenge: Uint8Array | undefined;
-  /** v3 with authentication: our Control Message Authentication Nonce, and the peer's (RFC 3931 §5.4.1). */
-  ourNonce: Uint8Array | undefined;
-  peerNonce: Uint8Array | undefined;
-  ourTie: Uint8Array | undefined;
-  /** v3: why the peer's last dropped message failed authentication (RFC 3931 §5.4.1), for a timeout to report. */
-  authFailure: L2tpError | undefined;
+  /** Challenge, nonces, Tie Breaker and a v3 authentication failure: one object made when one is set (most tunnels have none). */
+  private sec: TunnelSecrets | undefined = undefined;
   peer: Mutable<PeerInfo> | undefined;
   lastHeard = 0;
   /**
@@ -80,6 +75,43 @@ export class TunnelCore {
   /** The session table if one was ever needed: read-only paths use this and allocate nothing. */
   get sessionsIfAny(): Sessions | undefined {
     return this.ss;
+  }
+
+  /** v2: the Challenge we sent (RFC 2661 §4.4.3), until the peer's response is checked. */
+  get ourChallenge(): Uint8Array | undefined {
+    return this.sec?.ourChallenge;
+  }
+  set ourChallenge(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).ourChallenge = v;
+  }
+  /** v3 with authentication: our Control Message Authentication Nonce (RFC 3931 §5.4.1). */
+  get ourNonce(): Uint8Array | undefined {
+    return this.sec?.ourNonce;
+  }
+  set ourNonce(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).ourNonce = v;
+  }
+  /** v3 with authentication: the peer's nonce. */
+  get peerNonce(): Uint8Array | undefined {
+    return this.sec?.peerNonce;
+  }
+  set peerNonce(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).peerNonce = v;
+  }
+  /** The Tie Breaker of our SCCRQ (RFC 2661 §4.4.3), while it can matter. */
+  get ourTie(): Uint8Array | undefined {
+    return this.sec?.ourTie;
+  }
+  set ourTie(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).ourTie = v;
+  }
+
+  /** v3: why the peer's last dropped message failed authentication (RFC 3931 §5.4.1), for a timeout to report. */
+  get authFailure(): L2tpError | undefined {
+    return this.sec?.authFailure;
+  }
+  set authFailure(v: L2tpError | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).authFailure = v;
   }
 
   /** Move along the table; false when the table has no row (the caller decides). */
@@ -245,4 +277,16 @@ export class TunnelCore {
     this.lastHeard = this.now;
     this.sendControl(this.v.hello(this));
   }
+}
+
+/**
+ * What a tunnel keeps only with authentication or a Tie Breaker: five fields in one object made
+ * on first use, not five per tunnel (issue 16: 8 B a field).
+ */
+class TunnelSecrets {
+  ourChallenge: Uint8Array | undefined = undefined;
+  ourNonce: Uint8Array | undefined = undefined;
+  peerNonce: Uint8Array | undefined = undefined;
+  ourTie: Uint8Array | undefined = undefined;
+  authFailure: L2tpError | undefined = undefined;
 }

@@ -45,8 +45,6 @@ import type { PeerInfo, PseudowireInfo, SessionState, TunnelAction, TunnelEvent,
  * ```
  */
 export class TunnelFsm {
-  /** Our Tunnel ID: the peer writes it in the header of everything it sends us. */
-  readonly localTunnelId: number;
   private readonly c: TunnelCore;
 
   /**
@@ -58,7 +56,11 @@ export class TunnelFsm {
     const o = resolveTunnelOptions(options);
     if (localTunnelId !== undefined) assertInt(localTunnelId, 1, o.version === 3 ? 0xffffffff : 0xffff, 'localTunnelId');
     this.c = new TunnelCore(o, localTunnelId);
-    this.localTunnelId = this.c.localTunnelId;
+  }
+
+  /** Our Tunnel ID: the peer writes it in the header of everything it sends us. */
+  get localTunnelId(): number {
+    return this.c.localTunnelId;
   }
 
   /** The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`). */
