@@ -141,7 +141,7 @@ function onData(c: TunnelCore, bytes: Uint8Array): void {
   if (d.version !== 2 || d.tunnelId !== c.localTunnelId) return;
   // §6.5: HELLO is due after a quiet period "since the last data or control message" received.
   c.lastHeard = c.now;
-  c.sessions.onData(d.sessionId, d.ns, d.payload);
+  c.sessionsIfAny?.onData(d.sessionId, d.ns, d.payload); // no table: no session to take it
 }
 
 /** One delivered control message, in order, exactly once (the Sequencer saw to it). */
