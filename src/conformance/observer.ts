@@ -71,13 +71,13 @@ export class ConformanceObserver {
   private kept: Deviation[] | undefined = undefined;
   /**
    * What only the report card needs, `undefined` without `report`: per rule (by its index in
-   * RULES) times checked, and the datagrams seen each way. One field for the three: 8 B a field
+   * RULES) times checked, the datagrams seen each way, the deviations not kept past
+   * `maxDeviations`. One field for the four: 8 B a field
    * (issue 16: memory per tunnel).
    */
-  private readonly card: { readonly checked: number[]; received: number; sent: number } | undefined;
+  private readonly card: { readonly checked: number[]; received: number; sent: number; dropped: number } | undefined;
   /** Per rule, by its index in RULES: times broken (allocated with the first deviation). */
   private broken: number[] | undefined = undefined;
-  private dropped = 0;
 
   /** @throws `RangeError`/`TypeError` for an option out of range. */
   constructor(options: ObserverOptions = {}) {
@@ -95,7 +95,7 @@ export class ConformanceObserver {
     const custom = options.ackTimeout !== undefined || options.minRetransmitInterval !== undefined;
     this.options = custom ? { ackTimeout, minRetransmitInterval, capFloor: 7200 } : (defaultChecks ??= Object.freeze({ ackTimeout, minRetransmitInterval, capFloor: 7200 }));
     this.state = new ConnectionState(ackTimeout, forReport);
-    this.card = forReport ? { checked: RULES.map(() => 0), received: 0, sent: 0 } : undefined;
+    this.card = forReport ? { checked: RULES.map(() => 0), received: 0, sent: 0, dropped: 0 } : undefined;
     this.secret = options.secret;
     this.onDeviation = options.onDeviation;
     this.maxDeviations = maxDeviations;
@@ -174,7 +174,7 @@ export class ConformanceObserver {
     if (card === undefined) throw new TypeError('report: this observer was created with report: false and keeps no report card');
     if (now !== undefined) this.tick(now);
     return buildReport({
-      checked: card.checked, broken: this.broken ?? RULES.map(() => 0), deviations: this.deviations, dropped: this.dropped,
+      checked: card.checked, broken: this.broken ?? RULES.map(() => 0), deviations: this.deviations, dropped: card.dropped,
       received: card.received, sent: card.sent, peerMessages: this.state.peerMessages,
       peerHostName: this.state.peerHostName, peerVendorName: this.state.peerVendorName,
     });
@@ -211,7 +211,7 @@ export class ConformanceObserver {
       out.push(d);
       const kept = this.deviations;
       if (kept.length < this.maxDeviations) kept.push(d);
-      else this.dropped++;
+      else if (this.card !== undefined) this.card.dropped++;
       this.deviated(d);
     }
   }

@@ -22,9 +22,6 @@ type Refusal = Extract<ConformanceDecision, { action: 'stopccn' | 'cdn' }>;
  * @internal
  */
 export class TunnelConformance extends ConformanceObserver {
-  /** The `conformance-report` event went out (or will not: no report card kept). */
-  reported: boolean;
-
   constructor(
     private readonly lns: LnsConformance,
     private readonly tunnel: TunnelEntry,
@@ -32,7 +29,8 @@ export class TunnelConformance extends ConformanceObserver {
     forReport: boolean,
   ) {
     super({ secret, report: forReport });
-    this.reported = !forReport;
+    // The `conformance-report` event goes out once, and not at all without a report card.
+    tunnel.conformanceReported = !forReport;
   }
 
   protected override deviated(d: Deviation): void {
@@ -108,8 +106,8 @@ export class LnsConformance {
   /** The tunnel ended (or went away): its report card, once. */
   end(t: TunnelEntry, now: number): void {
     const conf = t.conformance;
-    if (conf === undefined || conf.reported) return;
-    conf.reported = true;
+    if (conf === undefined || t.conformanceReported) return;
+    t.conformanceReported = true;
     // A report card is ~30 rule rows: built only for a listener.
     if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.report(now));
   }

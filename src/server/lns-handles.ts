@@ -49,18 +49,19 @@ export function sameVia(a: Via, b: Via): boolean {
 /** The `live` table of every tunnel that has no session yet; stays empty. */
 const NO_SESSIONS: SmallMap<number, SessionEntry> = new SmallMap();
 
-/** Bits of {@link TunnelEntry}'s flags: five booleans in one small integer (issue 16: 8 B a field). */
+/** Bits of {@link TunnelEntry}'s flags: six booleans in one small integer (issue 16: 8 B a field). */
 const ALIVE = 1;
 const HALF_OPEN = 2;
 const UP = 4;
 const STOP_ACKED = 8;
 const BYE = 16;
+const REPORTED = 32;
 
 /** A tunnel of the LNS: the FSM, where its peer is, its sessions. */
 export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   due: number | undefined = undefined;
   slot = -1;
-  /** ALIVE | HALF_OPEN | UP | STOP_ACKED | BYE, read through the accessors below. */
+  /** ALIVE | HALF_OPEN | UP | STOP_ACKED | BYE | REPORTED, read through the accessors below. */
   private flags = ALIVE | HALF_OPEN;
   info: PeerInfo | undefined;
   /**
@@ -113,6 +114,13 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   }
   set bye(v: boolean) {
     this.flag(BYE, v);
+  }
+  /** Its `conformance-report` event went out (or will not: its observer keeps no report card). */
+  get conformanceReported(): boolean {
+    return (this.flags & REPORTED) !== 0;
+  }
+  set conformanceReported(v: boolean) {
+    this.flag(REPORTED, v);
   }
   /** Its conformance observer; none under the `lenient` policy. */
   conformance: TunnelConformance | undefined;
