@@ -1,7 +1,8 @@
 /**
  * The shape of a row of the conformance rule table, and what a check gets to look at.
  */
-import type { ConnectionState, PeerCopy } from './state.js';
+import type { PeerCopy } from './peer-copies.js';
+import type { ConnectionState } from './state.js';
 import type { ScannedMessage } from './scan.js';
 import type { Deviation, Severity } from './types.js';
 import type { ObserverOptions } from './observer.js';

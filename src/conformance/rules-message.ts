@@ -103,9 +103,9 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
     id: 'header.session-id', section: S31, severity: 'MUST', strict: 'refuse', errorCode: E.InvalidSessionId,
     text: 'a session message carries the Session ID the recipient assigned',
     onMessage: ({ m, s }) => {
-      if (!m.isControl && m.version === 2 && m.sessionId !== undefined && s.ourSessionIds !== undefined) {
+      if (!m.isControl && m.version === 2 && m.sessionId !== undefined && s.assignedSessions) {
         // A data message goes to a session we assigned (§3.1, §5.3).
-        return s.ourSessionIds.has(m.sessionId) ? KEPT : [{ detail: `data message for Session ID ${m.sessionId}, which we never assigned` }];
+        return s.assignedSession(m.sessionId) ? KEPT : [{ detail: `data message for Session ID ${m.sessionId}, which we never assigned` }];
       }
       const d = m.version === 2 && m.type > 0 ? messageDef(m.type) : undefined;
       if (d === undefined || d.scope !== 'session' || m.sessionId === undefined) return undefined;
@@ -113,8 +113,8 @@ export const HEADER_RULES: readonly ConformanceRule[] = [
       // peer learnt our ID (§6.12: it carries its own Assigned Session ID for that), so 0 is fine.
       if (m.type === MessageType.ICRQ || m.type === MessageType.OCRQ) return undefined;
       if (m.type === MessageType.CDN && m.sessionId === 0) return KEPT;
-      if (s.ourSessionIds === undefined) return undefined;
-      return s.ourSessionIds.has(m.sessionId) ? KEPT : [{ detail: `${m.typeName} for Session ID ${m.sessionId}, which we never assigned` }];
+      if (!s.assignedSessions) return undefined;
+      return s.assignedSession(m.sessionId) ? KEPT : [{ detail: `${m.typeName} for Session ID ${m.sessionId}, which we never assigned` }];
     },
   },
   {

@@ -11,6 +11,7 @@
 import { u16 } from '../wire/bytes.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { seqAdd, seqBefore } from '../reliable/serial.js';
+import { addCopy, expireCopies, findCopy, type CopyStore, type PeerCopy } from './peer-copies.js';
 import type { ScannedMessage } from './scan.js';
 
 /** One of our non-ZLB control messages, until the peer acknowledges it. @internal */
@@ -24,33 +25,8 @@ export interface SentRecord {
   reported: boolean;
 }
 
-/** Timing rules reported at most once per peer message (bits of {@link PeerCopy.reported}). @internal */
+/** Timing rules reported at most once per peer message (bits of `PeerCopy.reported`). @internal */
 export const ONCE = { 'timing.backoff': 1, 'timing.cap': 2 } as const;
-
-/** A message of the peer's, kept to recognise its retransmissions. @internal */
-export class PeerCopy {
-  /** How many copies arrived so far (1: only the original). */
-  count = 1;
-  /** Interval between the last two copies (0 before the first retransmission). */
-  lastInterval = 0;
-  /** Whether the retransmission interval ever grew (exponential backoff seen). */
-  grew = false;
-  /** Timing rules already reported for this Ns (each once): bits of {@link ONCE}. */
-  reported = 0;
-  constructor(
-    readonly ns: number,
-    readonly type: string,
-    /**
-     * Everything after Ns/Nr (the AVPs), which a retransmission repeats byte for byte: its
-     * length and FNV-1a hash ({@link bodyHash}). A changed body that keeps length and hash (one
-     * chance in 2^32) goes unreported; the price of not keeping a copy of every message.
-     */
-    readonly bodyLength: number,
-    readonly bodyHash: number,
-    /** When the latest copy arrived. */
-    public lastAt: number,
-  ) {}
-}
 
 /** FNV-1a (32-bit) of `b[from..to)`: a retransmission's body is compared by it. @internal */
 export function bodyHash(b: Uint8Array, from: number, to: number): number {
@@ -70,12 +46,28 @@ const AVP_ASSIGNED_SESSION_ID = 14;
 const AVP_HOST_NAME = 7;
 const AVP_VENDOR_NAME = 8;
 const MAX_SESSION_IDS = 4096;
+/** Our Session IDs kept in an array (searched in full) before they move to a Set. */
+const FEW_SESSION_IDS = 8;
 /** Most Ns remembered ahead of a hole (a window is at most 32768; real ones are 4 to 64). */
 const MAX_AHEAD = 1024;
 /** Most distinct message type names counted in the report; the rest under `other`. */
 const MAX_TYPE_NAMES = 64;
 /** An interval "grows" when it is at least this much longer than the one before. */
 export const GROWTH = 1.25;
+
+/** Bits of {@link ConnectionState}'s flags. */
+const FOR_REPORT = 1;
+const TUNNEL_ID_ACKED = 2;
+const HAVE_SENT = 4;
+const GAP_REPORTED = 8;
+const PEER_ACKED_STOP = 16;
+
+/** What the observer keeps for the report card only. */
+interface PeerCard {
+  readonly messages: Record<string, number>;
+  hostName: string | undefined;
+  vendorName: string | undefined;
+}
 
 /** The observer's memory of one control connection. @internal */
 export class ConnectionState {
@@ -85,8 +77,19 @@ export class ConnectionState {
    */
   constructor(
     private readonly ackTimeout: number,
-    private readonly forReport = true,
-  ) {}
+    forReport = true,
+  ) {
+    this.flags = forReport ? FOR_REPORT : 0;
+  }
+
+  /** FOR_REPORT and the booleans below, one bit each: 8 B a field (issue 16: memory per tunnel). */
+  private flags: number;
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+  private get forReport(): boolean {
+    return (this.flags & FOR_REPORT) !== 0;
+  }
 
   /** Version of the first message seen (2 or 3). */
   version: number | undefined = undefined;
@@ -94,13 +97,27 @@ export class ConnectionState {
   ourTunnelId: number | undefined = undefined;
   ourTunnelIdNs: number | undefined = undefined;
   /** True once the peer acknowledged that message: from then on it must address us by it. */
-  ourTunnelIdAcked = false;
-  /** Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP); allocated on the first. */
-  ourSessionIds: Set<number> | undefined = undefined;
+  get ourTunnelIdAcked(): boolean {
+    return (this.flags & TUNNEL_ID_ACKED) !== 0;
+  }
+  set ourTunnelIdAcked(v: boolean) {
+    this.flag(TUNNEL_ID_ACKED, v);
+  }
+  /**
+   * Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP), allocated on the
+   * first: an array of exactly their number while few (a Set costs ~150 B per tunnel with one
+   * call, issue 16), a Set past {@link FEW_SESSION_IDS}. Read with {@link assignedSession}.
+   */
+  private sessionIds: number[] | Set<number> | undefined = undefined;
   /** Our advertised Receive Window Size (RFC 2661 §5.8: 4 when we sent none). */
   ourReceiveWindow = 4;
   /** Whether we sent any non-ZLB control message yet, and the Ns our next one will carry. */
-  haveSent = false;
+  get haveSent(): boolean {
+    return (this.flags & HAVE_SENT) !== 0;
+  }
+  set haveSent(v: boolean) {
+    this.flag(HAVE_SENT, v);
+  }
   ourNextNs = 0;
   /** Nr of our latest control message: how far we acknowledged the peer. */
   ourLastNr = 0;
@@ -110,20 +127,46 @@ export class ConnectionState {
   peerAhead: Set<number> | undefined = undefined;
   /** Since when a hole in the peer's Ns has been open (undefined: no hole). */
   gapSince: number | undefined = undefined;
-  gapReported = false;
-  /** The peer's recent messages, oldest first (at most MAX_COPIES; allocated on the first). */
-  private copies: PeerCopy[] | undefined = undefined;
+  get gapReported(): boolean {
+    return (this.flags & GAP_REPORTED) !== 0;
+  }
+  set gapReported(v: boolean) {
+    this.flag(GAP_REPORTED, v);
+  }
+  /** The peer's recent messages, oldest first (at most MAX_COPIES; allocated on the first; peer-copies.ts). */
+  private copies: CopyStore | undefined = undefined;
   /** Ns of the peer's StopCCN; whether the peer acknowledged ours. */
   peerStopNs: number | undefined = undefined;
   ourStopNs: number | undefined = undefined;
-  peerAckedOurStop = false;
-  peerHostName: string | undefined = undefined;
-  peerVendorName: string | undefined = undefined;
-  private messages: Record<string, number> | undefined = undefined;
+  get peerAckedOurStop(): boolean {
+    return (this.flags & PEER_ACKED_STOP) !== 0;
+  }
+  set peerAckedOurStop(v: boolean) {
+    this.flag(PEER_ACKED_STOP, v);
+  }
+  /** What only the report card needs (kept only `forReport`, made with the first message). */
+  private card: PeerCard | undefined = undefined;
 
   /** Peer's control messages by type name, for the report card (kept only `forReport`). */
   get peerMessages(): Readonly<Record<string, number>> {
-    return this.messages ?? NO_MESSAGES;
+    return this.card?.messages ?? NO_MESSAGES;
+  }
+  get peerHostName(): string | undefined {
+    return this.card?.hostName;
+  }
+  get peerVendorName(): string | undefined {
+    return this.card?.vendorName;
+  }
+
+  /** Whether we assigned any Session ID yet. */
+  get assignedSessions(): boolean {
+    return this.sessionIds !== undefined;
+  }
+
+  /** Whether we assigned Session ID `id` (in any message so far). */
+  assignedSession(id: number): boolean {
+    const ids = this.sessionIds;
+    return ids === undefined ? false : Array.isArray(ids) ? ids.includes(id) : ids.has(id);
   }
 
   /** Our messages the peer has not acknowledged yet, oldest first. */
@@ -138,27 +181,19 @@ export class ConnectionState {
   }
 
   private copy(ns: number): PeerCopy | undefined {
-    const c = this.copies;
-    if (c === undefined) return undefined;
-    for (let i = c.length - 1; i >= 0; i--) if (c[i]!.ns === ns) return c[i];
-    return undefined;
+    return findCopy(this.copies, ns);
   }
 
   /** Forget the peer's messages whose last copy is a retransmission cycle old (§5.8: it gave up on them). */
   expire(now: number): void {
-    const c = this.copies;
-    if (c === undefined) return;
-    let k = 0;
-    while (k < c.length && now - c[k]!.lastAt > this.ackTimeout) k++;
-    if (k === c.length) this.copies = undefined;
-    else if (k > 0) c.splice(0, k);
+    this.copies = expireCopies(this.copies, now, this.ackTimeout);
   }
 
   /** Record a datagram from the peer (after the rules have looked at it). */
   applyReceived(m: ScannedMessage, now: number): void {
     if (this.forReport) {
       // Bounded: a stranger can invent 65536 message types.
-      const counts = (this.messages ??= Object.create(null) as Record<string, number>);
+      const counts = (this.card ??= { messages: Object.create(null) as Record<string, number>, hostName: undefined, vendorName: undefined }).messages;
       const key = m.typeName in counts || Object.keys(counts).length < MAX_TYPE_NAMES ? m.typeName : 'other';
       counts[key] = (counts[key] ?? 0) + 1;
     }
@@ -179,16 +214,13 @@ export class ConnectionState {
     if (this.forReport) {
       for (const a of m.avps) {
         if (a.vendorId !== 0 || a.hidden) continue;
-        if (a.type === AVP_HOST_NAME) this.peerHostName = text(a.value);
-        if (a.type === AVP_VENDOR_NAME) this.peerVendorName = text(a.value);
+        if (a.type === AVP_HOST_NAME) this.card!.hostName = text(a.value);
+        if (a.type === AVP_VENDOR_NAME) this.card!.vendorName = text(a.value);
       }
     }
     if (m.type === MessageType.StopCCN) this.peerStopNs ??= m.ns;
     this.expire(now);
-    const copy = new PeerCopy(m.ns, m.typeName, m.end - 12, bodyHash(m.bytes, 12, m.end), now);
-    // concat, not push: an array grown by push keeps ~16 spare slots (128 B), per tunnel.
-    const copies = (this.copies = this.copies === undefined ? [copy] : this.copies.concat(copy));
-    if (copies.length > MAX_COPIES) copies.shift();
+    this.copies = addCopy(this.copies, MAX_COPIES, m.ns, m.typeName, m.end - 12, bodyHash(m.bytes, 12, m.end), now);
     // In-order delivery bookkeeping (§5.8): advance over everything received contiguously.
     if (m.ns === this.peerExpected) {
       this.peerExpected = seqAdd(this.peerExpected, 1);
@@ -224,11 +256,21 @@ export class ConnectionState {
         this.ourTunnelId = v;
         this.ourTunnelIdNs = m.ns;
       } else if (a.type === AVP_ASSIGNED_SESSION_ID) {
-        const ids = (this.ourSessionIds ??= new Set());
-        if (ids.size < MAX_SESSION_IDS) ids.add(v);
+        this.noteSessionId(v);
       } else if (a.type === AVP_RECEIVE_WINDOW_SIZE && v > 0) {
         this.ourReceiveWindow = v;
       }
+    }
+  }
+
+  private noteSessionId(id: number): void {
+    const ids = this.sessionIds;
+    if (ids === undefined) this.sessionIds = [id];
+    else if (!Array.isArray(ids)) {
+      if (ids.size < MAX_SESSION_IDS) ids.add(id);
+    } else if (!ids.includes(id)) {
+      // concat, not push: an array grown by push keeps ~16 spare slots.
+      this.sessionIds = ids.length < FEW_SESSION_IDS ? ids.concat(id) : new Set(ids).add(id);
     }
   }
 

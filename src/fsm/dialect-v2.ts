@@ -6,6 +6,7 @@
 import { challengeResponse, verifyChallengeResponse } from '../wire/challenge.js';
 import { hello, sccrp, sccrq, scccn, stopccn, zlb } from '../wire/builders.js';
 import type { ControlMessage } from '../wire/control.js';
+import type { ProtocolVersionValue } from '../wire/value-types.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { GeneralError, StopCcnResult } from '../wire/result-codes.js';
 import type { Dialect, StartRefusal } from './dialect.js';
@@ -22,6 +23,9 @@ function checkResponse(c: TunnelCore, m: ControlMessage): StartRefusal | undefin
   const what = r === undefined ? 'no Challenge Response' : 'a wrong Challenge Response';
   return { result: StopCcnResult.NotAuthorized, error: GeneralError.NoError, message: `${m.typeName} with ${what} (RFC 2661 §5.1.1)`, code: 'AUTH_FAILED' };
 }
+
+/** The only Protocol Version AVP value we accept (RFC 2661 §4.4.3: version 1, revision 0). */
+const PROTOCOL_1_0: ProtocolVersionValue = Object.freeze({ version: 1, revision: 0 });
 
 /** @internal */
 export const V2: Dialect = {
@@ -49,7 +53,8 @@ export const V2: Dialect = {
   },
   replyProblem: checkResponse,
   notePeer(c, m, p) {
-    p.protocolVersion = m.protocolVersion!;
+    // Always 1.0 here (startProblem refused anything else): one shared frozen value, not a copy per tunnel (issue 16).
+    p.protocolVersion = PROTOCOL_1_0;
     p.challenged = m.challenge !== undefined;
     if (m.firmwareRevision !== undefined) p.firmwareRevision = m.firmwareRevision;
     if (m.framingCapabilities !== undefined) p.framingCapabilities = m.framingCapabilities;

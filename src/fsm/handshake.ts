@@ -10,6 +10,7 @@ import { L2tpError } from '../wire/errors.js';
 import { StopCcnResult } from '../wire/result-codes.js';
 import type { Rejection } from './checks.js';
 import type { StartRefusal } from './dialect.js';
+import { intern } from './intern.js';
 import type { Mutable, TunnelCore } from './tunnel-core.js';
 import type { PeerInfo } from './types.js';
 
@@ -39,19 +40,34 @@ function startProblem(c: TunnelCore, m: ControlMessage, problem: Rejection | und
   return c.v.startProblem(c, m);
 }
 
+/**
+ * What the peer told us, as a class: its instances get in-object room for the fields the dialect
+ * and the optional AVPs add after construction (a plain literal sized for its first eight
+ * fields moves the rest to a separate property array: issue 16, memory per tunnel).
+ */
+class PeerRecord {
+  version: 2 | 3;
+  localTunnelId: number;
+  assignedTunnelId: number;
+  role: PeerInfo['role'];
+  hostName: string;
+  receiveWindowSize: number;
+  challenged = false;
+  authenticated = false;
+  constructor(c: TunnelCore, m: ControlMessage) {
+    this.version = c.o.version;
+    this.localTunnelId = c.localTunnelId;
+    this.assignedTunnelId = c.v.peerIdOf(m)!;
+    this.role = c.role!;
+    this.hostName = intern(m.hostName!);
+    this.receiveWindowSize = m.receiveWindowSize ?? DEFAULT_PEER_WINDOW;
+  }
+}
+
 function notePeer(c: TunnelCore, m: ControlMessage): void {
-  const p = {
-    version: c.o.version,
-    localTunnelId: c.localTunnelId,
-    assignedTunnelId: c.v.peerIdOf(m)!,
-    role: c.role!,
-    hostName: m.hostName!,
-    receiveWindowSize: m.receiveWindowSize ?? DEFAULT_PEER_WINDOW,
-    challenged: false,
-    authenticated: false,
-  } as Mutable<PeerInfo>;
+  const p = new PeerRecord(c, m) as Mutable<PeerInfo>;
   c.v.notePeer(c, m, p);
-  if (m.vendorName !== undefined) p.vendorName = m.vendorName;
+  if (m.vendorName !== undefined) p.vendorName = intern(m.vendorName);
   if (m.tieBreaker !== undefined) p.tieBreaker = m.tieBreaker.slice();
   c.peer = p;
   c.seq!.setPeerWindow(p.receiveWindowSize);

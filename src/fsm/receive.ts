@@ -62,7 +62,8 @@ export function onReceived(c: TunnelCore, bytes: Uint8Array): void {
   c.lastHeard = c.now;
   // RFC 3931 §6.15: an ACK acknowledges only, as a ZLB does: never sequenced nor delivered.
   const out = seq.receive(m.version === 3 && m.type === MessageType.ACK ? ackOnly(m) : m, c.now);
-  const delivered = out.deliver.length === 0 ? undefined : out.deliver.slice();
+  // absorb() lets the list go rather than emptying it: it is ours now, no copy needed.
+  const delivered = out.deliver.length === 0 ? undefined : out.deliver;
   c.absorb(out);
   if (delivered === undefined) return;
   for (let i = 0; i < delivered.length; i++) {
@@ -140,7 +141,7 @@ function onData(c: TunnelCore, bytes: Uint8Array): void {
   if (d.version !== 2 || d.tunnelId !== c.localTunnelId) return;
   // §6.5: HELLO is due after a quiet period "since the last data or control message" received.
   c.lastHeard = c.now;
-  c.sessions.onData(d.sessionId, d.ns, d.payload);
+  c.sessionsIfAny?.onData(d.sessionId, d.ns, d.payload); // no table: no session to take it
 }
 
 /** One delivered control message, in order, exactly once (the Sequencer saw to it). */
@@ -215,7 +216,7 @@ function onStopccn(c: TunnelCore, m: ControlMessage): void {
   c.acts.push({ type: 'send', bytes: c.v.ack(c, seq.nextNs, seq.nextNr) });
   const r = m.resultCode;
   const error = new L2tpError('PEER_STOPPED', `peer sent StopCCN${r ? ` (result ${r.result}${r.error !== undefined ? `, error ${r.error}` : ''}${r.message ? `: ${r.message}` : ''})` : ''}`);
-  c.sessions.allDown('peer', error);
+  c.sessionsIfAny?.allDown('peer', error);
   c.stopped('peer', r, error);
   if (c.st === 'closing') c.absorb(seq.abandon(c.now, c.o.peerStopLinger));
   else c.finish();

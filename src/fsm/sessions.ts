@@ -16,9 +16,11 @@ import type { DataSequenceStats } from './data-sequencing.js';
 import type { ResolvedTunnelOptions } from './options.js';
 import { SESSION_V2, type Session, type SessionSpeech, type SliEvent } from './session-speech.js';
 import { SESSION_V3 } from './session-speech-v3.js';
+import { SessionHostOf } from './session-host.js';
+import { SmallMap } from './small-map.js';
 import { SESSION_TRANSITIONS, findTransition, type SessionTableEvent } from './table.js';
 import type { TunnelCore } from './tunnel-core.js';
-import type { CallOptions, PeerInfo, PseudowireInfo, SessionState, TunnelAction } from './types.js';
+import type { CallInfo, CallOptions, PeerInfo, PseudowireInfo, SessionState, TunnelAction } from './types.js';
 
 /** What the sessions need from their tunnel. @internal */
 export interface SessionHost {
@@ -41,11 +43,31 @@ function waits(state: SessionState): boolean {
   return state === 'wait-reply' || state === 'wait-connect';
 }
 
-/** The map of every tunnel without sessions (an empty Map is ~280 B; most tunnels are idle, issue 16). Never written. */
-const NO_SESSIONS: Map<number, Session> = new Map();
+/** The table of every tunnel without sessions (most tunnels are idle, issue 16). Never written. */
+const NO_SESSIONS: SmallMap<number, Session> = new SmallMap();
+
+/** CallInfo's fields in one order (RFC 2661 §4.4.5 AVP order), for {@link settledCall}. */
+const CALL_KEYS = [
+  'callSerialNumber', 'bearerType', 'framingType', 'txConnectSpeed', 'rxConnectSpeed', 'minimumBps',
+  'maximumBps', 'callingNumber', 'calledNumber', 'subAddress', 'physicalChannelId',
+] as const satisfies readonly (keyof CallInfo)[];
+
+/**
+ * The call record of a session that came up, rebuilt field by field in one order: the records
+ * merged message by message with object spread each get a hidden class of their own (~190 B
+ * per session, issue 16); built this way, all share one chain of hidden classes. Same fields,
+ * same values (an unexpected extra field is kept, after the known ones).
+ */
+function settledCall(c: CallInfo): CallInfo {
+  const r: Record<string, unknown> = {};
+  const src = c as Record<string, unknown>;
+  for (const k of CALL_KEYS) if (k in src) r[k] = src[k];
+  for (const k of Object.keys(src)) if (!(k in r)) r[k] = src[k];
+  return r as CallInfo;
+}
 
 /** @internal The session table of one tunnel. */
-export class Sessions {
+export class Sessions extends SessionHostOf {
   private map = NO_SESSIONS;
   /** What this version's session messages say (session-speech.ts, session-speech-v3.ts). */
   private readonly sp: SessionSpeech;
@@ -53,11 +75,12 @@ export class Sessions {
   /** Live sessions in wait-reply or wait-connect: only these have deadlines. */
   private waiting = 0;
 
-  constructor(
-    private readonly host: SessionHost,
-    private readonly o: ResolvedTunnelOptions,
-  ) {
-    this.sp = o.version === 3 ? SESSION_V3 : SESSION_V2;
+  private readonly o: ResolvedTunnelOptions;
+
+  constructor(c: TunnelCore) {
+    super(c);
+    this.o = c.o;
+    this.sp = c.o.version === 3 ? SESSION_V3 : SESSION_V2;
   }
 
   /** Live sessions. */
@@ -86,7 +109,7 @@ export class Sessions {
     if (row.next === 'closed' && this.map.delete(s.localId) && this.map.size === 0) this.map = NO_SESSIONS;
     const now = waits(row.next) && row.next !== 'closed';
     // Every wait for the peer gets a deadline from the message we just sent (handshakeTimeout).
-    if (waits(row.next)) s.deadline = this.host.now() + this.o.handshakeTimeout;
+    if (waits(row.next)) s.deadline = this.now() + this.o.handshakeTimeout;
     if (was && !now) this.waiting--;
     return true;
   }
@@ -121,22 +144,22 @@ export class Sessions {
     if (this.map.size >= this.o.maxSessions) throw new RangeError(`this tunnel already has maxSessions (${this.o.maxSessions}) sessions; close one or raise options.maxSessions`);
     const localId = this.allocate();
     const serial = call.callSerialNumber ?? (this.serial = (this.serial % 0xffffffff) + 1);
-    const { bytes, session: s } = this.sp.request(this.host, this.o, call, localId, serial);
+    const { bytes, session: s } = this.sp.request(this, this.o, call, localId, serial);
     this.step(s, s.kind === 'incoming' ? 'open-incoming' : 'open-outgoing');
-    (this.map === NO_SESSIONS ? (this.map = new Map()) : this.map).set(localId, s);
+    (this.map === NO_SESSIONS ? (this.map = new SmallMap()) : this.map).set(localId, s);
     this.track(s);
-    this.host.emit({ type: 'session-opening', sessionId: localId, kind: s.kind });
-    this.host.sendControl(bytes);
+    this.emit({ type: 'session-opening', sessionId: localId, kind: s.kind });
+    this.sendControl(bytes);
     return localId;
   }
 
   /** Local: hang up with a CDN. @throws `RangeError` for an unknown session. */
   close(id: number, result: ResultCodeValue, cause: Q931CauseValue | undefined): void {
     const s = this.live(id);
-    const bytes = this.sp.cdn(this.host, s, result, cause);
+    const bytes = this.sp.cdn(this, s, result, cause);
     this.step(s, 'close');
-    this.host.sendControl(bytes);
-    this.host.emit(cause === undefined ? { type: 'session-down', sessionId: id, by: 'local', result } : { type: 'session-down', sessionId: id, by: 'local', result, cause });
+    this.sendControl(bytes);
+    this.emit(cause === undefined ? { type: 'session-down', sessionId: id, by: 'local', result } : { type: 'session-down', sessionId: id, by: 'local', result, cause });
   }
 
   /** Local: a PPP frame as a data message. @throws for an unknown or not yet established session. */
@@ -145,18 +168,18 @@ export class Sessions {
     const s = this.established(id, 'sendFrame');
     // §5.4 Ns when sequencing is on; Nr is reserved in data messages (§3.1): 0.
     const ns = s.seq.nextNs();
-    if (ns === undefined) return encodeData({ tunnelId: this.host.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength });
-    return encodeData({ tunnelId: this.host.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength, ns, nr: 0 });
+    if (ns === undefined) return encodeData({ tunnelId: this.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength });
+    return encodeData({ tunnelId: this.peerTunnelId(), sessionId: s.peerId, payload: frame, withLength: this.o.dataWithLength, ns, nr: 0 });
   }
 
   sendWen(id: number, callErrors: CallErrorsValue): void {
     const s = this.established(id, 'sendWen');
-    this.host.sendControl(this.sp.wen(this.host, s, callErrors));
+    this.sendControl(this.sp.wen(this, s, callErrors));
   }
 
   sendSli(id: number, e: SliEvent): void {
     const s = this.established(id, 'sendSli');
-    this.host.sendControl(this.sp.sli(this.host, s, e));
+    this.sendControl(this.sp.sli(this, s, e));
   }
 
   /** v3: a session's pseudowire (IDs, cookies, sublayer, sequencing), or undefined. */
@@ -183,7 +206,7 @@ export class Sessions {
    */
   onData(id: number, ns: number | undefined, payload: Uint8Array): void {
     const s = this.map.get(id);
-    if (s !== undefined && s.state === 'established' && s.seq.receive(ns)) this.host.emit({ type: 'frame', sessionId: id, payload });
+    if (s !== undefined && s.state === 'established' && s.seq.receive(ns)) this.emit({ type: 'frame', sessionId: id, payload });
   }
 
   /** A session's data channel counters (§5.4), or undefined for no live session `id`. */
@@ -195,7 +218,7 @@ export class Sessions {
   allDown(by: 'local' | 'peer', error: L2tpError | undefined): void {
     for (const s of [...this.map.values()]) {
       this.step(s, 'tunnel-down');
-      this.host.emit(error === undefined ? { type: 'session-down', sessionId: s.localId, by } : { type: 'session-down', sessionId: s.localId, by, error });
+      this.emit(error === undefined ? { type: 'session-down', sessionId: s.localId, by } : { type: 'session-down', sessionId: s.localId, by, error });
     }
     this.map.clear();
     this.waiting = 0;
@@ -227,7 +250,7 @@ export class Sessions {
       if (m.resultCode !== undefined) down.result = m.resultCode;
       if (m.q931CauseCode !== undefined) down.cause = m.q931CauseCode;
       down.error = new L2tpError('PEER_STOPPED', `peer sent CDN for session ${s.localId}${m.resultCode ? ` (result ${m.resultCode.result})` : ''}`);
-      this.host.emit(down);
+      this.emit(down);
       return;
     }
     if (problem !== undefined) {
@@ -242,7 +265,7 @@ export class Sessions {
         s.peerId = peerId;
         const refusal = this.sp.noteReply(s, m);
         if (refusal !== undefined) return this.fail(s, 'recv-broken', refusal);
-        this.host.sendControl(this.sp.iccn(this.host, s));
+        this.sendControl(this.sp.iccn(this, s));
         return this.up(s);
       }
       case MessageType.OCRP: {
@@ -264,11 +287,11 @@ export class Sessions {
       }
       case MessageType.WEN:
         if (!this.step(s, 'recv-WEN')) return this.outOfState(s, m);
-        if (m.callErrors !== undefined) this.host.emit({ type: 'wen', sessionId: s.localId, callErrors: m.callErrors });
+        if (m.callErrors !== undefined) this.emit({ type: 'wen', sessionId: s.localId, callErrors: m.callErrors });
         return;
       case MessageType.SLI:
         if (!this.step(s, 'recv-SLI')) return this.outOfState(s, m);
-        this.sp.onSli(this.host, s, m);
+        this.sp.onSli(this, s, m);
         return;
     }
   }
@@ -279,7 +302,7 @@ export class Sessions {
     const incoming = m.type === MessageType.ICRQ;
     // Without its Assigned / Local Session ID we cannot even address a CDN to the call.
     if (peerId === undefined) {
-      this.host.emit({ type: 'error', error: new L2tpError('MISSING_AVP', `${m.typeName} without ${this.sp.peerIdAvp}: ignored`) });
+      this.emit({ type: 'error', error: new L2tpError('MISSING_AVP', `${m.typeName} without ${this.sp.peerIdAvp}: ignored`) });
       return;
     }
     let refusal: ResultCodeValue | undefined = problem === undefined && incoming ? this.tie(m) : undefined;
@@ -290,24 +313,24 @@ export class Sessions {
     else if (this.map.size >= this.o.maxSessions) refusal = { result: CdnResult.NoFacilitiesTemporary, error: GeneralError.InsufficientResources, message: 'too many sessions' };
     else refusal = this.sp.refusal(m, this.o);
     const localId = this.allocate();
-    const s = refusal === undefined || this.o.version === 2 ? this.sp.accept(this.host, this.o, m, localId, peerId) : this.refused(localId, peerId, incoming);
+    const s = refusal === undefined || this.o.version === 2 ? this.sp.accept(this, this.o, m, localId, peerId) : this.refused(localId, peerId, incoming);
     if (refusal !== undefined) {
       this.step(s, 'refuse');
-      this.host.sendControl(this.sp.cdn(this.host, s, refusal));
-      if (problem !== undefined) this.host.emit({ type: 'error', error: new L2tpError('PROTOCOL', `${m.typeName} refused: ${problem.message}`) });
+      this.sendControl(this.sp.cdn(this, s, refusal));
+      if (problem !== undefined) this.emit({ type: 'error', error: new L2tpError('PROTOCOL', `${m.typeName} refused: ${problem.message}`) });
       return;
     }
-    (this.map === NO_SESSIONS ? (this.map = new Map()) : this.map).set(localId, s);
+    (this.map === NO_SESSIONS ? (this.map = new SmallMap()) : this.map).set(localId, s);
     if (incoming) {
       this.step(s, 'recv-ICRQ');
       this.track(s);
-      this.host.sendControl(this.sp.icrp(this.host, s));
+      this.sendControl(this.sp.icrp(this, s));
       return;
     }
     this.step(s, 'recv-OCRQ');
-    this.host.sendControl(this.sp.ocrp(this.host, s));
+    this.sendControl(this.sp.ocrp(this, s));
     // No bearer to dial (v2) / the circuit is there (v3): connected at once.
-    this.host.sendControl(this.sp.occn(this.host, s, m));
+    this.sendControl(this.sp.occn(this, s, m));
     this.up(s);
   }
 
@@ -329,7 +352,7 @@ export class Sessions {
         return { result: 13, error: GeneralError.NoError, message: 'lost the session tie breaker (RFC 3931 §5.4.4)' };
       }
       this.step(s, 'recv-ICRQ-lose-tie');
-      this.host.emit({ type: 'session-down', sessionId: s.localId, by: 'peer', error: new L2tpError('PROTOCOL', "the peer's ICRQ for the same circuit won the session tie breaker (RFC 3931 §5.4.4): its call is taken instead") });
+      this.emit({ type: 'session-down', sessionId: s.localId, by: 'peer', error: new L2tpError('PROTOCOL', "the peer's ICRQ for the same circuit won the session tie breaker (RFC 3931 §5.4.4): its call is taken instead") });
       return undefined;
     }
     return undefined;
@@ -341,16 +364,17 @@ export class Sessions {
   }
 
   private up(s: Session): void {
+    s.call = settledCall(s.call);
     const a: Extract<TunnelAction, { type: 'session-up' }> = { type: 'session-up', sessionId: s.localId, peerSessionId: s.peerId, kind: s.kind, origin: s.origin, call: s.call };
-    this.host.emit(s.pw === undefined ? a : { ...a, pseudowire: publicPw(s.pw) });
+    this.emit(s.pw === undefined ? a : { ...a, pseudowire: publicPw(s.pw) });
   }
 
   private fail(s: Session, event: SessionTableEvent, result: ResultCodeValue, code: L2tpError['code'] = 'PROTOCOL'): void {
-    const bytes = this.sp.cdn(this.host, s, result);
+    const bytes = this.sp.cdn(this, s, result);
     this.step(s, event);
-    this.host.sendControl(bytes);
+    this.sendControl(bytes);
     const error = new L2tpError(code, result.message ?? `session ${s.localId} failed`);
-    this.host.emit({ type: 'session-down', sessionId: s.localId, by: 'local', result, error });
+    this.emit({ type: 'session-down', sessionId: s.localId, by: 'local', result, error });
   }
 
   private outOfState(s: Session, m: ControlMessage): void {

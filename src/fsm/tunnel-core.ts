@@ -15,7 +15,7 @@ import type { Dialect } from './dialect.js';
 import { V2 } from './dialect-v2.js';
 import { V3 } from './dialect-v3.js';
 import type { ResolvedTunnelOptions } from './options.js';
-import { Sessions, type SessionHost } from './sessions.js';
+import { Sessions } from './sessions.js';
 import { TUNNEL_TRANSITIONS, findTransition, type TunnelTableEvent } from './table.js';
 import type { PeerInfo, TunnelAction, TunnelRole, TunnelState } from './types.js';
 
@@ -24,6 +24,16 @@ export const RANDOM_LENGTH = 16;
 
 /** @internal */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The actions array of every tunnel between `handle()` calls: frozen, so a push outside a call
+ * throws instead of leaking into another tunnel (one shared array, not an empty one per idle
+ * tunnel: issue 16).
+ */
+/** What {@link TunnelCore.absorb} leaves in a Sequencer output's lists once it has taken them. */
+const NO_MESSAGES: readonly never[] = Object.freeze([]);
+
+export const NO_ACTIONS: TunnelAction[] = Object.freeze([]) as unknown as TunnelAction[];
 
 /** @internal The mutable core of one control connection. */
 export class TunnelCore {
@@ -35,30 +45,73 @@ export class TunnelCore {
   role: TunnelRole | undefined;
   peerId = 0;
   seq: Sequencer<ControlMessage> | undefined;
-  ourChallenge: Uint8Array | undefined;
-  /** v3 with authentication: our Control Message Authentication Nonce, and the peer's (RFC 3931 §5.4.1). */
-  ourNonce: Uint8Array | undefined;
-  peerNonce: Uint8Array | undefined;
-  ourTie: Uint8Array | undefined;
-  /** v3: why the peer's last dropped message failed authentication (RFC 3931 §5.4.1), for a timeout to report. */
-  authFailure: L2tpError | undefined;
+  /** Challenge, nonces, Tie Breaker and a v3 authentication failure: one object made when one is set (most tunnels have none). */
+  private sec: TunnelSecrets | undefined = undefined;
   peer: Mutable<PeerInfo> | undefined;
   lastHeard = 0;
-  /** When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`. */
-  handshakeAt = Infinity;
-  readonly sessions: Sessions;
+  /**
+   * When a half-open tunnel (wait-ctl-reply, wait-ctl-conn) is given up: see `handshakeTimeout`.
+   * `undefined` until set, meaning never: `Infinity` would be a 16-byte heap number per tunnel.
+   */
+  handshakeAt: number | undefined = undefined;
+  /** The session table, made with the first session (most tunnels of a busy LNS have none: issue 16). */
+  private ss: Sessions | undefined = undefined;
 
-  // Scratch of the handle() call in progress.
-  acts: TunnelAction[] = [];
+  // Scratch of the handle() call in progress (NO_ACTIONS between calls).
+  acts: TunnelAction[] = NO_ACTIONS;
   now = 0;
   ackDue: { ns: number; nr: number } | undefined;
 
   constructor(readonly o: ResolvedTunnelOptions, localTunnelId?: number) {
     this.v = o.version === 3 ? V3 : V2;
     this.localTunnelId = localTunnelId ?? o.localTunnelId ?? (o.version === 3 ? randomId32 : randomId16)(o.random, () => false);
-    // One small object with prototype methods, not six closures and their context: an idle
-    // tunnel costs ~300 B less (issue 16).
-    this.sessions = new Sessions(new HostOf(this), o);
+  }
+
+  /** The session table, made on first use: one object that is also the sessions' host (prototype methods, no closures; issue 16). */
+  get sessions(): Sessions {
+    return (this.ss ??= new Sessions(this));
+  }
+
+  /** The session table if one was ever needed: read-only paths use this and allocate nothing. */
+  get sessionsIfAny(): Sessions | undefined {
+    return this.ss;
+  }
+
+  /** v2: the Challenge we sent (RFC 2661 §4.4.3), until the peer's response is checked. */
+  get ourChallenge(): Uint8Array | undefined {
+    return this.sec?.ourChallenge;
+  }
+  set ourChallenge(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).ourChallenge = v;
+  }
+  /** v3 with authentication: our Control Message Authentication Nonce (RFC 3931 §5.4.1). */
+  get ourNonce(): Uint8Array | undefined {
+    return this.sec?.ourNonce;
+  }
+  set ourNonce(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).ourNonce = v;
+  }
+  /** v3 with authentication: the peer's nonce. */
+  get peerNonce(): Uint8Array | undefined {
+    return this.sec?.peerNonce;
+  }
+  set peerNonce(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).peerNonce = v;
+  }
+  /** The Tie Breaker of our SCCRQ (RFC 2661 §4.4.3), while it can matter. */
+  get ourTie(): Uint8Array | undefined {
+    return this.sec?.ourTie;
+  }
+  set ourTie(v: Uint8Array | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).ourTie = v;
+  }
+
+  /** v3: why the peer's last dropped message failed authentication (RFC 3931 §5.4.1), for a timeout to report. */
+  get authFailure(): L2tpError | undefined {
+    return this.sec?.authFailure;
+  }
+  set authFailure(v: L2tpError | undefined) {
+    if (v !== undefined || this.sec !== undefined) (this.sec ??= new TunnelSecrets()).authFailure = v;
   }
 
   /** Move along the table; false when the table has no row (the caller decides). */
@@ -91,9 +144,10 @@ export class TunnelCore {
   }
 
   /**
-   * Act on a Sequencer output at once: the object is reused by the next call. Its arrays are
-   * emptied here (the caller has copied what it delivers): an idle tunnel would otherwise keep
-   * its last message and datagram alive until the next event, ~600 B (issue 16).
+   * Act on a Sequencer output at once: the object is reused by the next call. Its lists are
+   * let go here (the caller has copied what it delivers): an idle tunnel would otherwise keep
+   * its last message and datagram alive until the next event, ~600 B, and the lists themselves,
+   * 32 B each (issue 16). The Sequencer puts fresh ones in at its next call.
    */
   absorb(out: SequencerOutput<ControlMessage>): void {
     const t = out.transmit;
@@ -105,10 +159,9 @@ export class TunnelCore {
     // Whatever went out carries the newest Nr, so it is the ack.
     if (t.length !== 0) {
       this.ackDue = undefined;
-      // The Sequencer empties these itself at its next call; emptying them early is harmless.
-      (t as unknown[]).length = 0;
+      (out as Mutable<SequencerOutput<ControlMessage>>).transmit = NO_MESSAGES;
     }
-    if (out.deliver.length !== 0) (out.deliver as unknown[]).length = 0;
+    if (out.deliver.length !== 0) (out as Mutable<SequencerOutput<ControlMessage>>).deliver = NO_MESSAGES;
     if (out.ack) this.ackDue = { ns: out.ackNs, nr: out.ackNr };
     const failed = out.failed;
     const closed = out.closed;
@@ -136,7 +189,7 @@ export class TunnelCore {
    */
   teardown(event: TunnelTableEvent, result: ResultCodeValue, error: L2tpError | undefined): void {
     if (!this.go(event)) return;
-    this.sessions.allDown('local', error);
+    this.ss?.allDown('local', error);
     this.stopped('local', result, error);
     if (this.st !== 'closing') {
       this.finish();
@@ -162,7 +215,7 @@ export class TunnelCore {
       const why = 'no acknowledgement from the peer after every retransmission (RFC 2661 §5.8)';
       const auth = was === 'established' ? undefined : this.authFailure;
       const error = auth === undefined ? new L2tpError('TIMEOUT', why) : new L2tpError('AUTH_FAILED', `${why}; the peer's messages failed authentication: ${auth.message}`, undefined, { cause: auth });
-      this.sessions.allDown('local', error);
+      this.ss?.allDown('local', error);
       this.stopped('local', undefined, error);
     }
     this.finish();
@@ -181,10 +234,11 @@ export class TunnelCore {
   nextDeadline(): number | undefined {
     const st = this.st;
     let d = this.seq?.nextDeadline() ?? Infinity;
-    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.handshakeAt < d) d = this.handshakeAt;
+    const hs = this.handshakeAt;
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && hs !== undefined && hs < d) d = hs;
     if (st === 'established') {
       if (this.o.helloInterval > 0) d = Math.min(d, this.lastHeard + this.o.helloInterval);
-      d = Math.min(d, this.sessions.nextDeadline());
+      if (this.ss !== undefined) d = Math.min(d, this.ss.nextDeadline());
     }
     return d === Infinity ? undefined : d;
   }
@@ -193,8 +247,8 @@ export class TunnelCore {
   tick(): void {
     if (this.seq !== undefined) this.absorb(this.seq.tick(this.now));
     const st = this.st;
-    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.now >= this.handshakeAt) this.handshakeExpired();
-    if (this.st === 'established') this.sessions.expire(this.now);
+    if ((st === 'wait-ctl-reply' || st === 'wait-ctl-conn') && this.handshakeAt !== undefined && this.now >= this.handshakeAt) this.handshakeExpired();
+    if (this.st === 'established') this.ss?.expire(this.now);
     this.helloIfDue();
   }
 
@@ -210,7 +264,7 @@ export class TunnelCore {
     const auth = this.authFailure;
     // v3: the peer's messages were dropped for a bad digest (§5.4.1): say so, not just "timeout".
     const error = auth === undefined ? new L2tpError('TIMEOUT', why) : new L2tpError('AUTH_FAILED', `${why}; the peer's messages failed authentication: ${auth.message}`, undefined, { cause: auth });
-    this.sessions.allDown('local', error);
+    this.ss?.allDown('local', error);
     this.stopped('local', undefined, error);
     this.finish();
   }
@@ -225,28 +279,14 @@ export class TunnelCore {
   }
 }
 
-/** What {@link Sessions} needs from its tunnel, as prototype methods over one reference. */
-class HostOf implements SessionHost {
-  constructor(private readonly c: TunnelCore) {}
-  core(): TunnelCore {
-    return this.c;
-  }
-  common(sessionId: number): MessageOptions {
-    return this.c.common(sessionId);
-  }
-  sendControl(bytes: Uint8Array): void {
-    this.c.sendControl(bytes);
-  }
-  emit(a: TunnelAction): void {
-    this.c.acts.push(a);
-  }
-  peerTunnelId(): number {
-    return this.c.peerId;
-  }
-  peer(): ReturnType<SessionHost['peer']> {
-    return this.c.peer;
-  }
-  now(): number {
-    return this.c.now;
-  }
+/**
+ * What a tunnel keeps only with authentication or a Tie Breaker: five fields in one object made
+ * on first use, not five per tunnel (issue 16: 8 B a field).
+ */
+class TunnelSecrets {
+  ourChallenge: Uint8Array | undefined = undefined;
+  ourNonce: Uint8Array | undefined = undefined;
+  peerNonce: Uint8Array | undefined = undefined;
+  ourTie: Uint8Array | undefined = undefined;
+  authFailure: L2tpError | undefined = undefined;
 }

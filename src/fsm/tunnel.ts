@@ -13,7 +13,7 @@ import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { openTunnel } from './handshake.js';
 import { resolveTunnelOptions, type TunnelOptions } from './options.js';
 import { onReceived } from './receive.js';
-import { TunnelCore } from './tunnel-core.js';
+import { NO_ACTIONS, TunnelCore } from './tunnel-core.js';
 import type { DataSequenceStats } from './data-sequencing.js';
 import type { PeerInfo, PseudowireInfo, SessionState, TunnelAction, TunnelEvent, TunnelRole, TunnelState } from './types.js';
 
@@ -45,8 +45,6 @@ import type { PeerInfo, PseudowireInfo, SessionState, TunnelAction, TunnelEvent,
  * ```
  */
 export class TunnelFsm {
-  /** Our Tunnel ID: the peer writes it in the header of everything it sends us. */
-  readonly localTunnelId: number;
   private readonly c: TunnelCore;
 
   /**
@@ -58,7 +56,11 @@ export class TunnelFsm {
     const o = resolveTunnelOptions(options);
     if (localTunnelId !== undefined) assertInt(localTunnelId, 1, o.version === 3 ? 0xffffffff : 0xffff, 'localTunnelId');
     this.c = new TunnelCore(o, localTunnelId);
-    this.localTunnelId = this.c.localTunnelId;
+  }
+
+  /** Our Tunnel ID: the peer writes it in the header of everything it sends us. */
+  get localTunnelId(): number {
+    return this.c.localTunnelId;
   }
 
   /** The control connection's state (RFC 2661 §7.2.1 names, plus `closing` and `closed`). */
@@ -99,17 +101,17 @@ export class TunnelFsm {
 
   /** Live sessions on this tunnel. */
   get sessionCount(): number {
-    return this.c.sessions.size;
+    return this.c.sessionsIfAny?.size ?? 0;
   }
 
   /** Local IDs of the live sessions. */
   sessionIds(): number[] {
-    return this.c.sessions.ids();
+    return this.c.sessionsIfAny?.ids() ?? [];
   }
 
   /** A session's state, or `undefined` when no live session has this local ID. */
   sessionState(sessionId: number): SessionState | undefined {
-    return this.c.sessions.state(sessionId);
+    return this.c.sessionsIfAny?.state(sessionId);
   }
 
   /**
@@ -122,7 +124,7 @@ export class TunnelFsm {
    * ```
    */
   dataStats(sessionId: number): DataSequenceStats | undefined {
-    return this.c.sessions.dataStats(sessionId);
+    return this.c.sessionsIfAny?.dataStats(sessionId);
   }
 
   /**
@@ -136,7 +138,7 @@ export class TunnelFsm {
    * ```
    */
   pseudowire(sessionId: number): PseudowireInfo | undefined {
-    return this.c.sessions.pseudowire(sessionId);
+    return this.c.sessionsIfAny?.pseudowire(sessionId);
   }
 
   /**
@@ -231,7 +233,7 @@ export class TunnelFsm {
     const ack = c.ackDue as { ns: number; nr: number } | undefined;
     if (ack !== undefined && c.st !== 'closed') c.acts.push({ type: 'send', bytes: c.v.ack(c, ack.ns, ack.nr) });
     c.ackDue = undefined; // not kept alive by an idle tunnel
-    c.acts = [];
+    c.acts = NO_ACTIONS;
     return acts;
   }
 

@@ -31,7 +31,7 @@ export class ReceiveWindow<T> {
    * held successor (in order); one ahead inside the window is held; one up to 32768 behind
    * (modulo 2^16) is a duplicate, whose ack was lost; anything else is beyond the window.
    */
-  accept(message: T, ns: number, deliver: T[]): Verdict {
+  accept(message: T, ns: number, deliver: { hand(message: T): void }): Verdict {
     const ahead = (ns - this.nr) & 0xffff;
     if (ahead === 0) {
       this.deliverInOrder(message, deliver);
@@ -56,9 +56,9 @@ export class ReceiveWindow<T> {
     this.count = 0;
   }
 
-  private deliverInOrder(message: T, deliver: T[]): void {
+  private deliverInOrder(message: T, deliver: { hand(message: T): void }): void {
     const w = this.size;
-    deliver.push(message);
+    deliver.hand(message);
     this.nr = (this.nr + 1) & 0xffff;
     this.head = (this.head + 1) % w;
     const held = this.hold;
@@ -67,7 +67,7 @@ export class ReceiveWindow<T> {
     while (this.count > 0 && (next = held[this.head]) !== undefined) {
       held[this.head] = undefined;
       this.count--;
-      deliver.push(next);
+      deliver.hand(next);
       this.nr = (this.nr + 1) & 0xffff;
       this.head = (this.head + 1) % w;
     }

@@ -4,20 +4,16 @@
  * acknowledgement timing. Pure and deterministic: no timers, no I/O, no randomness; the
  * caller passes the time in.
  */
-import { assertBytes, assertInt, put16, u16 } from '../wire/bytes.js';
+import { assertInt, put16 } from '../wire/bytes.js';
+import { assertSequenced, NR_OFFSET, NS_OFFSET } from './control-header.js';
 import { SendWindow } from './congestion.js';
 import { resolveOptions } from './options.js';
 import type { AckMessage, CongestionMode, ResolvedOptions, SequencerOptions } from './options.js';
 import { earlier, later } from './deadlines.js';
 import { Output } from './output.js';
-import { ReceiveWindow } from './receive-window.js';
+import { ReceiveWindow, type Verdict } from './receive-window.js';
 import { SendRing } from './send-ring.js';
 import type { ReceivedControl, SequencerOutput, SequencerState } from './types.js';
-
-/** Byte offsets of Ns and Nr in both the v2 (L=1, S=1) and the v3 control header. */
-const NS_OFFSET = 8;
-const NR_OFFSET = 10;
-const CONTROL_HEADER_LENGTH = 12;
 
 /** Defaults resolved once, shared by every Sequencer created without options. */
 let defaults: ResolvedOptions | undefined;
@@ -67,8 +63,9 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
 
   // Send side. `ring` holds every message not yet acknowledged, from the oldest (Ns = una) on:
   // first the ones already sent (Ns assigned, una .. max-1), then the ones waiting for room in
-  // the window (no Ns yet).
-  private readonly ring = new SendRing();
+  // the window (no Ns yet). It exists only while it holds something: most Sequencers of a busy
+  // LNS are idle (issue 16: memory per idle tunnel).
+  private ring: SendRing | undefined = undefined;
   /** Oldest unacknowledged Ns. */
   private una: number;
   /** Next Ns to put on the wire; behind `max` while resending after a timeout. */
@@ -81,8 +78,10 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   // it in a 16-byte box per Sequencer (issue 16: memory per idle tunnel); `undefined` costs nothing.
   private rtxAt: number | undefined = undefined;
 
-  // Receive side.
-  private readonly rx: ReceiveWindow<T>;
+  // Receive side. `nr`: the next Ns expected. `rx` holds messages received ahead of a gap, and
+  // exists only while it holds one: in-order delivery needs nothing but `nr` (issue 16).
+  private nr: number;
+  private rx: ReceiveWindow<T> | undefined = undefined;
   private ackAt: number | undefined = undefined;
   private ackNow = false;
 
@@ -104,7 +103,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.o = o;
     this.win = new SendWindow(o.congestion, o.peerWindow);
     this.una = this.nxt = this.max = o.initialNs;
-    this.rx = new ReceiveWindow<T>(o.receiveWindow, initialNr ?? o.initialNr);
+    this.nr = initialNr ?? o.initialNr;
     this.rto = o.initialTimeout;
     this.linger = o.closeLinger;
   }
@@ -119,23 +118,11 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
    *   is closing; `RangeError` for a ZLB or a bad `now`.
    */
   send(bytes: Uint8Array, now: number): SequencerOutput<T> {
-    assertBytes(bytes);
-    if (bytes.length < CONTROL_HEADER_LENGTH) {
-      throw new TypeError(`bytes must be an encoded control message of at least ${CONTROL_HEADER_LENGTH} bytes, got ${bytes.length}`);
-    }
-    const flags = u16(bytes, 0);
-    const version = flags & 0x000f;
-    // T, L and S set, O and P clear: the only layout with Ns at byte 8 (RFC 2661 §3.1, RFC 3931 §3.2.1).
-    if ((flags & 0xcb00) !== 0xc800 || (version !== 2 && version !== 3)) {
-      throw new TypeError(`bytes must start with a v2 or v3 control header (T, L, S set; O, P clear), got flags 0x${flags.toString(16).padStart(4, '0')}`);
-    }
-    if (u16(bytes, 2) <= CONTROL_HEADER_LENGTH) {
-      throw new RangeError('a ZLB is not sequenced (RFC 2661 §5.8): send it yourself when an output has ack set, with its ackNs and ackNr');
-    }
+    assertSequenced(bytes);
     if (this.isFailed) throw new TypeError('cannot send: this Sequencer has failed (retransmissions exhausted); tear the control connection down');
     if (this.lifecycle !== 'open') throw new TypeError(`cannot send: this Sequencer is ${this.lifecycle}; queue the last message (e.g. StopCCN) before close()`);
     const out = this.begin(now);
-    this.ring.push(bytes);
+    (this.ring ??= new SendRing()).push(bytes);
     this.flush(now);
     return out;
   }
@@ -207,7 +194,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     if (typeof linger !== 'number' || !Number.isFinite(linger) || linger < 0) {
       throw new RangeError(`linger must be a finite number of milliseconds ≥ 0, got ${String(linger)}`);
     }
-    this.ring.clear();
+    this.ring = undefined;
     this.una = this.nxt = this.max;
     this.rtxAt = undefined;
     // The owner acks the StopCCN at once itself (§5.7); no delayed ack is still owed for it.
@@ -241,7 +228,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   nextDeadline(): number | undefined {
     let d = earlier(this.rtxAt, this.ackAt);
     // While our last messages are unacked, closing waits for them (or for failure) instead.
-    if (this.lifecycle === 'closing' && (this.ring.count === 0 || this.isFailed)) d = earlier(d, this.closeAt);
+    if (this.lifecycle === 'closing' && (this.pending === 0 || this.isFailed)) d = earlier(d, this.closeAt);
     return d;
   }
 
@@ -259,7 +246,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
   /** Nr: the next Ns expected from the peer. */
   get nextNr(): number {
-    return this.rx.nr;
+    return this.nr;
   }
   /** Messages sent and not yet acknowledged. */
   get inFlight(): number {
@@ -267,11 +254,11 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
   /** Messages waiting for room in the send window (no Ns yet). */
   get queued(): number {
-    return this.ring.count - ((this.max - this.una) & 0xffff);
+    return this.pending - ((this.max - this.una) & 0xffff);
   }
   /** Out-of-order messages held for in-order delivery (at most `receiveWindow - 1`). */
   get held(): number {
-    return this.rx.count;
+    return this.rx?.count ?? 0;
   }
   /** Unacknowledged messages allowed now: the congestion window, or per the mode. */
   get sendWindow(): number {
@@ -306,6 +293,11 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     return this.rto;
   }
 
+  /** Messages not yet acknowledged: sent, or waiting for room in the window. */
+  private get pending(): number {
+    return this.ring?.count ?? 0;
+  }
+
   private begin(now: number): Output<T> {
     if (typeof now !== 'number' || !Number.isFinite(now)) {
       throw new RangeError(`now must be a finite number of milliseconds, got ${String(now)}`);
@@ -319,7 +311,10 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     const sent = (this.max - this.una) & 0xffff;
     // Nothing new, or an Nr we never reached (stale reordering or a broken peer): ignore.
     if (acked === 0 || acked > sent) return;
-    this.ring.shift(acked);
+    // acked ≤ sent ≤ what the ring holds, so there is a ring.
+    const ring = this.ring!;
+    ring.shift(acked);
+    if (ring.count === 0) this.ring = undefined;
     if (((this.nxt - this.una) & 0xffff) < acked) this.nxt = nr;
     this.una = nr;
     // Appendix A counts ACKs received, however many messages one of them acknowledges.
@@ -330,11 +325,22 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
     this.rtxAt = sent > acked ? now + this.rto : undefined;
     // RFC 2661 §5.8: the linger after a shutdown runs "for the full retransmission interval
     // after the final message exchange": the ack of our last message (e.g. the StopCCN) is it.
-    if (this.lifecycle === 'closing' && this.ring.count === 0) this.closeAt = later(this.closeAt, now + this.linger);
+    if (this.lifecycle === 'closing' && this.pending === 0) this.closeAt = later(this.closeAt, now + this.linger);
   }
 
   private onNs(message: T, ns: number, now: number): void {
-    const v = this.rx.accept(message, ns, this.out.deliver);
+    let v: Verdict;
+    if (this.rx === undefined && ns === this.nr) {
+      // In order with nothing held (the usual case): no receive window needed.
+      this.out.hand(message);
+      this.nr = (ns + 1) & 0xffff;
+      v = 'delivered';
+    } else {
+      const rx = (this.rx ??= new ReceiveWindow<T>(this.o.receiveWindow, this.nr));
+      v = rx.accept(message, ns, this.out);
+      this.nr = rx.nr;
+      if (rx.count === 0) this.rx = undefined;
+    }
     if (v === 'delivered') {
       if (this.ackAt === undefined) this.ackAt = now + this.o.ackDelay;
     } else if (v === 'duplicate') {
@@ -359,7 +365,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   private fail(): void {
     this.isFailed = true;
     this.out.failed = true;
-    this.ring.clear();
+    this.ring = undefined;
     this.una = this.nxt = this.max;
     this.rtxAt = undefined;
   }
@@ -367,40 +373,39 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   /** Transmit what the window allows, then decide on a separate ack, then on closing. */
   private flush(now: number): void {
     const out = this.out;
-    const transmit = out.transmit;
     if (this.lifecycle !== 'closed') {
       const limit = this.win.size();
       const ring = this.ring;
       let off = (this.nxt - this.una) & 0xffff;
-      while (off < ring.count && off < limit) {
+      while (ring !== undefined && off < ring.count && off < limit) {
         const bytes = ring.at(off);
         if (this.nxt === this.max) {
           put16(bytes, NS_OFFSET, this.nxt);
           this.max = (this.max + 1) & 0xffff;
         }
-        put16(bytes, NR_OFFSET, this.rx.nr);
-        transmit.push(bytes);
+        put16(bytes, NR_OFFSET, this.nr);
+        out.sendNow(bytes);
         this.nxt = (this.nxt + 1) & 0xffff;
         off++;
       }
-      if (transmit.length !== 0 && this.rtxAt === undefined) this.rtxAt = now + this.rto;
+      if (out.transmit.length !== 0 && this.rtxAt === undefined) this.rtxAt = now + this.rto;
     }
-    if (transmit.length !== 0) {
+    if (out.transmit.length !== 0) {
       // Every transmission carries the current Nr: that is the (piggybacked) ack.
       this.ackAt = undefined;
       this.ackNow = false;
     } else if (this.ackNow || (this.ackAt !== undefined && this.ackAt <= now)) {
       out.ack = true;
       out.ackNs = this.max;
-      out.ackNr = this.rx.nr;
+      out.ackNr = this.nr;
       this.ackAt = undefined;
       this.ackNow = false;
     }
-    if (this.lifecycle === 'closing' && this.closeAt !== undefined && now >= this.closeAt && (this.ring.count === 0 || this.isFailed)) {
+    if (this.lifecycle === 'closing' && this.closeAt !== undefined && now >= this.closeAt && (this.pending === 0 || this.isFailed)) {
       this.lifecycle = 'closed';
       out.closed = true;
-      this.ring.clear();
-      this.rx.clear();
+      this.ring = undefined;
+      this.rx = undefined;
       this.rtxAt = this.ackAt = this.closeAt = undefined;
     }
   }

@@ -22,11 +22,6 @@ type Refusal = Extract<ConformanceDecision, { action: 'stopccn' | 'cdn' }>;
  * @internal
  */
 export class TunnelConformance extends ConformanceObserver {
-  /** The refusal found in the message being received (StopCCN wins over CDN). */
-  refusal: Refusal | undefined = undefined;
-  /** The `conformance-report` event went out (or will not: no report card kept). */
-  reported: boolean;
-
   constructor(
     private readonly lns: LnsConformance,
     private readonly tunnel: TunnelEntry,
@@ -34,16 +29,26 @@ export class TunnelConformance extends ConformanceObserver {
     forReport: boolean,
   ) {
     super({ secret, report: forReport });
-    this.reported = !forReport;
+    // The `conformance-report` event goes out once, and not at all without a report card.
+    tunnel.conformanceReported = !forReport;
   }
 
   protected override deviated(d: Deviation): void {
-    this.lns.onDeviation(this.tunnel, this, d);
+    this.lns.onDeviation(this.tunnel, d);
   }
 }
 
 /** @internal */
 export class LnsConformance {
+  /**
+   * The tunnel whose received message is being judged, and the refusal found in it (StopCCN wins
+   * over CDN). Here, not per tunnel (issue 16: memory per tunnel): a message is judged
+   * synchronously, and a nested judgement (a `deviation` listener that makes another tunnel
+   * receive) saves and restores them.
+   */
+  private judging: TunnelEntry | undefined = undefined;
+  private refusal: Refusal | undefined = undefined;
+
   constructor(
     readonly policy: ConformancePolicy,
     private readonly secret: TunnelSecret | undefined,
@@ -73,11 +78,17 @@ export class LnsConformance {
   received(t: TunnelEntry, bytes: Uint8Array, now: number): Refusal | undefined {
     const conf = t.conformance;
     if (conf === undefined) return undefined;
-    conf.refusal = undefined;
-    conf.received(bytes, now);
-    const r = conf.refusal;
-    conf.refusal = undefined;
-    return r;
+    const outer = this.judging;
+    const outerRefusal = this.refusal;
+    this.judging = t;
+    this.refusal = undefined;
+    try {
+      conf.received(bytes, now);
+      return this.refusal;
+    } finally {
+      this.judging = outer;
+      this.refusal = outerRefusal;
+    }
   }
 
   /** Act on a refusal after the FSM handled the message; `before` are the call IDs it had then. */
@@ -95,20 +106,22 @@ export class LnsConformance {
   /** The tunnel ended (or went away): its report card, once. */
   end(t: TunnelEntry, now: number): void {
     const conf = t.conformance;
-    if (conf === undefined || conf.reported) return;
-    conf.reported = true;
+    if (conf === undefined || t.conformanceReported) return;
+    t.conformanceReported = true;
     // A report card is ~30 rule rows: built only for a listener.
     if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.report(now));
   }
 
   /** @internal */
-  onDeviation(t: TunnelEntry, conf: TunnelConformance, d: Deviation): void {
+  onDeviation(t: TunnelEntry, d: Deviation): void {
     this.c.deviations++;
     if (d.severity === 'MUST') this.c.deviationsMust++;
     this.events.emit('deviation', t, d);
     if (this.policy !== 'strict') return;
     const decision = conformanceDecision(d, 'strict');
     if (decision.action !== 'stopccn' && decision.action !== 'cdn') return;
-    if (conf.refusal === undefined || (conf.refusal.action === 'cdn' && decision.action === 'stopccn')) conf.refusal = decision;
+    // Only what the message being received reveals ends anything (not a timing rule at a tick).
+    if (t !== this.judging) return;
+    if (this.refusal === undefined || (this.refusal.action === 'cdn' && decision.action === 'stopccn')) this.refusal = decision;
   }
 }

@@ -12,6 +12,7 @@ import { L2tpError } from '../wire/errors.js';
 import type { TcpConn, Via } from './lns-handles.js';
 import type { Resolved } from './lns-options.js';
 import type { LnsAddress } from './lns-types.js';
+import { ViaCache } from './via-cache.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -47,13 +48,14 @@ export async function openFronts(r: Resolved): Promise<{ udp: UdpListener; tcp: 
 /** @internal */
 export class LnsFronts {
   private nextConn = 1;
+  private readonly vias = new ViaCache();
 
   constructor(
     private readonly udp: UdpListener,
     private readonly tcp: TcpListener | undefined,
     private readonly h: FrontHandlers,
   ) {
-    udp.onMessage((m, from) => h.message(m, { kind: 'udp', address: from.address, port: from.port }));
+    udp.onMessage((m, from) => h.message(m, this.vias.udp(from.address, from.port)));
     udp.onError(() => h.sendError());
     if (tcp !== undefined) {
       tcp.onConnection((t) => this.onConnection(t));

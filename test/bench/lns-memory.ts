@@ -11,19 +11,25 @@
  * every step behind the raw LAC's 5 s timeout.
  *
  * Env: LNS_MEM_LEVELS (default 10000,50000), LNS_MEM_SESSIONS (default 10000),
- * LNS_MEM_CONFORMANCE (default report,lenient: one child per policy).
+ * LNS_MEM_CONFORMANCE (default report,lenient: one child per policy), LNS_MEM_SNAPSHOT (a
+ * directory: the child writes heap snapshots at the base and the first level, and the bench
+ * prints the bytes per tunnel by constructor, test/bench/heap-breakdown.ts).
  */
 import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 import { createLns } from '../../src/server/index.js';
 import type { ConformancePolicy } from '../../src/conformance/index.js';
 import { RawLac, type RawTunnel } from './raw-lac.js';
+import { breakdown, perUnit } from './heap-breakdown.js';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
 const BASE = 500;
 const LEVELS = env('LNS_MEM_LEVELS', '10000,50000').split(',').map(Number);
 const SESSIONS = Number(env('LNS_MEM_SESSIONS', '10000'));
 const POLICIES = env('LNS_MEM_CONFORMANCE', 'report,lenient').split(',') as ConformancePolicy[];
+const SNAPSHOT = process.env['LNS_MEM_SNAPSHOT'];
 
 async function child(policy: ConformancePolicy): Promise<void> {
   const lns = await createLns({
@@ -35,10 +41,15 @@ async function child(policy: ConformancePolicy): Promise<void> {
     closeTimeout: 0,
   });
   const gc = (globalThis as { gc?: () => void }).gc!;
-  process.on('message', (m: { cmd: string }) => {
+  process.on('message', (m: { cmd: string; file?: string }) => {
     if (m.cmd === 'heap') {
       for (let i = 0; i < 3; i++) gc();
       process.send!({ heap: process.memoryUsage().heapUsed, tunnels: lns.stats.tunnels, sessions: lns.stats.sessions });
+    }
+    if (m.cmd === 'snapshot') {
+      for (let i = 0; i < 3; i++) gc();
+      writeHeapSnapshot(m.file);
+      process.send!({ tunnels: lns.stats.tunnels, sessions: lns.stats.sessions });
     }
     if (m.cmd === 'close') void lns.close().then(() => process.exit(0));
   });
@@ -66,28 +77,48 @@ async function run(policy: ConformancePolicy): Promise<void> {
     proc.send({ cmd: 'heap' });
     return p;
   };
+  const snapshot = async (name: string) => {
+    const file = join(SNAPSHOT!, `lns-${policy}-${name}.heapsnapshot`);
+    const p = next();
+    proc.send({ cmd: 'snapshot', file });
+    const r = await p;
+    return { file, tunnels: r['tunnels']! };
+  };
   const { port } = await next();
   const lac = await RawLac.open(port!);
   const live: RawTunnel[] = [];
   const upTo = (n: number) => pool(n - live.length, 64, async () => void live.push(await lac.openTunnel('idle')));
   try {
     await upTo(BASE);
+    const s0 = SNAPSHOT === undefined ? undefined : await snapshot('base');
+    // (a snapshot's own garbage is collected before the next heap reading)
     const h0 = await heap();
     const per: string[] = [];
     let last = h0;
+    let breakdownText = '';
     for (const level of LEVELS) {
       await upTo(level);
+      if (s0 !== undefined && breakdownText === '') {
+        const s1 = await snapshot(String(level));
+        const units = s1.tunnels - s0.tunnels;
+        breakdownText = `\nbytes per idle tunnel by constructor ('${policy}', ${units} tunnels added):\n${perUnit(breakdown(s0.file), breakdown(s1.file), units)}`;
+      }
       last = await heap();
       per.push(`${last['tunnels']} tunnels: ${((last['heap']! - h0['heap']!) / (last['tunnels']! - h0['tunnels']!)).toFixed(0)} B/tunnel`);
     }
     let sess = '';
     if (SESSIONS > 0) {
       const n = Math.min(SESSIONS, live.length);
+      const before = SNAPSHOT === undefined ? undefined : await snapshot('sessions-before');
       await pool(n, 64, async (i) => void (await lac.openSession(live[i]!, 1)));
+      if (before !== undefined) {
+        const after = await snapshot('sessions');
+        breakdownText += `\nbytes per session by constructor ('${policy}', ${n} sessions added):\n${perUnit(breakdown(before.file), breakdown(after.file), n)}`;
+      }
       const h = await heap();
       sess = `; + one session on ${h['sessions']} tunnels: ${((h['heap']! - last['heap']!) / h['sessions']!).toFixed(0)} B/session`;
     }
-    console.log(`conformance '${policy}': heap ${(h0['heap']! / 2 ** 20).toFixed(1)} MiB with ${h0['tunnels']} tunnels; ${per.join(', ')}${sess}`);
+    console.log(`conformance '${policy}': heap ${(h0['heap']! / 2 ** 20).toFixed(1)} MiB with ${h0['tunnels']} tunnels; ${per.join(', ')}${sess}${breakdownText}`);
   } finally {
     await lac.close();
     proc.kill('SIGKILL');
