@@ -22,6 +22,8 @@ export interface SurvivorReason {
 }
 
 const OPEN_GUARD = 'a local-misuse check no test reaches with this input; a test passing the wrong value and expecting the TypeError/RangeError would kill it';
+const WIRE_WORDING = "an error's wording: tests assert its code and offset (or the RangeError type), not the text; a test of the message would kill it";
+const WIRE_UNTRIAGED = 'not yet triaged: measured with test/wire alone (session 4); to be killed by a test or shown equivalent';
 const OPEN_LIFECYCLE = 'the closing/closed bookkeeping of the Sequencer (RFC 2661 §5.7 linger) is not pinned at this branch; a virtual-clock test of close() during and after retransmission would kill it';
 
 export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
@@ -49,4 +51,18 @@ export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
   { file: 'src/reliable/sequencer.ts', lines: [176, 339, 386, 392], kind: 'open', reason: 'a deadline test on a path where the timer is already set (or not yet due); a virtual-clock test calling tick() early would kill it' },
   { file: 'src/reliable/sequencer.ts', lines: [293], kind: 'open', reason: 'the `congestion` getter is not read by any test' },
   { file: 'src/reliable/sequencer.ts', lines: [323], kind: 'open', reason: 'an Nr that acknowledges exactly the retransmission point is not exercised' },
+  // src/wire, first six files (session 4): measured with the test/wire and test/compliance folders alone
+  // (L2TP_MUTATE_TESTS=wire,compliance), so the fsm and arbitraries tests that also parse and build did
+  // not run against these mutants. Not yet triaged one by one: listed as open until then.
+  { file: 'src/wire/avp.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
+  { file: 'src/wire/bytes.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
+  { file: 'src/wire/data.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
+  { file: 'src/wire/header.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
+  { file: 'src/wire/l2ss.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
+  { file: 'src/wire/avp.ts', kind: 'open', reason: WIRE_UNTRIAGED },
+  { file: 'src/wire/bytes.ts', kind: 'open', reason: WIRE_UNTRIAGED },
+  { file: 'src/wire/data.ts', kind: 'open', reason: WIRE_UNTRIAGED },
+  { file: 'src/wire/errors.ts', kind: 'open', reason: WIRE_UNTRIAGED },
+  { file: 'src/wire/header.ts', kind: 'open', reason: WIRE_UNTRIAGED },
+  { file: 'src/wire/l2ss.ts', kind: 'open', reason: WIRE_UNTRIAGED },
 ];
