@@ -42,7 +42,7 @@ export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
   { file: 'src/reliable/options.ts', lines: [148], kind: 'equivalent', reason: 'the shortcut for already-resolved options: resolving them again gives an equal frozen object' },
   { file: 'src/reliable/sequencer.ts', lines: [102], kind: 'equivalent', reason: 'resolving undefined options each time instead of reusing the shared default gives equal options' },
   { file: 'src/reliable/sequencer.ts', lines: [163, 333], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: CLOSE_AT_OPEN },
-  { file: 'src/reliable/sequencer.ts', lines: [244], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: 'closeAt is undefined unless closing, and earlier(d, undefined) is d' },
+  { file: 'src/reliable/sequencer.ts', lines: [219, 244], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: 'closeAt is undefined unless closing: earlier(d, undefined) is d, and later(undefined, until) is until' },
   { file: 'src/reliable/sequencer.ts', lines: [175], kind: 'equivalent', reason: 'tick() on a closed Sequencer without the early return: closing cleared the ring and every deadline, so flush finds nothing to send, ack or close' },
   { file: 'src/reliable/sequencer.ts', lines: [371], kind: 'equivalent', reason: 'flush() is never reached on a closed Sequencer (send throws; receive, tick, close and abandon return first), so the test is always true' },
   { file: 'src/reliable/sequencer.ts', lines: [176, 392], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: '`deadline !== undefined` → true: `undefined <= now` is false, so nothing fires without a deadline either way' },
