@@ -105,7 +105,7 @@ const ACKS: readonly AckMessage[] = ['zlb', 'ack'];
 
 /** Throws a `RangeError` unless `v` is a finite number ≥ `min`. */
 export function assertTime(v: unknown, what: string, min = 0): asserts v is number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+  if (!Number.isFinite(v) || (v as number) < min) { // Number.isFinite does not coerce: false for any non-number
     throw new RangeError(`${what} must be a finite number of milliseconds ≥ ${min}, got ${String(v)}`);
   }
 }
@@ -153,7 +153,7 @@ export function resolveOptions(options: SequencerOptions | undefined): ResolvedO
   const initialTimeout = o.initialTimeout ?? 1000;
   assertTime(initialTimeout, 'initialTimeout', 1);
   const backoff = o.backoff ?? 2;
-  if (typeof backoff !== 'number' || !Number.isFinite(backoff) || backoff < 1) {
+  if (!Number.isFinite(backoff) || backoff < 1) {
     throw new RangeError(`backoff must be a finite number ≥ 1, got ${String(backoff)}`);
   }
   const maxTimeout = o.maxTimeout ?? Math.max(MIN_TIMEOUT_CAP, initialTimeout);

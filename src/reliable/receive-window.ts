@@ -50,12 +50,6 @@ export class ReceiveWindow<T> {
     return 'held';
   }
 
-  /** Forget what is held (the connection is over). */
-  clear(): void {
-    this.hold = undefined;
-    this.count = 0;
-  }
-
   private deliverInOrder(message: T, deliver: { hand(message: T): void }): void {
     const w = this.size;
     deliver.hand(message);

@@ -191,7 +191,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
    * dropped (an ack-only message goes out again only for a retransmission).
    */
   abandon(now: number, linger: number = this.o.closeLinger): SequencerOutput<T> {
-    if (typeof linger !== 'number' || !Number.isFinite(linger) || linger < 0) {
+    if (!Number.isFinite(linger) || linger < 0) {
       throw new RangeError(`linger must be a finite number of milliseconds ≥ 0, got ${String(linger)}`);
     }
     this.ring = undefined;
@@ -218,7 +218,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
    *   should reject such an AVP).
    */
   setPeerWindow(size: number): void {
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 0xffff) {
+    if (!Number.isInteger(size) || size < 1 || size > 0xffff) {
       throw new RangeError(`peer window must be an integer from 1 to 65535 (Receive Window Size 0 is invalid, RFC 2661 §5.8), got ${String(size)}`);
     }
     this.win.setPeer(size);
@@ -299,7 +299,7 @@ export class Sequencer<T extends ReceivedControl = ReceivedControl> {
   }
 
   private begin(now: number): Output<T> {
-    if (typeof now !== 'number' || !Number.isFinite(now)) {
+    if (!Number.isFinite(now)) {
       throw new RangeError(`now must be a finite number of milliseconds, got ${String(now)}`);
     }
     return this.out.reset();
