@@ -46,6 +46,8 @@ const EXCLUDED = {
   bun: {
     'test/reliable/memory.test.ts':
       "V8-only: turns on --expose-gc with node:v8 setFlagsFromString and calls V8's gc(); Bun runs JavaScriptCore",
+    'test/fsm/memory.test.ts':
+      "V8-only: turns on --expose-gc with node:v8 setFlagsFromString and calls V8's gc(); Bun runs JavaScriptCore",
   },
 };
 
