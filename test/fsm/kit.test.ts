@@ -14,7 +14,7 @@ import { L2tpError } from '../../src/wire/errors.js';
 import { seededRandom } from './harness.js';
 import { runs } from '../runs.js';
 
-const RUNS = runs(1000, 150);
+const RUNS = runs(1000, 500);
 const SECRET = 'l2tp-wire-test-secret';
 /** After the final close: how long (virtual) until everything must be over. The defaults give 31 s (RFC 2661 §5.8). */
 const SETTLE_MS = 40_000;
