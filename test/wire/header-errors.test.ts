@@ -35,7 +35,7 @@ describe('parseHeader refuses each malformed L2TPv2 header with code, offset and
     ['Offset Size 4, 3 pad bytes', '0202 0007 0009 0004 000000', 'BAD_LENGTH', 6, 'Offset Size 4 runs past the end of the message'],
     ['Offset Size 16, 1 pad byte', '0202 0001 0002 0010 00', 'BAD_LENGTH', 6, 'Offset Size 16 runs past the end of the message'],
     ['L S O: Offset Size 1 past Length 14', '4a02 000e 0007 0009 0001 0002 0001 00', 'BAD_LENGTH', 12, 'Offset Size 1 runs past the end of the message'],
-  ])('%s → %s at %i', (_name, bytes, code, offset, reason) => {
+  ])('%s', (_name, bytes, code, offset, reason) => {
     expectL2tpError(() => parseHeader(hex(bytes)), { code, offset, reason });
   });
 
@@ -60,7 +60,7 @@ describe('parseHeader refuses each malformed L2TPv3 header (RFC 3931 §3.2.1, §
     ['control, Length 0', 'c803 0000 00000001 0000 0000 00', 'BAD_LENGTH', 2, 'Length 0 is shorter than the 12-byte header'],
     ['data, 7 bytes', '0003 0000 000001', 'TRUNCATED', 7, 'L2TPv3 data header with a 0-byte cookie is 8 bytes'],
     ['data to Session ID 0', '0003 0000 00000000 ff03', 'BAD_SESSION_ID', 4, 'L2TPv3 data message with Session ID 0 (RFC 3931 §4.1: non-zero)'],
-  ])('%s → %s at %i', (_name, bytes, code, offset, reason) => {
+  ])('%s', (_name, bytes, code, offset, reason) => {
     expectL2tpError(() => parseHeader(hex(bytes)), { code, offset, reason });
   });
 
