@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeData, parseData, parseHeader, type DataMessageV2, type DataMessageV3 } from '../../src/index.js';
 import { fromHex, loadHex, toHex } from '../support/vectors.js';
-import { code } from '../support/errors.js';
+import { code, expectL2tpError } from '../support/errors.js';
 
 const LCP = 'ff03c0210101000e010405dc0506';
 
@@ -152,6 +152,24 @@ describe('encodeData (L2TPv2) known answers from the RFC 2661 §3.1 layout', () 
     ['over 65535 bytes with L=1', () => encodeData({ tunnelId: 1, sessionId: 1, payload: new Uint8Array(0xffff), withLength: true }), RangeError],
   ])('%s → %s', (_name, f, type) => {
     expect(f).toThrow(type);
+  });
+
+  it('with L=1 the message may be exactly 65535 bytes, not one more (the 16-bit Length field)', () => {
+    // An 8-byte header (flags, Length, Tunnel ID, Session ID) and 65527 payload bytes: Length 0xffff.
+    const b = encodeData({ tunnelId: 1, sessionId: 1, payload: new Uint8Array(0xffff - 8), withLength: true });
+    expect([b.length, toHex(b.subarray(0, 8))]).toEqual([0xffff, '4002ffff00010001']);
+    expect(() => encodeData({ tunnelId: 1, sessionId: 1, payload: new Uint8Array(0xffff - 7), withLength: true })).toThrow(
+      new RangeError('data message would be 65536 bytes; the Length field holds at most 65535'),
+    );
+  });
+
+  it('names what is wrong: a control message given to parseData, a payload that is not bytes', () => {
+    expectL2tpError(() => parseData(fromHex('c802000c0001000000000000')), {
+      code: 'BAD_FLAGS',
+      offset: 0,
+      reason: 'T bit is 1: a control message, not a data message',
+    });
+    expect(() => encodeData({ tunnelId: 1, sessionId: 1, payload: 'ppp' as never })).toThrow(new TypeError('payload must be a Uint8Array, got string'));
   });
 
   it('without L a data message may exceed 65535 bytes (nothing to overflow)', () => {

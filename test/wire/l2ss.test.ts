@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_L2SS_LENGTH, L2SS_SEQUENCE_MODULUS, readDefaultL2ss, writeDefaultL2ss } from '../../src/index.js';
-import { code } from '../support/errors.js';
+import { expectL2tpError } from '../support/errors.js';
 import { hex, toHex } from '../support/hex.js';
 
 describe('Default L2-Specific Sublayer (RFC 3931 §4.6)', () => {
@@ -34,14 +34,32 @@ describe('Default L2-Specific Sublayer (RFC 3931 §4.6)', () => {
     expect(toHex(b)).toBe(`ee${want}ee`);
   });
 
-  it('refuses a number outside 24 bits and a sublayer that does not fit (RangeError)', () => {
+  it('refuses a number outside 24 bits, naming it (RangeError)', () => {
     const b = new Uint8Array(4);
-    for (const bad of [-1, 0x1000000, 1.5, Number.NaN]) expect(() => writeDefaultL2ss(b, 0, bad)).toThrow(RangeError);
-    expect(() => writeDefaultL2ss(b, 1, 0)).toThrow(RangeError);
+    for (const bad of [-1, 0x1000000, 1.5, Number.NaN]) {
+      expect(() => writeDefaultL2ss(b, 0, bad)).toThrow(
+        new RangeError(`sequenceNumber must be a whole number in 0…16777215 (24 bits, RFC 3931 §4.6), got ${bad}`),
+      );
+    }
+  });
+
+  it('writes where the 4 bytes fit, from offset 0 to the last byte, and refuses any other offset (RangeError)', () => {
+    const b = new Uint8Array(8).fill(0xee);
+    writeDefaultL2ss(b, 0, 1);
+    writeDefaultL2ss(b, 4, 2);
+    expect(toHex(b)).toBe('4000000140000002');
+    for (const offset of [5, -1, 1.5, Number.NaN, 8]) {
+      expect(() => writeDefaultL2ss(b, offset, 0)).toThrow(
+        new RangeError(`the 4-byte Default L2-Specific Sublayer does not fit at offset ${offset} of 8 bytes`),
+      );
+    }
+    // Nothing was written by the refused calls.
+    expect(toHex(b)).toBe('4000000140000002');
   });
 
   it('throws TRUNCATED (an L2tpError) when fewer than 4 bytes remain', () => {
-    expect(code(() => readDefaultL2ss(hex('400000'), 0))).toBe('TRUNCATED');
-    expect(code(() => readDefaultL2ss(hex('40000001'), 1))).toBe('TRUNCATED');
+    const reason = 'data message ends inside the 4-byte Default L2-Specific Sublayer (RFC 3931 §4.6)';
+    expectL2tpError(() => readDefaultL2ss(hex('400000'), 0), { code: 'TRUNCATED', offset: 3, reason });
+    expectL2tpError(() => readDefaultL2ss(hex('40000001'), 1), { code: 'TRUNCATED', offset: 4, reason });
   });
 });
