@@ -18,6 +18,44 @@ describe('L2tpError: ordinary outcomes are cheap (issue 16)', () => {
     expect(limitOf()).toBe(before);
   });
 
+  it('a parse error (made with a stack) leaves the global limit as it was too', () => {
+    const before = limitOf();
+    expect(typeof before).toBe('number');
+    const e = new L2tpError('BAD_LENGTH', 'Length 106 exceeds the 12 bytes received', 2);
+    expect(e.stack).toMatch(/\n\s+at /);
+    expect(limitOf()).toBe(before);
+  });
+
+  it('when someone has set Error.stackTraceLimit to a non-number, an outcome leaves it alone', () => {
+    const ctor = Error as { stackTraceLimit?: number };
+    const before = ctor.stackTraceLimit;
+    try {
+      ctor.stackTraceLimit = undefined;
+      const e = new L2tpError('TIMEOUT', 'no ack');
+      expect(e.code).toBe('TIMEOUT');
+      expect(ctor.stackTraceLimit).toBeUndefined();
+    } finally {
+      ctor.stackTraceLimit = before;
+    }
+  });
+
+  it('in a realm where Error.stackTraceLimit is read-only (a frozen realm), outcomes are still made', async () => {
+    const desc = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+    expect(desc?.configurable).toBe(true);
+    Object.defineProperty(Error, 'stackTraceLimit', { ...desc, writable: false });
+    try {
+      // A fresh copy of the module, which looks at the property once, when it loads.
+      const specifier = '../../src/wire/errors.js?read-only-stack-trace-limit';
+      const fresh = (await import(/* @vite-ignore */ specifier)) as typeof import('../../src/wire/errors.js');
+      expect(fresh.L2tpError).not.toBe(L2tpError);
+      const e = new fresh.L2tpError('TIMEOUT', 'no ack');
+      expect([e.name, e.code, e.message]).toEqual(['L2tpError', 'TIMEOUT', 'no ack']);
+      expect(limitOf()).toBe(desc!.value);
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', desc!);
+    }
+  });
+
   it('a parse error keeps its stack (it points at the caller) and its code, offset and message', () => {
     let caught: unknown;
     try {
