@@ -35,7 +35,7 @@ export interface Survivor {
 }
 /** docs/compliance/mutation.json. */
 export interface MutationRecord {
-  runs: { date: string; commit: string; files: number; seconds: number | null; tests?: string }[];
+  runs: { date: string; commit: string; files: number; seconds: number | null; tests?: string; retested?: number }[];
   files: Record<string, FileRecord>;
   survivors: Survivor[];
 }
@@ -96,11 +96,13 @@ export function renderMutationSection(root: string): string[] {
     'bounds for the full suite. `npm run mutate:summary` folds a run into docs/compliance/mutation.json; a folder can be',
     'measured on its own (`npm run mutate -- --mutate "src/reliable/**/*.ts"`) and each file says the commit it was',
     'measured at. A run can be limited to some test folders (`L2TP_MUTATE_TESTS=wire,compliance`): a folder\'s own',
-    'tests then face its mutants alone, which is faster and again a lower bound. Runs on the 2-core development machine:',
+    'tests then face its mutants alone, which is faster and again a lower bound. After tests are added, a run limited to',
+    'the survivors\' lines (`--mutate "src/wire/header.ts:110-130"`) is folded with `--retest`: each recorded survivor',
+    'that run tested again, at the same line, column and replacement, takes its new status. Runs on the 2-core development machine:',
     '',
     '| date | commit | files | tests run | run time |',
     '|---|---|---|---|---|',
-    ...rec.runs.map((r) => `| ${r.date} | ${r.commit} | ${r.files} | ${r.tests ?? 'wire, reliable, fsm, compliance, arbitraries'} | ${r.seconds === null ? '—' : `${Math.round(r.seconds / 60)} min`} |`),
+    ...rec.runs.map((r) => `| ${r.date} | ${r.commit} | ${r.retested === undefined ? r.files : `${r.files} (re-test of ${r.retested} survivors)`} | ${r.tests ?? 'wire, reliable, fsm, compliance, arbitraries'} | ${r.seconds === null ? '—' : `${Math.round(r.seconds / 60)} min`} |`),
     '',
     '| folder | files measured | mutants (valid) | detected | survived | no coverage | score |',
     '|---|---|---|---|---|---|---|',
