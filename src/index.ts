@@ -193,6 +193,7 @@ export {
 export { login, type LoginOptions, type LoginReport } from './client/login.js';
 export {
   ConformanceObserver,
+  SharedObserverOptions,
   CONFORMANCE_RULES,
   ruleById,
   formatReport,

@@ -3,7 +3,7 @@
  * (and RFC 3931 where it applies), a report card, and the `strict | report | lenient` policy.
  * Pure: imports only `wire/` and `reliable/`.
  */
-export { ConformanceObserver, type ObserverOptions } from './observer.js';
+export { ConformanceObserver, SharedObserverOptions, type ObserverOptions } from './observer.js';
 export { RULES as CONFORMANCE_RULES, ruleById } from './rules.js';
 export { formatReport } from './report.js';
 export { conformanceDecision, type ConformanceDecision, type ConformancePolicy } from './policy.js';

@@ -1,58 +1,53 @@
 /**
  * The conformance observer: fed every datagram of one control connection, both ways, with its
  * time, it reports each deviation of the peer from the RFC. Sans-I/O: no clock, no socket.
+ *
+ * Memory (issue 16: an LNS holds one per tunnel, most of them idle): one object of seven fields.
+ * What the rules remember lives in a {@link ConnectionState} only while something waits (an
+ * unacked message, a copy of a peer message within its retransmission cycle, a hole); at rest
+ * it is packed into three small integers here, and woken by the next datagram.
  */
 import { assertBytes, u16 } from '../wire/bytes.js';
 import { messageDef } from '../wire/message-catalog.js';
 import { unhideAvpValue } from '../wire/hidden.js';
-import type { TunnelSecret } from '../wire/challenge.js';
-import { retransmissionCycle } from '../reliable/options.js';
-import type { CheckOptions, CheckResult, ConformanceRule, Finding, MessageContext } from './rule-types.js';
+import type { CheckResult, ConformanceRule, Finding, MessageContext } from './rule-types.js';
 import { RULES } from './rules.js';
 import { scanMessage, type ScannedMessage } from './scan.js';
-import { ConnectionState } from './state.js';
+import { ConnectionState, newPeerCard, type PeerCard, type Rest, type SessionIds } from './state.js';
+import { SharedObserverOptions, type ObserverOptions } from './observer-options.js';
 import { buildReport } from './report.js';
 import type { ConformanceReport, Deviation } from './types.js';
+
+export { SharedObserverOptions, type ObserverOptions } from './observer-options.js';
 
 const RANDOM_VECTOR = 36;
 const ASSIGNED_SESSION_ID = 14;
 
-/** Options of a {@link ConformanceObserver}. Times are in the unit of `now` (milliseconds). */
-export interface ObserverOptions {
-  /** Tunnel secret: hidden AVPs are unhidden so their values can be checked too. */
-  secret?: TunnelSecret;
-  /**
-   * How long a message of ours may go unacknowledged before it counts as never acked: a full
-   * retransmission cycle of the sender (RFC 2661 §5.8). Default `retransmissionCycle()`, 31 s.
-   */
-  ackTimeout?: number;
-  /**
-   * A first retransmission sooner than this is reported (SHOULD): RFC 2661 §5.8 recommends a 1 s
-   * initial timeout. Default 900 (10% slack for timers).
-   */
-  minRetransmitInterval?: number;
-  /** Called for each deviation as it is found. */
-  onDeviation?: (d: Deviation) => void;
-  /** Most deviations kept for the report (all are still counted). Default 1000. */
-  maxDeviations?: number;
-  /**
-   * Keep what only the report card needs: per-rule counts, message counts by type, the peer's
-   * names. Default `true`. With `false` the observer holds only what the rules need (an owner
-   * that reads deviations as they come and never asks for a report card, like an LNS with no
-   * `conformance-report` listener: issue 16's memory per tunnel), and {@link ConformanceObserver.report} throws.
-   */
-  report?: boolean;
+/** What only the report card needs: per rule (by its index in RULES) times checked, datagrams each way, deviations not kept. */
+interface Card {
+  readonly checked: number[];
+  received: number;
+  sent: number;
+  dropped: number;
+  readonly peer: PeerCard;
 }
 
-/** The check options every observer with default timings shares (no per-connection copy). */
-let defaultChecks: CheckOptions | undefined;
+/** Deviations kept and counted, and the report card: allocated with the first deviation, or at once with `report`. */
+interface Tally {
+  /** Deviations kept, up to `maxDeviations`. */
+  readonly kept: Deviation[];
+  /** Per rule, by its index in RULES: times broken. */
+  readonly broken: number[];
+  readonly card: Card | undefined;
+}
 
 /**
  * Passive RFC 2661 (and RFC 3931 where it applies) conformance checks on one control connection.
  * Feed it every datagram of the tunnel: `received(bytes, now)` for what the peer sent,
- * `sent(bytes, now)` for what we sent; call `tick(now)` now and then so the timing rules (missing
- * acks) can fire without traffic; read `deviations`, or `report()` for the report card.
- * It never throws for any bytes, and keeps no reference to them.
+ * `sent(bytes, now)` for what we sent; call `tick(now)` now and then (or at {@link nextDeadline})
+ * so the timing rules (missing acks) can fire without traffic; read `deviations`, or `report()`
+ * for the report card. It never throws for any bytes, and keeps no reference to them.
+ * Many observers can share one {@link SharedObserverOptions}.
  * @example
  * ```ts
  * const obs = new ConformanceObserver({ onDeviation: (d) => console.log(d.rule, d.detail) });
@@ -62,48 +57,25 @@ let defaultChecks: CheckOptions | undefined;
  * ```
  */
 export class ConformanceObserver {
-  private readonly state: ConnectionState;
-  private readonly options: CheckOptions;
-  private readonly secret: TunnelSecret | undefined;
-  private readonly onDeviation: ((d: Deviation) => void) | undefined;
-  private readonly maxDeviations: number;
-  /** Deviations kept, allocated with the first. */
-  private kept: Deviation[] | undefined = undefined;
-  /**
-   * What only the report card needs, `undefined` without `report`: per rule (by its index in
-   * RULES) times checked, the datagrams seen each way, the deviations not kept past
-   * `maxDeviations`. One field for the four: 8 B a field
-   * (issue 16: memory per tunnel).
-   */
-  private readonly card: { readonly checked: number[]; received: number; sent: number; dropped: number } | undefined;
-  /** Per rule, by its index in RULES: times broken (allocated with the first deviation). */
-  private broken: number[] | undefined = undefined;
+  private readonly o: SharedObserverOptions;
+  /** What the rules remember, while something waits; `undefined` at rest (then packed below). */
+  private s: ConnectionState | undefined = undefined;
+  /** At rest: the packed state ({@link Rest}); stale while `s` is set. */
+  private r0 = 0;
+  private r1 = 0;
+  private r2 = 0;
+  private ids: SessionIds | undefined = undefined;
+  private tally: Tally | undefined;
 
   /** @throws `RangeError`/`TypeError` for an option out of range. */
-  constructor(options: ObserverOptions = {}) {
-    const ackTimeout = options.ackTimeout ?? retransmissionCycle();
-    const minRetransmitInterval = options.minRetransmitInterval ?? 900;
-    for (const [k, v] of [['ackTimeout', ackTimeout], ['minRetransmitInterval', minRetransmitInterval]] as const) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${k} must be a finite number of milliseconds ≥ 0, got ${String(v)}`);
-    }
-    const maxDeviations = options.maxDeviations ?? 1000;
-    if (!Number.isInteger(maxDeviations) || maxDeviations < 0) throw new RangeError(`maxDeviations must be an integer ≥ 0, got ${String(maxDeviations)}`);
-    if (options.onDeviation !== undefined && typeof options.onDeviation !== 'function') throw new TypeError('onDeviation must be a function');
-    const forReport = options.report ?? true;
-    if (typeof forReport !== 'boolean') throw new TypeError(`report must be a boolean, got ${typeof forReport}`);
-    // 8 s is the RFC's floor for the cap; 10% slack for timers.
-    const custom = options.ackTimeout !== undefined || options.minRetransmitInterval !== undefined;
-    this.options = custom ? { ackTimeout, minRetransmitInterval, capFloor: 7200 } : (defaultChecks ??= Object.freeze({ ackTimeout, minRetransmitInterval, capFloor: 7200 }));
-    this.state = new ConnectionState(ackTimeout, forReport);
-    this.card = forReport ? { checked: RULES.map(() => 0), received: 0, sent: 0, dropped: 0 } : undefined;
-    this.secret = options.secret;
-    this.onDeviation = options.onDeviation;
-    this.maxDeviations = maxDeviations;
+  constructor(options: ObserverOptions | SharedObserverOptions = {}) {
+    this.o = options instanceof SharedObserverOptions ? options : new SharedObserverOptions(options);
+    this.tally = this.o.report ? { kept: [], broken: RULES.map(() => 0), card: { checked: RULES.map(() => 0), received: 0, sent: 0, dropped: 0, peer: newPeerCard() } } : undefined;
   }
 
   /** Every deviation found so far, in order (up to `maxDeviations`). */
   get deviations(): Deviation[] {
-    return (this.kept ??= []);
+    return this.tallied().kept;
   }
 
   /**
@@ -116,19 +88,22 @@ export class ConformanceObserver {
   received(bytes: Uint8Array, now: number): Deviation[] {
     assertBytes(bytes);
     assertNow(now);
-    if (this.card !== undefined) this.card.received++;
-    const out = this.runTime(now);
+    const card = this.tally?.card;
+    if (card !== undefined) card.received++;
+    const s = this.awake();
+    const out = this.runTime(s, now);
     const m = scanMessage(bytes);
     const c: MessageContext = {
-      m, s: this.state, now, options: this.options,
+      m, s, now, options: this.o.checks,
       values: this.values(m),
-      duplicate: this.state.duplicateOf(m),
+      duplicate: s.duplicateOf(m),
     };
     for (let i = 0; i < RULES.length; i++) {
       const rule = RULES[i]!;
       if (rule.onMessage) this.record(i, rule.onMessage(c), m, now, out);
     }
-    this.state.applyReceived(m, now);
+    s.applyReceived(m, now);
+    this.settle(s);
     return out;
   }
 
@@ -142,9 +117,12 @@ export class ConformanceObserver {
   sent(bytes: Uint8Array, now: number): Deviation[] {
     assertBytes(bytes);
     assertNow(now);
-    if (this.card !== undefined) this.card.sent++;
-    const out = this.runTime(now);
-    this.state.applySent(scanMessage(bytes), now);
+    const card = this.tally?.card;
+    if (card !== undefined) card.sent++;
+    const s = this.awake();
+    const out = this.runTime(s, now);
+    s.applySent(scanMessage(bytes), now);
+    this.settle(s);
     return out;
   }
 
@@ -157,7 +135,26 @@ export class ConformanceObserver {
    */
   tick(now: number): Deviation[] {
     assertNow(now);
-    return this.runTime(now);
+    const s = this.s;
+    // At rest nothing waits: no timing rule can fire.
+    if (s === undefined) return [];
+    const out = this.runTime(s, now);
+    this.settle(s);
+    return out;
+  }
+
+  /**
+   * When the next `tick` can find something (an ack overdue, a hole unfilled, a remembered peer
+   * message aged out so memory is freed): same clock as `now`; `undefined` when nothing waits.
+   * Ticking only then finds everything a tick every second would.
+   * @example
+   * ```ts
+   * const at = obs.nextDeadline();
+   * if (at !== undefined) setTimeout(() => obs.tick(Date.now()), at - Date.now());
+   * ```
+   */
+  nextDeadline(): number | undefined {
+    return this.s?.nextDeadline();
   }
 
   /**
@@ -170,28 +167,57 @@ export class ConformanceObserver {
    * ```
    */
   report(now?: number): ConformanceReport {
-    const card = this.card;
-    if (card === undefined) throw new TypeError('report: this observer was created with report: false and keeps no report card');
+    const t = this.tally;
+    const card = t?.card;
+    if (t === undefined || card === undefined) throw new TypeError('report: this observer was created with report: false and keeps no report card');
     if (now !== undefined) this.tick(now);
     return buildReport({
-      checked: card.checked, broken: this.broken ?? RULES.map(() => 0), deviations: this.deviations, dropped: card.dropped,
-      received: card.received, sent: card.sent, peerMessages: this.state.peerMessages,
-      peerHostName: this.state.peerHostName, peerVendorName: this.state.peerVendorName,
+      checked: card.checked, broken: t.broken, deviations: t.kept, dropped: card.dropped,
+      received: card.received, sent: card.sent, peerMessages: card.peer.messages,
+      peerHostName: card.peer.hostName, peerVendorName: card.peer.vendorName,
     });
   }
 
   /**
    * A deviation was found (after it is counted and kept): calls `onDeviation`. A subclass may
-   * take it instead, without a closure per connection (the LNS does).
+   * take it instead.
    */
   protected deviated(d: Deviation): void {
-    this.onDeviation?.(d);
+    this.o.onDeviation?.(d);
   }
 
-  private runTime(now: number): Deviation[] {
-    this.state.expire(now);
+  /** The state, woken from rest if need be. */
+  private awake(): ConnectionState {
+    const s = this.s;
+    if (s !== undefined) return s;
+    const rest: Rest = { r0: this.r0, r1: this.r1, r2: this.r2, ids: this.ids };
+    this.ids = undefined;
+    return (this.s = ConnectionState.wake(this.o.checks.ackTimeout, this.tally?.card?.peer, rest));
+  }
+
+  /** Put the state to rest if nothing in it waits any more. */
+  private settle(s: ConnectionState): void {
+    // A deviation listener may have fed this observer meanwhile (re-entrant): if that put `s` to
+    // rest, `s` is still the newest state; if it woke another, that one is.
+    if (this.s === undefined) this.s = s;
+    else if (this.s !== s) return;
+    const rest = s.rest();
+    if (rest === undefined) return;
+    this.r0 = rest.r0;
+    this.r1 = rest.r1;
+    this.r2 = rest.r2;
+    this.ids = rest.ids;
+    this.s = undefined;
+  }
+
+  private tallied(): Tally {
+    return (this.tally ??= { kept: [], broken: RULES.map(() => 0), card: undefined });
+  }
+
+  private runTime(s: ConnectionState, now: number): Deviation[] {
+    s.expire(now);
     const out: Deviation[] = [];
-    const c = { s: this.state, now, options: this.options };
+    const c = { s, now, options: this.o.checks };
     for (let i = 0; i < RULES.length; i++) {
       const rule = RULES[i]!;
       if (rule.onTime) this.record(i, rule.onTime(c), undefined, now, out);
@@ -201,17 +227,17 @@ export class ConformanceObserver {
 
   private record(index: number, r: CheckResult, m: ScannedMessage | undefined, now: number, out: Deviation[]): void {
     if (r === undefined) return;
-    if (this.card !== undefined) this.card.checked[index]! += Math.max(1, r.length);
+    const card = this.tally?.card;
+    if (card !== undefined) card.checked[index]! += Math.max(1, r.length);
     if (r.length === 0) return;
     const rule = RULES[index]!;
-    const broken = (this.broken ??= RULES.map(() => 0));
+    const t = this.tallied();
     for (const f of r) {
-      broken[index]!++;
+      t.broken[index]!++;
       const d = deviation(rule, f, m, now);
       out.push(d);
-      const kept = this.deviations;
-      if (kept.length < this.maxDeviations) kept.push(d);
-      else if (this.card !== undefined) this.card.dropped++;
+      if (t.kept.length < this.o.maxDeviations) t.kept.push(d);
+      else if (t.card !== undefined) t.card.dropped++;
       this.deviated(d);
     }
   }
@@ -222,9 +248,10 @@ export class ConformanceObserver {
     return m.avps.map((a) => {
       if (a.vendorId === 0 && a.type === RANDOM_VECTOR && !a.hidden) rv = a.value;
       if (!a.hidden) return a.value;
-      if (this.secret === undefined || rv === undefined) return undefined;
+      const secret = this.o.secret;
+      if (secret === undefined || rv === undefined) return undefined;
       try {
-        return unhideAvpValue(a.type, a.value, this.secret, rv);
+        return unhideAvpValue(a.type, a.value, secret, rv);
       } catch {
         return undefined; // a wrong secret is not the peer's deviation: the value goes unchecked
       }

@@ -114,3 +114,8 @@ export function expireCopies(store: CopyStore | undefined, now: number, age: num
   if (k > 0) store.splice(0, k);
   return store;
 }
+
+/** When {@link expireCopies} next drops something (the oldest message's last copy ages past `age`); `undefined` for no store. */
+export function copiesDeadline(store: CopyStore | undefined, age: number): number | undefined {
+  return store === undefined ? undefined : (store[LAST_AT] as number) + age + 1;
+}

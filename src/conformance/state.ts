@@ -2,16 +2,18 @@
  * What the observer remembers about one control connection, and how each datagram updates it.
  * Rules read this state as it was *before* the datagram; the observer applies the datagram after.
  *
- * Memory (issue 16: an LNS holds one of these per tunnel, most of them idle): plain fields for
+ * Memory (issue 16: an LNS holds one observer per tunnel, most of them idle): plain fields for
  * what every connection needs; the sets and lists are allocated on first use and dropped when
  * empty; a peer message is remembered by a hash of its body, not a copy, and forgotten once a
  * retransmission cycle has passed since its last copy (the peer gives up retransmitting by then,
- * RFC 2661 §5.8).
+ * RFC 2661 §5.8). Once nothing is remembered (every message acked both ways, no hole, no copy,
+ * no StopCCN), {@link ConnectionState.rest} packs what is left into three small integers and the
+ * observer drops this object until the next datagram ({@link ConnectionState.wake}).
  */
 import { u16 } from '../wire/bytes.js';
 import { MessageType } from '../wire/message-catalog.js';
 import { seqAdd, seqBefore } from '../reliable/serial.js';
-import { addCopy, expireCopies, findCopy, type CopyStore, type PeerCopy } from './peer-copies.js';
+import { addCopy, copiesDeadline, expireCopies, findCopy, type CopyStore, type PeerCopy } from './peer-copies.js';
 import type { ScannedMessage } from './scan.js';
 
 /** One of our non-ZLB control messages, until the peer acknowledges it. @internal */
@@ -36,7 +38,6 @@ export function bodyHash(b: Uint8Array, from: number, to: number): number {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-const NO_MESSAGES: Readonly<Record<string, number>> = Object.freeze(Object.create(null) as Record<string, number>);
 
 /** How many of the peer's messages are kept for duplicate detection (memory stays bounded). */
 const MAX_COPIES = 64;
@@ -56,39 +57,111 @@ const MAX_TYPE_NAMES = 64;
 export const GROWTH = 1.25;
 
 /** Bits of {@link ConnectionState}'s flags. */
-const FOR_REPORT = 1;
-const TUNNEL_ID_ACKED = 2;
-const HAVE_SENT = 4;
-const GAP_REPORTED = 8;
-const PEER_ACKED_STOP = 16;
+const TUNNEL_ID_ACKED = 1;
+const HAVE_SENT = 2;
+const GAP_REPORTED = 4;
+const PEER_ACKED_STOP = 8;
 
-/** What the observer keeps for the report card only. */
-interface PeerCard {
+/** Bits of {@link Rest.r0} above our next Ns (bits 0–15). */
+const R0_VERSION = 16; // version + 1 (0: none seen), 5 bits
+const R0_FLAGS = 21; // TUNNEL_ID_ACKED | HAVE_SENT
+const R0_TUNNEL_ID = 1 << 23; // our Tunnel ID is known (in r2)
+/**
+ * Largest Receive Window Size packed at rest: `window - 1` in 14 bits of r1, so every packed
+ * word stays a small integer (31-bit on every V8 build) and is stored unboxed. Real windows are
+ * 4 to 64; a connection with a larger one simply never rests.
+ */
+const MAX_REST_WINDOW = 0x4000;
+
+/** What the observer keeps for the report card only (kept only `forReport`). @internal */
+export interface PeerCard {
   readonly messages: Record<string, number>;
   hostName: string | undefined;
   vendorName: string | undefined;
+}
+
+/** An empty {@link PeerCard}. @internal */
+export function newPeerCard(): PeerCard {
+  return { messages: Object.create(null) as Record<string, number>, hostName: undefined, vendorName: undefined };
+}
+
+/** Session IDs we assigned: one inline, a few in an array, many in a Set. @internal */
+export type SessionIds = number | number[] | Set<number>;
+
+/**
+ * A connection at rest, packed: r0 = our next Ns | (version + 1) << 16 | flags << 21 | tunnel-ID-known << 23;
+ * r1 = the peer's next Ns (also our last Nr: everything is acked) | (our window - 1) << 16;
+ * r2 = our Tunnel ID. Every word below 2^30. @internal
+ */
+export interface Rest {
+  readonly r0: number;
+  readonly r1: number;
+  readonly r2: number;
+  readonly ids: SessionIds | undefined;
 }
 
 /** The observer's memory of one control connection. @internal */
 export class ConnectionState {
   /**
    * @param ackTimeout - a retransmission cycle: how long a peer message is remembered after its last copy.
-   * @param forReport - keep what only the report card needs (message counts, peer names).
+   * @param card - where to keep what only the report card needs (message counts, peer names), if anything.
    */
   constructor(
     private readonly ackTimeout: number,
-    forReport = true,
-  ) {
-    this.flags = forReport ? FOR_REPORT : 0;
+    private readonly card: PeerCard | undefined = undefined,
+  ) {}
+
+  /**
+   * The state a connection {@link rest} left, woken by a new datagram: the same answers to every
+   * rule as before it rested.
+   */
+  static wake(ackTimeout: number, card: PeerCard | undefined, r: Rest): ConnectionState {
+    const s = new ConnectionState(ackTimeout, card);
+    s.ourNextNs = r.r0 & 0xffff;
+    const version = (r.r0 >>> R0_VERSION) & 0x1f;
+    s.version = version === 0 ? undefined : version - 1;
+    s.flags = (r.r0 >>> R0_FLAGS) & (TUNNEL_ID_ACKED | HAVE_SENT);
+    if ((r.r0 & R0_TUNNEL_ID) !== 0) s.ourTunnelId = r.r2;
+    s.peerExpected = s.ourLastNr = r.r1 & 0xffff;
+    s.ourReceiveWindow = (r.r1 >>> 16) + 1;
+    s.sessionIds = r.ids;
+    return s;
   }
 
-  /** FOR_REPORT and the booleans below, one bit each: 8 B a field (issue 16: memory per tunnel). */
-  private flags: number;
+  /**
+   * This state packed, when nothing in it waits for anything (every message acked both ways, no
+   * hole, no copy of a peer message, no StopCCN): what the rules still need of it fits {@link Rest}.
+   * `undefined` while something is remembered (call {@link expire} first).
+   */
+  rest(): Rest | undefined {
+    if (this.sentRecords !== undefined || this.copies !== undefined || this.peerAhead !== undefined || this.gapSince !== undefined) return undefined;
+    if ((this.flags & (GAP_REPORTED | PEER_ACKED_STOP)) !== 0 || this.peerStopNs !== undefined || this.ourStopNs !== undefined) return undefined;
+    if (this.ourLastNr !== this.peerExpected || this.ourReceiveWindow > MAX_REST_WINDOW) return undefined;
+    // The Ns of the message carrying our Tunnel ID matters only until it is acked.
+    if (this.ourTunnelId !== undefined && !this.ourTunnelIdAcked) return undefined;
+    if (this.version !== undefined && this.version > 30) return undefined;
+    const known = this.ourTunnelId !== undefined ? R0_TUNNEL_ID : 0;
+    const r0 = this.ourNextNs | ((this.version === undefined ? 0 : this.version + 1) << R0_VERSION) | ((this.flags & (TUNNEL_ID_ACKED | HAVE_SENT)) << R0_FLAGS) | known;
+    return { r0, r1: this.peerExpected | ((this.ourReceiveWindow - 1) << 16), r2: this.ourTunnelId ?? 0, ids: this.sessionIds };
+  }
+
+  /**
+   * When something remembered next falls due (same clock as `now`): a peer message's copy
+   * expires, one of ours counts as never acked, a hole counts as never filled. `undefined` when
+   * nothing will.
+   */
+  nextDeadline(): number | undefined {
+    let at = copiesDeadline(this.copies, this.ackTimeout);
+    const first = this.sentRecords?.find((r) => !r.reported);
+    if (first !== undefined) at = earliest(at, first.firstAt + this.ackTimeout);
+    if (this.gapSince !== undefined && !this.gapReported) at = earliest(at, this.gapSince + this.ackTimeout);
+    return at;
+  }
+
+  /** The booleans below, one bit each: 8 B a field (issue 16: memory per tunnel). */
+  private flags = 0;
   private flag(bit: number, on: boolean): void {
     this.flags = on ? this.flags | bit : this.flags & ~bit;
-  }
-  private get forReport(): boolean {
-    return (this.flags & FOR_REPORT) !== 0;
   }
 
   /** Version of the first message seen (2 or 3). */
@@ -104,11 +177,11 @@ export class ConnectionState {
     this.flag(TUNNEL_ID_ACKED, v);
   }
   /**
-   * Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP), allocated on the
-   * first: an array of exactly their number while few (a Set costs ~150 B per tunnel with one
-   * call, issue 16), a Set past {@link FEW_SESSION_IDS}. Read with {@link assignedSession}.
+   * Session IDs we assigned (Assigned Session ID in our ICRQ/ICRP/OCRQ/OCRP): the first inline
+   * (a number), then an array of exactly their number while few (a Set costs ~150 B per tunnel
+   * with one call, issue 16), a Set past {@link FEW_SESSION_IDS}. Read with {@link assignedSession}.
    */
-  private sessionIds: number[] | Set<number> | undefined = undefined;
+  private sessionIds: SessionIds | undefined = undefined;
   /** Our advertised Receive Window Size (RFC 2661 §5.8: 4 when we sent none). */
   ourReceiveWindow = 4;
   /** Whether we sent any non-ZLB control message yet, and the Ns our next one will carry. */
@@ -144,20 +217,6 @@ export class ConnectionState {
   set peerAckedOurStop(v: boolean) {
     this.flag(PEER_ACKED_STOP, v);
   }
-  /** What only the report card needs (kept only `forReport`, made with the first message). */
-  private card: PeerCard | undefined = undefined;
-
-  /** Peer's control messages by type name, for the report card (kept only `forReport`). */
-  get peerMessages(): Readonly<Record<string, number>> {
-    return this.card?.messages ?? NO_MESSAGES;
-  }
-  get peerHostName(): string | undefined {
-    return this.card?.hostName;
-  }
-  get peerVendorName(): string | undefined {
-    return this.card?.vendorName;
-  }
-
   /** Whether we assigned any Session ID yet. */
   get assignedSessions(): boolean {
     return this.sessionIds !== undefined;
@@ -166,7 +225,7 @@ export class ConnectionState {
   /** Whether we assigned Session ID `id` (in any message so far). */
   assignedSession(id: number): boolean {
     const ids = this.sessionIds;
-    return ids === undefined ? false : Array.isArray(ids) ? ids.includes(id) : ids.has(id);
+    return ids === undefined ? false : typeof ids === 'number' ? ids === id : Array.isArray(ids) ? ids.includes(id) : ids.has(id);
   }
 
   /** Our messages the peer has not acknowledged yet, oldest first. */
@@ -191,9 +250,10 @@ export class ConnectionState {
 
   /** Record a datagram from the peer (after the rules have looked at it). */
   applyReceived(m: ScannedMessage, now: number): void {
-    if (this.forReport) {
+    const card = this.card;
+    if (card !== undefined) {
       // Bounded: a stranger can invent 65536 message types.
-      const counts = (this.card ??= { messages: Object.create(null) as Record<string, number>, hostName: undefined, vendorName: undefined }).messages;
+      const counts = card.messages;
       const key = m.typeName in counts || Object.keys(counts).length < MAX_TYPE_NAMES ? m.typeName : 'other';
       counts[key] = (counts[key] ?? 0) + 1;
     }
@@ -211,11 +271,11 @@ export class ConnectionState {
       dup.count++;
       return;
     }
-    if (this.forReport) {
+    if (card !== undefined) {
       for (const a of m.avps) {
         if (a.vendorId !== 0 || a.hidden) continue;
-        if (a.type === AVP_HOST_NAME) this.card!.hostName = text(a.value);
-        if (a.type === AVP_VENDOR_NAME) this.card!.vendorName = text(a.value);
+        if (a.type === AVP_HOST_NAME) card.hostName = text(a.value);
+        if (a.type === AVP_VENDOR_NAME) card.vendorName = text(a.value);
       }
     }
     if (m.type === MessageType.StopCCN) this.peerStopNs ??= m.ns;
@@ -265,8 +325,10 @@ export class ConnectionState {
 
   private noteSessionId(id: number): void {
     const ids = this.sessionIds;
-    if (ids === undefined) this.sessionIds = [id];
-    else if (!Array.isArray(ids)) {
+    if (ids === undefined) this.sessionIds = id;
+    else if (typeof ids === 'number') {
+      if (ids !== id) this.sessionIds = [ids, id];
+    } else if (!Array.isArray(ids)) {
       if (ids.size < MAX_SESSION_IDS) ids.add(id);
     } else if (!ids.includes(id)) {
       // concat, not push: an array grown by push keeps ~16 spare slots.
@@ -301,4 +363,8 @@ function text(v: Uint8Array): string {
   let s = '';
   for (let i = 0; i < v.length && i < 256; i++) s += v[i]! >= 0x20 && v[i]! < 0x7f ? String.fromCharCode(v[i]!) : '?';
   return s;
+}
+
+function earliest(a: number | undefined, b: number): number {
+  return a === undefined || b < a ? b : a;
 }

@@ -5,9 +5,14 @@
  * `deviation` event and a count in `stats`, each tunnel ends with a `conformance-report` event,
  * and under `strict` a refusing deviation ends the call (CDN) or the tunnel (StopCCN) with Result
  * Code 2 and a message naming the AVP and the rule (RFC 2661 §4.1, §4.4.2).
+ *
+ * Memory (issue 16): the observers share their options (one {@link SharedObserverOptions} per
+ * version and report-card choice, with the LNS's one `onDeviation`), and every call into one
+ * goes through here, which notes the tunnel it is for: an observer holds no closure and no
+ * pointer back to its tunnel.
  * @internal
  */
-import { ConformanceObserver, conformanceDecision, type ConformanceDecision, type ConformancePolicy, type Deviation } from '../conformance/index.js';
+import { ConformanceObserver, SharedObserverOptions, conformanceDecision, type ConformanceDecision, type ConformancePolicy, type Deviation } from '../conformance/index.js';
 import type { TunnelSecret } from '../wire/challenge.js';
 import { v3HidingKey } from '../wire/v3-hidden.js';
 import type { LnsEmitter } from './lns-events.js';
@@ -16,38 +21,19 @@ import type { LnsCounters } from './lns-stats.js';
 
 type Refusal = Extract<ConformanceDecision, { action: 'stopccn' | 'cdn' }>;
 
-/**
- * A tunnel's observer and what `strict` decided while it judged the last message. One object
- * per tunnel, no closure (issue 16): deviations come back through {@link deviated}.
- * @internal
- */
-export class TunnelConformance extends ConformanceObserver {
-  constructor(
-    private readonly lns: LnsConformance,
-    private readonly tunnel: TunnelEntry,
-    secret: TunnelSecret | undefined,
-    forReport: boolean,
-  ) {
-    super({ secret, report: forReport });
-    // The `conformance-report` event goes out once, and not at all without a report card.
-    tunnel.conformanceReported = !forReport;
-  }
-
-  protected override deviated(d: Deviation): void {
-    this.lns.onDeviation(this.tunnel, d);
-  }
-}
-
 /** @internal */
 export class LnsConformance {
   /**
-   * The tunnel whose received message is being judged, and the refusal found in it (StopCCN wins
-   * over CDN). Here, not per tunnel (issue 16: memory per tunnel): a message is judged
-   * synchronously, and a nested judgement (a `deviation` listener that makes another tunnel
-   * receive) saves and restores them.
+   * The tunnel whose observer is running (its deviations are that tunnel's), and the one whose
+   * received message is being judged with the refusal found in it (StopCCN wins over CDN). Here,
+   * not per tunnel: an observer runs synchronously, and a nested run (a `deviation` listener that
+   * makes another tunnel receive or send) saves and restores them.
    */
+  private current: TunnelEntry | undefined = undefined;
   private judging: TunnelEntry | undefined = undefined;
   private refusal: Refusal | undefined = undefined;
+  /** The observers' options: [v2, v2 with report card, v3, v3 with report card], made on first use. */
+  private readonly shared: (SharedObserverOptions | undefined)[] = [undefined, undefined, undefined, undefined];
 
   constructor(
     readonly policy: ConformancePolicy,
@@ -63,12 +49,18 @@ export class LnsConformance {
    */
   attach(t: TunnelEntry, version: 2 | 3 = 2): void {
     if (this.policy === 'lenient') return;
-    // v3 hides with HMAC-MD5(secret, 1) in place of the secret (RFC 3931 §5.3); the chain is v2's.
-    const key = version === 3 && this.secret !== undefined ? (this.v3Key ??= v3HidingKey(this.secret)) : this.secret;
-    t.conformance = new TunnelConformance(this, t, key, this.events.has('conformance-report'));
+    const forReport = this.events.has('conformance-report');
+    const i = (version === 3 ? 2 : 0) + (forReport ? 1 : 0);
+    t.conformance = new ConformanceObserver((this.shared[i] ??= this.options(version, forReport)));
+    // The `conformance-report` event goes out once, and not at all without a report card.
+    t.conformanceReported = !forReport;
   }
 
-  private v3Key: Uint8Array | undefined;
+  private options(version: 2 | 3, forReport: boolean): SharedObserverOptions {
+    // v3 hides with HMAC-MD5(secret, 1) in place of the secret (RFC 3931 §5.3); the chain is v2's.
+    const secret = version === 3 && this.secret !== undefined ? v3HidingKey(this.secret) : this.secret;
+    return new SharedObserverOptions({ secret, report: forReport, onDeviation: (d) => this.onDeviation(this.current!, d) });
+  }
 
   /**
    * A control message from the peer, before the FSM sees it (same `now`). Returns what `strict`
@@ -78,16 +70,44 @@ export class LnsConformance {
   received(t: TunnelEntry, bytes: Uint8Array, now: number): Refusal | undefined {
     const conf = t.conformance;
     if (conf === undefined) return undefined;
-    const outer = this.judging;
+    const outer = this.current;
+    const outerJudging = this.judging;
     const outerRefusal = this.refusal;
-    this.judging = t;
+    this.current = this.judging = t;
     this.refusal = undefined;
     try {
       conf.received(bytes, now);
       return this.refusal;
     } finally {
-      this.judging = outer;
+      this.current = outer;
+      this.judging = outerJudging;
       this.refusal = outerRefusal;
+    }
+  }
+
+  /** A control message we send to the tunnel's peer. */
+  sent(t: TunnelEntry, bytes: Uint8Array, now: number): void {
+    const conf = t.conformance;
+    if (conf === undefined) return;
+    const outer = this.current;
+    this.current = t;
+    try {
+      conf.sent(bytes, now);
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  /** The tunnel's deadline fired: the timing rules run, and what aged out is freed. */
+  tick(t: TunnelEntry, now: number): void {
+    const conf = t.conformance;
+    if (conf === undefined) return;
+    const outer = this.current;
+    this.current = t;
+    try {
+      conf.tick(now);
+    } finally {
+      this.current = outer;
     }
   }
 
@@ -109,7 +129,14 @@ export class LnsConformance {
     if (conf === undefined || t.conformanceReported) return;
     t.conformanceReported = true;
     // A report card is ~30 rule rows: built only for a listener.
-    if (this.events.has('conformance-report')) this.events.emit('conformance-report', t, conf.report(now));
+    if (!this.events.has('conformance-report')) return;
+    const outer = this.current;
+    this.current = t;
+    try {
+      this.events.emit('conformance-report', t, conf.report(now));
+    } finally {
+      this.current = outer;
+    }
   }
 
   /** @internal */

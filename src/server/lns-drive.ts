@@ -31,7 +31,7 @@ export abstract class LnsDriver extends LnsState implements LnsCore {
     if (!t.alive) return;
     const acts = t.fsm.handle(event, now);
     this.carry(t, acts, now);
-    if (t.alive) this.timer.set(t, t.fsm.nextDeadline());
+    this.arm(t);
   }
 
   /** @internal */
@@ -54,7 +54,7 @@ export abstract class LnsDriver extends LnsState implements LnsCore {
       switch (a.type) {
         case 'send':
           t.noteSent(a.bytes);
-          t.conformance?.sent(a.bytes, now);
+          this.conformance.sent(t, a.bytes, now);
           this.fronts.post(t.via, a.bytes);
           break;
         case 'established':

@@ -13,7 +13,7 @@ import { MessageType } from '../wire/message-catalog.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { AsyncQueue } from './async-queue.js';
 import type { DeadlineOwner } from './deadline-queue.js';
-import type { TunnelConformance } from './lns-conformance.js';
+import type { ConformanceObserver } from '../conformance/index.js';
 import type { LnsSession, LnsTunnel } from './lns-types.js';
 
 /** Frames a session's `frames()` queue holds before dropping the oldest. */
@@ -123,7 +123,7 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
     this.flag(REPORTED, v);
   }
   /** Its conformance observer; none under the `lenient` policy. */
-  conformance: TunnelConformance | undefined;
+  conformance: ConformanceObserver | undefined;
 
   constructor(
     readonly lns: LnsCore,

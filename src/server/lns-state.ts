@@ -31,9 +31,12 @@ export abstract class LnsState {
       const now = this.timer.now();
       for (const o of due) {
         if (o instanceof TunnelEntry) {
-          // Only the tunnels whose deadline fired: an ack that never came is judged by then.
-          o.conformance?.tick(now);
-          this.feed(o, { type: 'tick' }, now);
+          // Only the tunnels whose deadline fired: an ack that never came is judged by then, and
+          // the observer's memory of a message freed once its retransmission cycle is over.
+          this.conformance.tick(o, now);
+          const fsmAt = o.fsm.nextDeadline();
+          if (fsmAt !== undefined && fsmAt <= now) this.feed(o, { type: 'tick' }, now);
+          else this.arm(o);
         } else this.idle.over(o);
       }
     },
@@ -67,6 +70,14 @@ export abstract class LnsState {
       sendError: () => this.c.sendErrors++,
       limit: (reason, remote) => this.report.connection(reason, remote),
     });
+  }
+
+  /** Set the tunnel's one deadline: its FSM's or its conformance observer's, whichever is first. */
+  protected arm(t: TunnelEntry): void {
+    if (!t.alive) return;
+    const fsmAt = t.fsm.nextDeadline();
+    const obsAt = t.conformance?.nextDeadline();
+    this.timer.set(t, obsAt === undefined || (fsmAt !== undefined && fsmAt <= obsAt) ? fsmAt : obsAt);
   }
 
   /** Feed one event to a tunnel's FSM and carry out what it says. */

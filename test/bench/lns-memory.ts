@@ -10,7 +10,13 @@
  * largest level of tunnels (the 16-bit Tunnel ID space bounds one LNS at 65,535, RFC 2661 §3.1),
  * every step behind the raw LAC's 5 s timeout.
  *
- * Env: LNS_MEM_LEVELS (default 10000,50000), LNS_MEM_SESSIONS (default 10000),
+ * Each level is read twice: `fresh`, right after the last tunnel (or session) came up, while the
+ * conformance observer still remembers the peer's set-up messages (a retransmission of one
+ * within a retransmission cycle is checked against it, RFC 2661 §5.8); and `idle`, LNS_MEM_SETTLE
+ * ms later (default 33,000: the 31 s cycle and 2 s of slack), when every tunnel's last exchange
+ * is long acked. The base is read idle. Heap snapshots are taken idle.
+ *
+ * Env: LNS_MEM_LEVELS (default 10000,50000), LNS_MEM_SESSIONS (default 10000), LNS_MEM_SETTLE (ms),
  * LNS_MEM_CONFORMANCE (default report,lenient: one child per policy), LNS_MEM_SNAPSHOT (a
  * directory: the child writes heap snapshots at the base and the first level, and the bench
  * prints the bytes per tunnel by constructor, test/bench/heap-breakdown.ts).
@@ -30,6 +36,8 @@ const LEVELS = env('LNS_MEM_LEVELS', '10000,50000').split(',').map(Number);
 const SESSIONS = Number(env('LNS_MEM_SESSIONS', '10000'));
 const POLICIES = env('LNS_MEM_CONFORMANCE', 'report,lenient').split(',') as ConformancePolicy[];
 const SNAPSHOT = process.env['LNS_MEM_SNAPSHOT'];
+const SETTLE = Number(env('LNS_MEM_SETTLE', '33000'));
+const settle = () => new Promise((res) => setTimeout(res, SETTLE));
 
 async function child(policy: ConformancePolicy): Promise<void> {
   const lns = await createLns({
@@ -39,6 +47,10 @@ async function child(policy: ConformancePolicy): Promise<void> {
     conformance: policy,
     limits: { maxTunnels: 0xffff, maxHalfOpen: 4096 },
     closeTimeout: 0,
+    // No Hello during the run: 10k tunnels opened within seconds would send theirs in one burst a
+    // minute later, in the middle of the session step (an idle tunnel's Hello round trip leaves
+    // nothing behind: the observer rests again once our Hello is acked).
+    helloInterval: 600_000,
   });
   const gc = (globalThis as { gc?: () => void }).gc!;
   process.on('message', (m: { cmd: string; file?: string }) => {
@@ -90,6 +102,7 @@ async function run(policy: ConformancePolicy): Promise<void> {
   const upTo = (n: number) => pool(n - live.length, 64, async () => void live.push(await lac.openTunnel('idle')));
   try {
     await upTo(BASE);
+    await settle();
     const s0 = SNAPSHOT === undefined ? undefined : await snapshot('base');
     // (a snapshot's own garbage is collected before the next heap reading)
     const h0 = await heap();
@@ -98,25 +111,31 @@ async function run(policy: ConformancePolicy): Promise<void> {
     let breakdownText = '';
     for (const level of LEVELS) {
       await upTo(level);
+      const fresh = await heap();
+      await settle();
       if (s0 !== undefined && breakdownText === '') {
         const s1 = await snapshot(String(level));
         const units = s1.tunnels - s0.tunnels;
         breakdownText = `\nbytes per idle tunnel by constructor ('${policy}', ${units} tunnels added):\n${perUnit(breakdown(s0.file), breakdown(s1.file), units)}`;
       }
       last = await heap();
-      per.push(`${last['tunnels']} tunnels: ${((last['heap']! - h0['heap']!) / (last['tunnels']! - h0['tunnels']!)).toFixed(0)} B/tunnel`);
+      const perTunnel = (h: Record<string, number>) => ((h['heap']! - h0['heap']!) / (h['tunnels']! - h0['tunnels']!)).toFixed(0);
+      per.push(`${last['tunnels']} tunnels: ${perTunnel(last)} B/tunnel idle (${perTunnel(fresh)} fresh)`);
     }
     let sess = '';
     if (SESSIONS > 0) {
       const n = Math.min(SESSIONS, live.length);
       const before = SNAPSHOT === undefined ? undefined : await snapshot('sessions-before');
       await pool(n, 64, async (i) => void (await lac.openSession(live[i]!, 1)));
+      const fresh = await heap();
+      await settle();
       if (before !== undefined) {
         const after = await snapshot('sessions');
         breakdownText += `\nbytes per session by constructor ('${policy}', ${n} sessions added):\n${perUnit(breakdown(before.file), breakdown(after.file), n)}`;
       }
       const h = await heap();
-      sess = `; + one session on ${h['sessions']} tunnels: ${((h['heap']! - last['heap']!) / h['sessions']!).toFixed(0)} B/session`;
+      const perSession = (x: Record<string, number>) => ((x['heap']! - last['heap']!) / x['sessions']!).toFixed(0);
+      sess = `; + one session on ${h['sessions']} tunnels: ${perSession(h)} B/session idle (${perSession(fresh)} fresh)`;
     }
     console.log(`conformance '${policy}': heap ${(h0['heap']! / 2 ** 20).toFixed(1)} MiB with ${h0['tunnels']} tunnels; ${per.join(', ')}${sess}${breakdownText}`);
   } finally {
@@ -127,7 +146,7 @@ async function run(policy: ConformancePolicy): Promise<void> {
 
 if (process.argv[2] === 'lns-child') void child(process.argv[3] as ConformancePolicy);
 else {
-  console.log(`LNS heap per idle tunnel: base ${BASE} tunnels, levels ${LEVELS.join('/')}, node ${process.version}`);
+  console.log(`LNS heap per idle tunnel: base ${BASE} tunnels, levels ${LEVELS.join('/')}, settle ${SETTLE} ms, node ${process.version}`);
   (async () => {
     for (const p of POLICIES) await run(p);
   })().catch((e) => {

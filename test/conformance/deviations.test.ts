@@ -179,6 +179,55 @@ describe('the test LAC makes each deviation in turn', () => {
   });
 });
 
+/**
+ * The steps with a quiet spell after the first `after` of them: a tick a retransmission cycle
+ * later (everything is acked, every remembered peer message ages out, so the observer packs its
+ * state away, issue 16), then the rest of the steps 100 s later.
+ */
+function rested(steps: readonly Step[], after: number): Step[] {
+  const quiet = steps[after - 1]![1] + 50_000;
+  const later = steps.slice(after).map((s): Step => (s[0] === 'tick' ? tick(s[1] + 100_000) : [s[0], s[1] + 100_000, s[2]]));
+  return [...steps.slice(0, after), tick(quiet), ...later];
+}
+
+const CALL = call();
+const afterCall = (steps: readonly Step[]): boolean => steps.length > 8 && CALL.every((s, i) => steps[4 + i]![1] === s[1] && steps[4 + i]![0] === s[0]);
+
+describe('the same deviations after the connection rested (its state packed away and woken)', () => {
+  // Every case that sets up the tunnel first; those that bring a call up too, rested after it as well.
+  const cases = CASES.filter((c) => c.steps.length > 4 && c.steps[3]![1] === 15).flatMap((c) => [
+    [`${c.name}, rested after set-up`, c, rested(c.steps, 4)] as const,
+    ...(afterCall(c.steps) ? [[`${c.name}, rested after the call`, c, rested(c.steps, 8)] as const] : []),
+  ]);
+
+  it('rests at all: nothing waits a cycle after a clean set-up and call', () => {
+    const obs = run(rested([...establish(), ...call(), rx(40, hello(4, 2))], 8).slice(0, 9));
+    expect(obs.nextDeadline()).toBeUndefined();
+    expect(cases.length).toBeGreaterThan(25);
+  });
+
+  it.each(cases.map(([name, c, steps]) => [name, c, steps] as const))('%s', (_, c, steps) => {
+    const obs = run(steps);
+    const mine = obs.deviations.filter((d) => d.rule === c.rule);
+    expect(mine.length, JSON.stringify(obs.deviations, null, 1)).toBe(c.count ?? 1);
+    if (c.detail) for (const d of mine) expect(d.detail).toMatch(c.detail);
+    expect(brokenRules(obs.deviations)).toEqual([...new Set([c.rule, ...(c.also ?? [])])].sort());
+  });
+
+  it('a clean set-up, call and Hello exchange with quiet spells between stays clean', () => {
+    const steps = rested(rested([...establish(), ...call(), rx(40, hello(4, 2)), tx(41, zlb(LAC_TUNNEL, 2, 5))], 8), 4);
+    const obs = run(steps);
+    expect(obs.deviations).toEqual([]);
+    expect(obs.report().counts.kept).toBeGreaterThan(10);
+  });
+
+  it('a retransmission that differs from its original is caught within the cycle, whether the state rested before or not', () => {
+    const icrq = ctl(LNS_TUNNEL, 0, 2, 1, icrqAvps());
+    const obs = run(rested([...establish(), rx(20, icrq), rx(1100, hello(2, 1))], 4));
+    expect(brokenRules(obs.deviations)).toEqual(['seq.retransmission-same']);
+  });
+});
+
 describe('clean exchanges produce no deviation', () => {
   it('set-up, a call, Hello, StopCCN and its ack', () => {
     const obs = run([

@@ -48,6 +48,8 @@ const EXCLUDED = {
       "V8-only: turns on --expose-gc with node:v8 setFlagsFromString and calls V8's gc(); Bun runs JavaScriptCore",
     'test/fsm/memory.test.ts':
       "V8-only: turns on --expose-gc with node:v8 setFlagsFromString and calls V8's gc(); Bun runs JavaScriptCore",
+    'test/conformance/memory.test.ts':
+      "V8-only: turns on --expose-gc with node:v8 setFlagsFromString and calls V8's gc(); Bun runs JavaScriptCore",
   },
 };
 
