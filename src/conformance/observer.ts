@@ -2,10 +2,11 @@
  * The conformance observer: fed every datagram of one control connection, both ways, with its
  * time, it reports each deviation of the peer from the RFC. Sans-I/O: no clock, no socket.
  *
- * Memory (issue 16: an LNS holds one per tunnel, most of them idle): one object of seven fields.
+ * Memory (issue 16: an LNS holds one per tunnel, most of them idle): one object of six fields.
  * What the rules remember lives in a {@link ConnectionState} only while something waits (an
  * unacked message, a copy of a peer message within its retransmission cycle, a hole); at rest
- * it is packed into three small integers here, and woken by the next datagram.
+ * it is packed into three small integers here, and woken by the next datagram. A new observer
+ * starts at rest.
  */
 import { assertBytes, u16 } from '../wire/bytes.js';
 import { messageDef } from '../wire/message-catalog.js';
@@ -13,7 +14,7 @@ import { unhideAvpValue } from '../wire/hidden.js';
 import type { CheckResult, ConformanceRule, Finding, MessageContext } from './rule-types.js';
 import { RULES } from './rules.js';
 import { scanMessage, type ScannedMessage } from './scan.js';
-import { ConnectionState, newPeerCard, type PeerCard, type Rest, type SessionIds } from './state.js';
+import { AT_START, ConnectionState, newPeerCard, type PeerCard, type Rest, type SessionIds } from './state.js';
 import { SharedObserverOptions, type ObserverOptions } from './observer-options.js';
 import { buildReport } from './report.js';
 import type { ConformanceReport, Deviation } from './types.js';
@@ -58,13 +59,15 @@ interface Tally {
  */
 export class ConformanceObserver {
   private readonly o: SharedObserverOptions;
-  /** What the rules remember, while something waits; `undefined` at rest (then packed below). */
-  private s: ConnectionState | undefined = undefined;
-  /** At rest: the packed state ({@link Rest}); stale while `s` is set. */
-  private r0 = 0;
-  private r1 = 0;
-  private r2 = 0;
-  private ids: SessionIds | undefined = undefined;
+  /**
+   * What the rules remember, while something waits; at rest, the first word of its packed form
+   * ({@link Rest}: a small integer, stored unboxed, where the state's pointer was).
+   */
+  private s: ConnectionState | number = AT_START.r0;
+  /** At rest: the rest of the packed state; stale while `s` is a state. */
+  private r1 = AT_START.r1;
+  private r2 = AT_START.r2;
+  private ids: SessionIds | undefined = AT_START.ids;
   private tally: Tally | undefined;
 
   /** @throws `RangeError`/`TypeError` for an option out of range. */
@@ -137,7 +140,7 @@ export class ConformanceObserver {
     assertNow(now);
     const s = this.s;
     // At rest nothing waits: no timing rule can fire.
-    if (s === undefined) return [];
+    if (typeof s === 'number') return [];
     const out = this.runTime(s, now);
     this.settle(s);
     return out;
@@ -154,7 +157,8 @@ export class ConformanceObserver {
    * ```
    */
   nextDeadline(): number | undefined {
-    return this.s?.nextDeadline();
+    const s = this.s;
+    return typeof s === 'number' ? undefined : s.nextDeadline();
   }
 
   /**
@@ -189,8 +193,8 @@ export class ConformanceObserver {
   /** The state, woken from rest if need be. */
   private awake(): ConnectionState {
     const s = this.s;
-    if (s !== undefined) return s;
-    const rest: Rest = { r0: this.r0, r1: this.r1, r2: this.r2, ids: this.ids };
+    if (typeof s !== 'number') return s;
+    const rest: Rest = { r0: s, r1: this.r1, r2: this.r2, ids: this.ids };
     this.ids = undefined;
     return (this.s = ConnectionState.wake(this.o.checks.ackTimeout, this.tally?.card?.peer, rest));
   }
@@ -199,15 +203,14 @@ export class ConformanceObserver {
   private settle(s: ConnectionState): void {
     // A deviation listener may have fed this observer meanwhile (re-entrant): if that put `s` to
     // rest, `s` is still the newest state; if it woke another, that one is.
-    if (this.s === undefined) this.s = s;
+    if (typeof this.s === 'number') this.s = s;
     else if (this.s !== s) return;
     const rest = s.rest();
     if (rest === undefined) return;
-    this.r0 = rest.r0;
+    this.s = rest.r0;
     this.r1 = rest.r1;
     this.r2 = rest.r2;
     this.ids = rest.ids;
-    this.s = undefined;
   }
 
   private tallied(): Tally {

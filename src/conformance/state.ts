@@ -368,3 +368,6 @@ function text(v: Uint8Array): string {
 function earliest(a: number | undefined, b: number): number {
   return a === undefined || b < a ? b : a;
 }
+
+/** A new connection's state at rest: where every observer starts. @internal */
+export const AT_START: Rest = Object.freeze(new ConnectionState(0).rest()!);

@@ -174,22 +174,40 @@ export class TunnelEntry implements DeadlineOwner, LnsTunnel {
   }
 }
 
+/** Bits of {@link SessionEntry}'s flags (issue 16: 8 B a field, per session). */
+const CLOSED = 1;
+const OUTGOING = 2;
+const QUEUE_FROM_START = 4;
+
 /** A session handle. */
 export class SessionEntry implements LnsSession {
-  closed = false;
   /** v3: the session's data plane (set by LnsPseudowires when it comes up). */
   pw: Pseudowire | undefined;
   private queue: AsyncQueue<Uint8Array> | undefined;
+  /** CLOSED | OUTGOING | QUEUE_FROM_START. */
+  private flags: number;
 
+  /** @param queueFromStart - frames are queued from the start (no `onFrame`, no echo): the queue is made with the first frame. */
   constructor(
     readonly tunnel: TunnelEntry,
     readonly id: number,
     readonly peerId: number,
-    readonly kind: 'incoming' | 'outgoing',
+    kind: 'incoming' | 'outgoing',
     readonly call: LnsSession['call'],
-    /** Frames are queued from the start (no `onFrame`, no echo): the queue is made with the first frame. */
-    private readonly queueFromStart: boolean,
-  ) {}
+    queueFromStart: boolean,
+  ) {
+    this.flags = (kind === 'outgoing' ? OUTGOING : 0) | (queueFromStart ? QUEUE_FROM_START : 0);
+  }
+
+  get kind(): 'incoming' | 'outgoing' {
+    return (this.flags & OUTGOING) !== 0 ? 'outgoing' : 'incoming';
+  }
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+  private get queueFromStart(): boolean {
+    return (this.flags & QUEUE_FROM_START) !== 0;
+  }
 
   frames(): AsyncIterableIterator<Uint8Array> {
     if (this.queue === undefined) {
@@ -220,7 +238,7 @@ export class SessionEntry implements LnsSession {
 
   /** @internal */
   end(): void {
-    this.closed = true;
+    this.flags |= CLOSED;
     this.queue?.end();
   }
 
