@@ -26,7 +26,10 @@ export interface Session {
   readonly kind: 'incoming' | 'outgoing';
   readonly origin: 'local' | 'peer';
   state: SessionState;
-  /** While waiting for the peer (wait-reply, wait-connect): when the call is given up. */
+  /**
+   * While waiting for the peer (wait-reply, wait-connect): when the call is given up; read only
+   * then. 0 otherwise (a small integer: `Infinity` here boxed a 16 B number per session, issue 16).
+   */
   deadline: number;
   call: CallInfo;
   /** Data channel sequencing (RFC 2661 §5.4). */
@@ -112,7 +115,7 @@ export const SESSION_V2: SessionSpeech = {
       const iccnInfo = call.rxConnectSpeed === undefined ? { txConnectSpeed, framingType } : { txConnectSpeed, framingType, rxConnectSpeed: call.rxConnectSpeed };
       // We place the incoming call: we are its LAC (§5.4).
       const seq = new DataSequence(true, o.dataSequencing);
-      return { bytes, session: { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', deadline: Infinity, call: { callSerialNumber: serial }, seq, iccn: iccnInfo } };
+      return { bytes, session: { localId, peerId: 0, kind: 'incoming', origin: 'local', state: 'idle', deadline: 0, call: { callSerialNumber: serial }, seq, iccn: iccnInfo } };
     }
     if (call.kind === 'outgoing' && !('remoteEndId' in call)) {
       if (typeof call.calledNumber !== 'string') throw new TypeError('an outgoing call needs calledNumber (RFC 2661 §6.9: OCRQ requires Called Number)');
@@ -132,7 +135,7 @@ export const SESSION_V2: SessionSpeech = {
       const bytes = ocrq({ ...common, assignedSessionId: localId, ...req });
       // We ask the peer to place the call: we are its LNS (§5.4).
       const seq = new DataSequence(false, o.dataSequencing);
-      return { bytes, session: { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', deadline: Infinity, call: pickCall(req as never), seq } };
+      return { bytes, session: { localId, peerId: 0, kind: 'outgoing', origin: 'local', state: 'idle', deadline: 0, call: pickCall(req as never), seq } };
     }
     if ('remoteEndId' in call) throw new TypeError('remoteEndId makes this an L2TPv3 pseudowire call, and this tunnel speaks L2TPv2: open the tunnel with version: 3');
     throw new TypeError(`call.kind must be 'incoming' or 'outgoing', got ${String((call as { kind: unknown }).kind)}`);
@@ -142,7 +145,7 @@ export const SESSION_V2: SessionSpeech = {
     const incoming = m.type === 10;
     // The peer's ICRQ makes us the call's LNS; its OCRQ makes us the LAC that places it (§5.4).
     const seq = new DataSequence(!incoming, o.dataSequencing);
-    return { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: pickCall(m), seq };
+    return { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: 0, call: pickCall(m), seq };
   },
   noteReply(s, m) {
     if (m.type === 8 && m.physicalChannelId !== undefined) s.call = { ...s.call, physicalChannelId: m.physicalChannelId };

@@ -360,7 +360,7 @@ export class Sessions extends SessionHostOf {
 
   /** A v3 session refused before its pseudowire is set up: just enough to address the CDN. */
   private refused(localId: number, peerId: number, incoming: boolean): Session {
-    return { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: {}, seq: undefined as never };
+    return { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: 0, call: {}, seq: undefined as never };
   }
 
   private up(s: Session): void {
