@@ -4,14 +4,15 @@
  * messages never sent (§5.8) — under each policy. Expected rules and codes come from the RFC text
  * (§4.4.2: Result Code 2 "General error", Error Code 8 "unknown mandatory AVP").
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { formatReport, type ConformanceReport, type Deviation } from '../../src/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatReport, type ConformanceObserver, type ConformanceReport, type Deviation } from '../../src/index.js';
 import { createLns, type Lns, type LnsOptions } from '../../src/node.js';
 import { BadLac, LAC_SESSION } from './lns-conformance-lac.js';
 
 let lns: Lns | undefined;
 let lac: BadLac | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await lns?.close();
   await lac?.close();
   lns = lac = undefined;
@@ -144,6 +145,28 @@ describe('createLns({ conformance })', () => {
     await new Promise((res) => setTimeout(res, 250));
     expect(s.reports).toEqual([]);
     expect(s.lns.stats).toMatchObject({ deviations: 3, deviationsMust: 3 });
+  });
+
+  it("'report': a quiet tunnel's observer forgets the peer's messages when their retransmission cycle ends (the LNS arms that deadline), and judges the next message as before (issue 16: memory)", async () => {
+    // Virtual clock for the LNS's timer; real loopback UDP.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const s = await start({ helloInterval: 0 }, false);
+    await s.lac.openTunnel();
+    await vi.waitUntil(() => s.events.includes('tunnel-up'), { interval: 1 });
+    const observer = () => (s.lns.tunnels()[0] as unknown as { conformance: ConformanceObserver }).conformance;
+    // The peer's SCCRQ and SCCCN are remembered for a cycle: a retransmission that differs is caught (§5.8)…
+    expect(observer().nextDeadline()).toBeGreaterThan(31_000);
+    await vi.advanceTimersByTimeAsync(31_100);
+    // …then nothing waits. No Hello (helloInterval 0): only the observer's own deadline ticked it.
+    expect(observer().nextDeadline()).toBeUndefined();
+    s.lac.badIcrq();
+    const icrp = await s.lac.next(11);
+    s.lac.iccn(icrp.message!.assignedSessionId!);
+    await vi.waitUntil(() => s.events.includes('session-up'), { interval: 1 });
+    // What it packed away (our next Ns, that we sent at all) still judges the ICRQ's Nr.
+    expect(s.deviations.map((d) => d.rule)).toEqual(['avp.not-allowed', 'avp.not-allowed', 'seq.nr-unsent']);
+    expect(s.deviations[2]!.detail).toMatch(/^Nr 3 acknowledges 2 message\(s\) past our last \(we sent up to Ns 0\)$/);
+    vi.useRealTimers();
   });
 
   it('a policy other than the three is a RangeError naming them', async () => {
