@@ -21,8 +21,6 @@ export interface SurvivorReason {
   reason: string;
 }
 
-const WIRE_WORDING = "an error's wording: tests assert its code and offset (or the RangeError type), not the text; a test of the message would kill it";
-const WIRE_UNTRIAGED = 'not yet triaged: measured with test/wire alone (session 4); to be killed by a test or shown equivalent';
 const CLOSE_AT_OPEN = 'closeAt is read only while closing (nextDeadline, flush), and close()/abandon() overwrite it when an open Sequencer starts closing: storing it while open changes nothing';
 
 export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
@@ -38,20 +36,27 @@ export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
   { file: 'src/reliable/send-ring.ts', lines: [27, 28], kind: 'equivalent', reason: 'JavaScript arrays grow on write, and the one extra slot copied is overwritten by the push that follows' },
   { file: 'src/reliable/send-ring.ts', lines: [46], kind: 'accepted', reason: 'clearing acknowledged slots only lets the messages be collected sooner (memory, measured by bench:lns-memory); nothing sent or delivered changes' },
   { file: 'src/reliable/options.ts', lines: [148], kind: 'equivalent', reason: 'the shortcut for already-resolved options: resolving them again gives an equal frozen object' },
-  // src/wire, first six files (session 4): measured with the test/wire and test/compliance folders alone
-  // (L2TP_MUTATE_TESTS=wire,compliance), so the fsm and arbitraries tests that also parse and build did
-  // not run against these mutants. Not yet triaged one by one: listed as open until then.
-  { file: 'src/wire/avp.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
-  { file: 'src/wire/bytes.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
-  { file: 'src/wire/data.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
-  { file: 'src/wire/header.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
-  { file: 'src/wire/l2ss.ts', mutators: ['StringLiteral'], kind: 'open', reason: WIRE_WORDING },
-  { file: 'src/wire/avp.ts', kind: 'open', reason: WIRE_UNTRIAGED },
-  { file: 'src/wire/bytes.ts', kind: 'open', reason: WIRE_UNTRIAGED },
-  { file: 'src/wire/data.ts', kind: 'open', reason: WIRE_UNTRIAGED },
-  { file: 'src/wire/errors.ts', kind: 'open', reason: WIRE_UNTRIAGED },
-  { file: 'src/wire/header.ts', kind: 'open', reason: WIRE_UNTRIAGED },
-  { file: 'src/wire/l2ss.ts', kind: 'open', reason: WIRE_UNTRIAGED },
+  // src/wire: measured with the test/wire and test/compliance folders alone (L2TP_MUTATE_TESTS=wire,compliance),
+  // so the fsm and arbitraries tests that also parse and build did not run against these mutants.
+  { file: 'src/wire/avp.ts', lines: [278], mutators: ['EqualityOperator'], kind: 'equivalent', reason: '`len < 6` → `<= 6`: an AVP Length of 6 reaches this out-of-line error only when fewer than 6 bytes remain, and the TRUNCATED check just before it throws first' },
+  { file: 'src/wire/bytes.ts', lines: [46], mutators: ['ConditionalExpression'], original: /typeof v !== 'number'/, kind: 'equivalent', reason: "`typeof v !== 'number'` → false: for a non-number `!Number.isInteger(v)` is true, so the same RangeError is thrown; the typeof test only narrows the type for TypeScript" },
+  { file: 'src/wire/data.ts', lines: [39], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: 'a v3 data header has no Length and is not control, so the v2 branch builds the same object, and subarray(headerLength, bytes.length) is subarray(headerLength)' },
+  { file: 'src/wire/errors.ts', lines: [77], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: 'the class field `offset?: number` (ES2022 class fields, as built) already makes offset an own property holding undefined, so assigning undefined changes nothing' },
+  { file: 'src/wire/header.ts', lines: [325], mutators: ['StringLiteral'], kind: 'equivalent', reason: "encodeHeader calls headerLength() first, which runs the same assertInt(h.offsetSize, 0, 0xffff, 'offsetSize'): this second check never throws" },
+  { file: 'src/wire/control-parse.ts', lines: [86], mutators: ['ArrayDeclaration'], kind: 'equivalent', reason: "the index's 16 slots are a size hint: reads and writes are the same in an empty array that grows" },
+  { file: 'src/wire/control-parse.ts', lines: [95], mutators: ['UnaryOperator'], kind: 'equivalent', reason: 'vectorEnd is read only when vectorStart ≥ 0, and the two are always set together' },
+  { file: 'src/wire/control-parse.ts', lines: [111, 112, 169], mutators: ['EqualityOperator', 'ArithmeticOperator'], kind: 'equivalent', reason: "the seen-types bitmap: shift counts are taken mod 32 (so `at + 32` shifts as `at - 32` does), and type 32 or a wrapped type 0 is in no message's §6 required list (Message Type's bit is always set)" },
+  { file: 'src/wire/control-parse.ts', lines: [118, 141], mutators: ['ConditionalExpression', 'EqualityOperator'], kind: 'equivalent', reason: 'the fast length check only decides whether checkValue looks at the value: sending more values to checkValue, which checks the same bounds, changes no outcome' },
+  { file: 'src/wire/control-parse.ts', lines: [118, 141], mutators: ['ArithmeticOperator'], kind: 'equivalent', reason: "today's validators (Result Code, lists of u16, byte strings of listed lengths) look only at the length; the offset shows only in the \" (at byte N)\" suffix checkValue replaces with the AVP's offset (killable once a validator reads the value bytes)" },
+  { file: 'src/wire/control-parse.ts', lines: [134], mutators: ['ConditionalExpression', 'EqualityOperator'], kind: 'equivalent', reason: "avpRule(0, t) is directRule(t) below 128, and the catalogue has no IETF row at or above 128, where both are undefined (killable once one is added: test/wire/parse-limits would see it)" },
+  { file: 'src/wire/control-parse.ts', lines: [143], mutators: ['EqualityOperator'], kind: 'equivalent', reason: 'vectorStart is −1 or the value offset of a Random Vector (≥ 26), never 0' },
+  { file: 'src/wire/control-parse.ts', lines: [152], mutators: ['EqualityOperator'], kind: 'equivalent', reason: 'slot 0 gets here only as a second, hidden Message Type: the mutant files it in `more`, which is never read for a rule that has a slot, and slot 0 is always set already' },
+  { file: 'src/wire/control-parse.ts', lines: [170], mutators: ['OptionalChaining', 'StringLiteral'], kind: 'equivalent', reason: 'every type in a §6 required list has a catalogue row (a test asserts it), so neither `?.` nor the `AVP ${t}` fallback is ever used' },
+  { file: 'src/wire/control-parse.ts', lines: [180], mutators: ['EqualityOperator'], kind: 'equivalent', reason: '`len < 6` → `<= 6`: a Length of 6 reaches this out-of-line error only when fewer than 6 bytes remain, and the TRUNCATED test before it throws first' },
+  { file: 'src/wire/control-parse.ts', lines: [195], mutators: ['ConditionalExpression', 'Regex'], kind: 'equivalent', reason: 'validators throw only L2tpError (through fail), so the rethrow branch is never taken; an inner message carries "(at byte N)" once, at its end, so the anchor changes nothing' },
+  { file: 'src/wire/control-view.ts', lines: [73], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: '`bytes` is a view of `length` bytes of the input: subarray(0, length) of an input that long is the same bytes (one more view allocated)' },
+  { file: 'src/wire/control-view.ts', lines: [79], mutators: ['ArrayDeclaration'], kind: 'equivalent', reason: "the parser's count is exact, so the list fills either way; presizing only saves time" },
+  { file: 'src/wire/control-view.ts', lines: [98, 159, 160, 165, 169, 174, 178, 184, 188], mutators: ['EqualityOperator'], kind: 'equivalent', reason: 'an index entry is an AVP offset (≥ 20) or its complement (≤ −21), never 0, and a hole (undefined) fails both `> 0` and `< 0`' },
   { file: 'src/reliable/output.ts', lines: [17, 20, 21], kind: 'equivalent', reason: 'field initialisers: every Sequencer call starts with reset(), which sets ack, failed and closed before anyone reads them' },
   { file: 'src/reliable/sequencer.ts', lines: [333], mutators: ['ConditionalExpression'], kind: 'equivalent', reason: 'the in-order fast path: without it the message goes through a ReceiveWindow made for it, which delivers it the same way and is given back when empty' },
   { file: 'src/reliable/output.ts', lines: [25, 26], kind: 'equivalent', reason: 'writing the shared frozen empty list over itself changes nothing (the test only skips a write)' },

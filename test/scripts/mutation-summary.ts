@@ -45,18 +45,24 @@ if (args.includes('--retest')) {
   // survivor it tested again, found by line, column, mutator and replacement, takes the new status;
   // the file's other counts stand as measured. Mutants the record has no survivor for are reported.
   survivors = [...record.survivors];
+  const claimed = new Set<Survivor>();
   let unmatched = 0;
   for (const file of files) {
     const c = record.files[file];
     if (c === undefined) throw new Error(`--retest: ${file} has no full measurement in ${MUTATION_RECORD} yet`);
-    for (const m of report.files[file]!.mutants) {
+    // Undetected mutants claim their recorded survivor first: two mutants can share line, column,
+    // mutator and replacement (a condition and its prefix), and a detected one must not take the
+    // entry of one that still survives.
+    const mutants = [...report.files[file]!.mutants].sort((a, b) => Number(detected(a.status)) - Number(detected(b.status)));
+    for (const m of mutants) {
       const { line, column } = m.location.start;
-      const i = survivors.findIndex((s) => s.file === file && s.line === line && s.column === column && s.mutator === m.mutatorName && s.replacement === m.replacement.slice(0, 80));
+      const i = survivors.findIndex((s) => !claimed.has(s) && s.file === file && s.line === line && s.column === column && s.mutator === m.mutatorName && s.replacement === m.replacement.slice(0, 80));
       if (i < 0) {
         if (m.status !== 'Ignored') unmatched++;
         continue;
       }
       retested++;
+      claimed.add(survivors[i]!);
       if (!detected(m.status)) continue;
       if (survivors[i]!.status === 'NoCoverage') c.noCoverage--;
       else c.survived--;
