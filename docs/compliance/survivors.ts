@@ -21,6 +21,8 @@ export interface SurvivorReason {
   reason: string;
 }
 
+const FSM_UNTRIAGED =
+  'not yet triaged (session 5): measured with test/fsm and test/compliance alone and without the four slow property files (L2TP_MUTATE_QUICK), so the client, server and fuzzing-kit tests that also drive the FSMs did not run against it; to be killed by a test or shown equivalent';
 const CLOSE_AT_OPEN = 'closeAt is read only while closing (nextDeadline, flush), and close()/abandon() overwrite it when an open Sequencer starts closing: storing it while open changes nothing';
 
 export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
@@ -75,4 +77,22 @@ export const SURVIVOR_REASONS: readonly SurvivorReason[] = [
   { file: 'src/reliable/sequencer.ts', lines: [318], mutators: ['EqualityOperator'], kind: 'equivalent', reason: '`<` → `<=`: when equal, nxt already is nr (una + acked), so the assignment writes the same value' },
   { file: 'src/reliable/sequencer.ts', lines: [404], mutators: ['ConditionalExpression', 'LogicalOperator'], kind: 'equivalent', reason: 'closeAt is defined exactly while closing (set by close/abandon, cleared on closed), and `now >= undefined` is false: lifecycle and closeAt each imply the other here' },
   { file: 'src/reliable/sequencer.ts', lines: [317, 342], mutators: ['ConditionalExpression'], kind: 'accepted', reason: 'giving the empty send ring / receive window back only frees memory (measured by bench:lns-memory and test/reliable/memory.test.ts at scale); an empty one kept behaves the same' },
+  // src/fsm, the 17 files with survivors from the session-5 run: not yet triaged one by one.
+  { file: 'src/fsm/authenticate.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/dialect-v2.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/dialect-v3.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/handshake.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/intern.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/l2ss-sequence.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/options.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/pseudowire-avps.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/pseudowire.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/receive.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/session-speech-v3.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/session-speech.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/sessions.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/small-map.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/tie-breaker.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/tunnel-core.ts', kind: 'open', reason: FSM_UNTRIAGED },
+  { file: 'src/fsm/tunnel.ts', kind: 'open', reason: FSM_UNTRIAGED },
 ];
