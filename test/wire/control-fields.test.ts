@@ -70,8 +70,10 @@ describe('a value the codec refuses is named with its field', () => {
     } catch (x) {
       e = x;
     }
-    expect(e).toEqual(new RangeError('assignedTunnelId (Assigned Tunnel ID AVP): value must be 1 to 65535: 0 is reserved for this ID (RFC 2661 §4.4.3/§4.4.4)'));
-    expect((e as Error).cause).toEqual(new RangeError('value must be 1 to 65535: 0 is reserved for this ID (RFC 2661 §4.4.3/§4.4.4)'));
+    expect(e).toBeInstanceOf(RangeError);
+    expect((e as Error).message).toBe('assignedTunnelId (Assigned Tunnel ID AVP): value must be 1 to 65535: 0 is reserved for this ID (RFC 2661 §4.4.3/§4.4.4)');
+    expect((e as Error).cause).toBeInstanceOf(RangeError);
+    expect(((e as Error).cause as Error).message).toBe('value must be 1 to 65535: 0 is reserved for this ID (RFC 2661 §4.4.3/§4.4.4)');
   });
 
   it('a TypeError keeps its class and the codec error as cause', () => {
@@ -81,8 +83,10 @@ describe('a value the codec refuses is named with its field', () => {
     } catch (x) {
       e = x;
     }
-    expect(e).toEqual(new TypeError('hostName (Host Name AVP): value must be a string, got number'));
-    expect((e as Error).cause).toEqual(new TypeError('value must be a string, got number'));
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toBe('hostName (Host Name AVP): value must be a string, got number');
+    expect((e as Error).cause).toBeInstanceOf(TypeError);
+    expect(((e as Error).cause as Error).message).toBe('value must be a string, got number');
   });
 
   it('any other error (a getter of the caller that throws) passes through as it is', () => {
