@@ -11,19 +11,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Sequencer } from '../../src/reliable/index.js';
-import type { ReceivedControl } from '../../src/reliable/index.js';
+import { ctl, rec } from '../support/sequenced.js';
 import { u16 } from '../../src/wire/bytes.js';
 
-/** A v2 control message (T, L, S, version 2), tunnel 1, 8-byte body; Ns/Nr zero. */
-function ctl(): Uint8Array {
-  const b = new Uint8Array(20);
-  b[0] = 0xc8;
-  b[1] = 0x02;
-  b[3] = 20;
-  b[5] = 1;
-  return b;
-}
-const rec = (ns: number, nr: number, isZlb = false): ReceivedControl => ({ ns, nr, isZlb });
 const nsOf = (b: Uint8Array): number => u16(b, 8);
 
 /** Tick at each deadline up to `until`; the time the Sequencer reported `closed`, if it did. */

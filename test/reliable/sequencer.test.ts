@@ -5,24 +5,15 @@ import { retransmissionCycle } from '../../src/reliable/index.js';
 import { u16 } from '../../src/wire/bytes.js';
 import { parseHeader } from '../../src/wire/header.js';
 import type { ControlHeaderV3, HeaderV2 } from '../../src/wire/header.js';
+import { ctl, rec } from '../support/sequenced.js';
 import { loadHex, toHex } from '../support/vectors.js';
 
-/** A v2 control message (T, L, S, version 2), tunnel 1, with an 8-byte body; Ns/Nr zero. */
-function ctl(): Uint8Array {
-  const b = new Uint8Array(20);
-  b[0] = 0xc8;
-  b[1] = 0x02;
-  b[3] = 20;
-  b[5] = 1;
-  return b;
-}
 /** Parse a control header with the wire codec (a data header here is a test bug). */
 function header(bytes: Uint8Array): HeaderV2 | ControlHeaderV3 {
   const h = parseHeader(bytes);
   if (!h.isControl) throw new Error('expected a control message');
   return h;
 }
-const rec = (ns: number, nr: number, isZlb = false): ReceivedControl => ({ ns, nr, isZlb });
 const nsOf = (b: Uint8Array): number => u16(b, 8);
 const nrOf = (b: Uint8Array): number => u16(b, 10);
 
