@@ -1,10 +1,10 @@
 /// <reference types="node" />
 /**
- * Regression guard for issue 16 (memory per idle tunnel): 10,000 conformance observers, sharing
+ * Regression guard for issue 16 (memory per idle tunnel): 30,000 conformance observers, sharing
  * one SharedObserverOptions as an LNS's do, each having watched a clean set-up and a call and then
  * a quiet retransmission cycle (everything acked, every remembered peer message aged out), retain
- * at most 96 B each: one object of six fields (72 B) and its slot in the array holding them (80 B
- * measured; the rest is slack for the test runner's own allocations).
+ * at most 96 B each: one small object and its slot in the array holding them (≈ 73 B measured; the
+ * rest is slack for the test runner's own allocations, which CI once showed at ~18 KB in a run).
  * Before the quiet spell they remember the peer's last messages (RFC 2661 §5.8) and cost more.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -21,8 +21,10 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-it('10,000 idle observers (set-up, a call, a quiet cycle) retain ≤ 96 B each', () => {
-  const n = 10_000;
+it('30,000 idle observers (set-up, a call, a quiet cycle) retain ≤ 96 B each', () => {
+  // 30,000 rather than 10,000: the runner's own retained allocations during the test (~20 KB seen
+  // on CI) then move the figure by under 1 B per observer instead of 2.
+  const n = 30_000;
   const shared = new SharedObserverOptions({ report: false });
   // RFC 2661 §5.8 numbering: SCCRQ Ns 0, our SCCRP Ns 0, SCCCN Ns 1, ICRQ Ns 2, our ICRP Ns 1, ICCN Ns 3.
   const steps: readonly (readonly ['rx' | 'tx', number, Uint8Array])[] = [
