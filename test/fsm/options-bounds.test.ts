@@ -10,19 +10,10 @@ import { resolveTunnelOptions } from '../../src/fsm/options.js';
 import { parseControl } from '../../src/wire/control.js';
 import { avpOffsets } from '../support/arbitraries.js';
 import { establishedPair, Pair, seededRandom } from './harness.js';
+import { expectLocalError } from './local-errors.js';
 
 const base = (o: Partial<TunnelOptions> = {}): TunnelOptions => ({ hostName: 'lac', random: seededRandom(3), ...o });
 const make = (o: unknown): TunnelFsm => new TunnelFsm(o as TunnelOptions);
-
-/** The error `f` throws; returning fails the test. */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 const HOST = 'options.hostName must be a non-empty string (RFC 2661 §4.4.3 Host Name)';
 const TIE = 'options.tieBreaker must be a boolean or 8 bytes (RFC 2661 §4.4.3 Tie Breaker)';
@@ -69,9 +60,7 @@ const refused: Array<[string, unknown, typeof TypeError | typeof RangeError, str
 
 describe('TunnelFsm options: misuse is refused with the documented error', () => {
   it.each(refused)('%s', (_what, o, cls, message) => {
-    const e = thrown(() => make(o));
-    expect(e.constructor).toBe(cls);
-    expect(e.message).toBe(message);
+    expectLocalError(() => make(o), cls, message);
   });
 
   it('accepts the values at the edges of what is allowed', () => {

@@ -5,16 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { L2tpError, pseudowireOptions, type SessionDataAvps } from '../../src/index.js';
-
-/** The error `f` throws; returning fails the test. */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { expectLocalError, thrown } from './local-errors.js';
 
 const SUBLAYER = (s: number) => `L2-Specific Sublayer type ${s}: only 0 (none) and 1 (the default one, RFC 3931 §4.6) are supported`;
 const SEQUENCING = (s: number) => `Data Sequencing ${s} (RFC 3931 §5.4.4: 0, 1 or 2)`;
@@ -37,9 +28,7 @@ describe('pseudowireOptions: the error names the problem and the side', () => {
     ['sublayer type 2', { localSessionId: 1, l2SpecificSublayer: 2 }, SUBLAYER(2)],
     ['Data Sequencing 3', { localSessionId: 1, l2SpecificSublayer: 1, dataSequencing: 3 }, SEQUENCING(3)],
   ])('ours: %s is a RangeError', (_n, ours, message) => {
-    const e = thrown(() => pseudowireOptions(ours, { localSessionId: 2 }));
-    expect(e.constructor).toBe(RangeError);
-    expect(e.message).toBe(message);
+    expectLocalError(() => pseudowireOptions(ours, { localSessionId: 2 }), RangeError, message);
   });
 });
 

@@ -8,25 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction, type TunnelEvent, type TunnelOptions } from '../../src/fsm/index.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { establishedPair, seededRandom } from './harness.js';
+import { expectLocalError } from './local-errors.js';
 
 const fsm = (o: Partial<TunnelOptions> = {}, id?: number): TunnelFsm => new TunnelFsm({ hostName: 'lac', random: seededRandom(9), ...o }, id);
 const types = (acts: TunnelAction[]): string[] => acts.map((a) => a.type);
-
-/** The error `f` throws; returning fails the test. */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
-
-function expectThrow(f: () => unknown, cls: typeof TypeError | typeof RangeError, message: string): void {
-  const e = thrown(f);
-  expect(e.constructor).toBe(cls);
-  expect(e.message).toBe(message);
-}
 
 /** Deliver every control message `acts` sends to `to`, and its answers back, at `now`. */
 function carry(from: TunnelFsm, to: TunnelFsm, acts: TunnelAction[], now = 0): void {
@@ -35,9 +20,9 @@ function carry(from: TunnelFsm, to: TunnelFsm, acts: TunnelAction[], now = 0): v
 
 describe('TunnelFsm: local misuse throws the documented error and changes nothing', () => {
   it('the constructor Tunnel ID: 1–65535 for v2, 1–2^32−1 for v3 (RFC 3931 §5.4.3)', () => {
-    expectThrow(() => fsm({}, 0), RangeError, 'localTunnelId must be an integer from 1 to 65535, got 0');
-    expectThrow(() => fsm({}, 0x10000), RangeError, 'localTunnelId must be an integer from 1 to 65535, got 65536');
-    expectThrow(() => fsm({ version: 3 }, 0), RangeError, 'localTunnelId must be an integer from 1 to 4294967295, got 0');
+    expectLocalError(() => fsm({}, 0), RangeError, 'localTunnelId must be an integer from 1 to 65535, got 0');
+    expectLocalError(() => fsm({}, 0x10000), RangeError, 'localTunnelId must be an integer from 1 to 65535, got 65536');
+    expectLocalError(() => fsm({ version: 3 }, 0), RangeError, 'localTunnelId must be an integer from 1 to 4294967295, got 0');
     expect(fsm({ version: 3 }, 0x10000).localTunnelId).toBe(0x10000);
     expect(fsm({}, 0xffff).localTunnelId).toBe(0xffff);
   });
@@ -49,13 +34,13 @@ describe('TunnelFsm: local misuse throws the documented error and changes nothin
 
   it('handle() refuses a bad now or event', () => {
     const f = fsm();
-    expectThrow(() => f.handle({ type: 'open' }, NaN), RangeError, 'now must be a finite number of milliseconds, got NaN');
-    expectThrow(() => f.handle({ type: 'open' }, Infinity), RangeError, 'now must be a finite number of milliseconds, got Infinity');
-    expectThrow(() => f.handle({ type: 'open' }, '5' as unknown as number), RangeError, 'now must be a finite number of milliseconds, got 5');
-    expectThrow(() => f.handle(null as unknown as TunnelEvent, 0), TypeError, 'event must be an object with a type, got null');
-    expectThrow(() => f.handle('open' as unknown as TunnelEvent, 0), TypeError, 'event must be an object with a type, got string');
-    expectThrow(() => f.handle({ type: 'bogus' } as unknown as TunnelEvent, 0), TypeError, 'unknown event type bogus');
-    expectThrow(() => f.handle({ type: 'received', bytes: 'x' } as unknown as TunnelEvent, 0), TypeError, 'event.bytes must be a Uint8Array, got string');
+    expectLocalError(() => f.handle({ type: 'open' }, NaN), RangeError, 'now must be a finite number of milliseconds, got NaN');
+    expectLocalError(() => f.handle({ type: 'open' }, Infinity), RangeError, 'now must be a finite number of milliseconds, got Infinity');
+    expectLocalError(() => f.handle({ type: 'open' }, '5' as unknown as number), RangeError, 'now must be a finite number of milliseconds, got 5');
+    expectLocalError(() => f.handle(null as unknown as TunnelEvent, 0), TypeError, 'event must be an object with a type, got null');
+    expectLocalError(() => f.handle('open' as unknown as TunnelEvent, 0), TypeError, 'event must be an object with a type, got string');
+    expectLocalError(() => f.handle({ type: 'bogus' } as unknown as TunnelEvent, 0), TypeError, 'unknown event type bogus');
+    expectLocalError(() => f.handle({ type: 'received', bytes: 'x' } as unknown as TunnelEvent, 0), TypeError, 'event.bytes must be a Uint8Array, got string');
     expect(f.state).toBe('idle');
   });
 
@@ -68,20 +53,20 @@ describe('TunnelFsm: local misuse throws the documented error and changes nothin
       [{ type: 'sendWen', sessionId: 1, callErrors: { crcErrors: 0, framingErrors: 0, hardwareOverruns: 0, bufferOverruns: 0, timeoutErrors: 0, alignmentErrors: 0 } }, 'sendWen'],
       [{ type: 'sendSli', sessionId: 1, accm: { send: 0, receive: 0 } } as unknown as TunnelEvent, 'sendSli'],
     ];
-    for (const [event, what] of cases) expectThrow(() => f.handle(event, 0), TypeError, `${what}: the tunnel is idle; wait for the established action`);
+    for (const [event, what] of cases) expectLocalError(() => f.handle(event, 0), TypeError, `${what}: the tunnel is idle; wait for the established action`);
   });
 
   it('close() refuses a result that is not a Result Code value', () => {
     const f = fsm();
     const msg = 'close: result must be a Result Code value { result, error?, message? }';
-    expectThrow(() => f.handle({ type: 'close', result: 5 as never }, 0), TypeError, msg);
-    expectThrow(() => f.handle({ type: 'close', result: 'x' as never }, 0), TypeError, msg);
-    expectThrow(() => f.handle({ type: 'close', result: { result: -1 } }, 0), RangeError, 'close: result.result must be an integer from 0 to 65535, got -1');
+    expectLocalError(() => f.handle({ type: 'close', result: 5 as never }, 0), TypeError, msg);
+    expectLocalError(() => f.handle({ type: 'close', result: 'x' as never }, 0), TypeError, msg);
+    expectLocalError(() => f.handle({ type: 'close', result: { result: -1 } }, 0), RangeError, 'close: result.result must be an integer from 0 to 65535, got -1');
     expect(f.state).toBe('idle');
   });
 
   it('noteActivity() refuses a bad now', () => {
-    expectThrow(() => fsm().noteActivity(NaN), RangeError, 'now must be a finite number of milliseconds, got NaN');
+    expectLocalError(() => fsm().noteActivity(NaN), RangeError, 'now must be a finite number of milliseconds, got NaN');
   });
 });
 
