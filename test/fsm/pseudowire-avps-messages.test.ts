@@ -36,7 +36,8 @@ describe('pseudowireOptions returns only what the AVPs gave', () => {
   it('absent or empty cookies and no Pseudowire Type: no such keys at all', () => {
     const none = { localSessionId: 1, remoteSessionId: 2, localL2SpecificSublayer: 0, remoteL2SpecificSublayer: 0, localDataSequencing: 0, remoteDataSequencing: 0 };
     expect(pseudowireOptions({ localSessionId: 1 }, { localSessionId: 2 })).toStrictEqual(none);
-    // A zero-length Assigned Cookie is no cookie (§5.4.4 allows 4 or 8 bytes; 0 is not refused).
+    // A zero-length Assigned Cookie is taken as no cookie: §5.4.4 sends 4 or 8 bytes and says nothing
+    // of refusing an empty one, so this side is lenient (only other lengths are refused above).
     expect(pseudowireOptions({ localSessionId: 1, assignedCookie: new Uint8Array(0) }, { localSessionId: 2, assignedCookie: new Uint8Array(0) })).toStrictEqual(none);
   });
 
