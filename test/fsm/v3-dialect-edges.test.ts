@@ -122,6 +122,12 @@ describe('rejecting a losing SCCRQ (§5.4.3)', () => {
     expect(f.state).toBe('wait-ctl-reply');
   });
 
+  it('a losing SCCRQ without Assigned Control Connection ID gets no StopCCN either', () => {
+    const f = winner();
+    const acts = f.handle({ type: 'received', bytes: encodeControl({ ...losing, version: 3, assignedControlConnectionId: undefined }) }, 1);
+    expect(sentBytes(acts)).toEqual([]);
+  });
+
   it('authenticated, a losing SCCRQ without a nonce: the StopCCN is signed without nonces, as an SCCRQ is', () => {
     const f = winner({ secret: SECRET });
     const rq = encodeControlV3(losing, { secret: SECRET });

@@ -170,4 +170,19 @@ describe('SLI (§6.14, §5.4.5)', () => {
     expect(sli({})).toThrow(new TypeError('sendSli on an L2TPv3 tunnel needs circuitStatus (RFC 3931 §6.14, §5.4.5: 1 Active, 2 New)'));
     expect(sli({ circuitStatus: 0x10000 })).toThrow(new RangeError('circuitStatus must be an integer from 0 to 65535, got 65536'));
   });
+
+  it('lenient: an SLI without Circuit Status (§6.14 requires it) is reported, and no circuit-status is made up', () => {
+    const { lns } = v3({ lenient: true });
+    const up = incoming(lns, {});
+    const sli = encodeControl({ version: 3, type: 16, controlConnectionId: lns.localControlConnectionId, ns: 4, nr: 3, localSessionId: 0x51, remoteSessionId: up.sessionId });
+    const acts = lns.handle({ type: 'received', bytes: sli }, 3);
+    expect(acts.filter((a) => a.type === 'circuit-status')).toEqual([]);
+    expect(lns.pseudowire(up.sessionId)?.remoteCircuitStatus).toBe(3);
+  });
+
+  it('lenient: an ICRQ without Serial Number comes up with none in its call info (nothing made up)', () => {
+    const { lns } = v3({ lenient: true });
+    const up = incoming(lns, { callSerialNumber: undefined });
+    expect(Object.keys(up.call)).not.toContain('callSerialNumber');
+  });
 });
