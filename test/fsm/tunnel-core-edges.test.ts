@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction, type TunnelOptions } from '../../src/fsm/index.js';
+import { zlb } from '../../src/wire/builders.js';
 import { encodeControl, parseControl } from '../../src/wire/control.js';
 import { encodeControlV3 } from '../../src/wire/v3-auth.js';
 import { Pair, seededRandom } from './harness.js';
@@ -148,12 +149,13 @@ describe('HELLO (RFC 2661 §5.5, §6.5): only when established, never with hello
     expect(typesSent(f.handle({ type: 'tick' }, 1_000))).toEqual(['SCCRQ']);
   });
 
-  it('wait-ctl-conn: a tick after helloInterval (before any retransmission) sends no HELLO', () => {
-    const f = new TunnelFsm({ hostName: 'lns', random: seededRandom(2), helloInterval: 500 });
+  it('wait-ctl-conn: our SCCRP acked, a tick after helloInterval sends no HELLO (the SCCCN is what we wait for)', () => {
+    const f = new TunnelFsm({ hostName: 'lns', random: seededRandom(2), helloInterval: 500, handshakeTimeout: 60_000 });
     const sccrq = encodeControl({ type: 1, protocolVersion: { version: 1, revision: 0 }, hostName: 'lac', framingCapabilities: 1, assignedTunnelId: 5, receiveWindowSize: 4 });
     expect(typesSent(f.handle({ type: 'received', bytes: sccrq }, 0))).toEqual(['SCCRP']);
-    expect(typesSent(f.handle({ type: 'tick' }, 600))).toEqual([]);
-    expect(typesSent(f.handle({ type: 'tick' }, 1_000))).toEqual(['SCCRP']);
+    expect(f.handle({ type: 'received', bytes: zlb({ tunnelId: f.localTunnelId, ns: 1, nr: 1 }) }, 100)).toEqual([]);
+    expect(f.handle({ type: 'tick' }, 700)).toEqual([]);
+    expect(f.state).toBe('wait-ctl-conn');
   });
 
   it('helloInterval 0: an established tunnel ticked long after stays silent', () => {
