@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type CallOptions, type TunnelAction, type TunnelOptions } from '../../src/fsm/index.js';
 import { encodeControl, parseControl, type ControlMessage, type ControlMessageInit } from '../../src/wire/control.js';
 import { establishedPair } from './harness.js';
+import { expectLocalError } from './local-errors.js';
 
 const parse = (b: Uint8Array): ControlMessage => parseControl(b, { requireAvps: false });
 const sent = (acts: TunnelAction[]): ControlMessage[] => acts.flatMap((a) => (a.type === 'send' ? [parse(a.bytes)] : []));
@@ -32,24 +33,24 @@ function incoming(lns: TunnelFsm, fields: Partial<ControlMessageInit>, bytes = r
 describe('openSession on an L2TPv3 tunnel: local misuse names what to change', () => {
   it('a call without remoteEndId, or of another kind', () => {
     const { lac } = v3();
-    expect(open(lac, { kind: 'incoming' })).toThrow(new TypeError('an L2TPv3 session is a pseudowire: pass { kind, remoteEndId, pseudowireType? } (RFC 3931 §6.6, §6.9)'));
-    expect(open(lac, { kind: 'sideways' as 'incoming', remoteEndId: 'x' })).toThrow(new TypeError("call.kind must be 'incoming' or 'outgoing', got sideways"));
-    expect(open(lac, { kind: 'incoming', remoteEndId: 5 as unknown as string })).toThrow(new TypeError('call.remoteEndId must be a Uint8Array, got number'));
+    expectLocalError(open(lac, { kind: 'incoming' }), TypeError, 'an L2TPv3 session is a pseudowire: pass { kind, remoteEndId, pseudowireType? } (RFC 3931 §6.6, §6.9)');
+    expectLocalError(open(lac, { kind: 'sideways' as 'incoming', remoteEndId: 'x' }), TypeError, "call.kind must be 'incoming' or 'outgoing', got sideways");
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 5 as unknown as string }), TypeError, 'call.remoteEndId must be a Uint8Array, got number');
     expect(lac.sessionCount).toBe(0);
   });
 
   it('pseudowireType must be 1…65535 and one the peer listed (§5.4.3)', () => {
     const { lac } = v3();
-    expect(open(lac, { kind: 'incoming', remoteEndId: 'x', pseudowireType: 0 })).toThrow(new RangeError('call.pseudowireType must be an integer from 1 to 65535, got 0'));
-    expect(open(lac, { kind: 'incoming', remoteEndId: 'x', pseudowireType: 4 })).toThrow(new RangeError("call.pseudowireType 4 is not in the peer's Pseudowire Capabilities List (5, 7); pick one it supports (RFC 3931 §5.4.3)"));
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 'x', pseudowireType: 0 }), RangeError, 'call.pseudowireType must be an integer from 1 to 65535, got 0');
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 'x', pseudowireType: 4 }), RangeError, "call.pseudowireType 4 is not in the peer's Pseudowire Capabilities List (5, 7); pick one it supports (RFC 3931 §5.4.3)");
     expect(sent(open(lac, { kind: 'incoming', remoteEndId: 'x', pseudowireType: 7 })())[0]?.pseudowireType).toBe(7);
   });
 
   it('cookieLength, l2SpecificSublayer, circuitStatus and tieBreaker are checked per call', () => {
     const { lac } = v3();
-    expect(open(lac, { kind: 'incoming', remoteEndId: 'x', cookieLength: 5 as 4 })).toThrow(new RangeError('cookieLength must be 0, 4 or 8 (RFC 3931 §4.1, §5.4.4), got 5'));
-    expect(open(lac, { kind: 'incoming', remoteEndId: 'x', l2SpecificSublayer: 'atm' as 'none' })).toThrow(new TypeError("l2SpecificSublayer must be 'none' or 'default' (RFC 3931 §4.6), got atm"));
-    expect(open(lac, { kind: 'incoming', remoteEndId: 'x', circuitStatus: 0x10000 })).toThrow(new RangeError('call.circuitStatus must be an integer from 0 to 65535, got 65536'));
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 'x', cookieLength: 5 as 4 }), RangeError, 'cookieLength must be 0, 4 or 8 (RFC 3931 §4.1, §5.4.4), got 5');
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 'x', l2SpecificSublayer: 'atm' as 'none' }), TypeError, "l2SpecificSublayer must be 'none' or 'default' (RFC 3931 §4.6), got atm");
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 'x', circuitStatus: 0x10000 }), RangeError, 'call.circuitStatus must be an integer from 0 to 65535, got 65536');
     const tieError = new RangeError('call.tieBreaker must be a boolean or 8 bytes (RFC 3931 §5.4.4 Session Tie Breaker)');
     expect(open(lac, { kind: 'incoming', remoteEndId: 'x', tieBreaker: new Uint8Array(7) })).toThrow(tieError);
     expect(open(lac, { kind: 'incoming', remoteEndId: 'x', tieBreaker: [1, 2, 3, 4, 5, 6, 7, 8] as unknown as Uint8Array })).toThrow(tieError);
@@ -58,7 +59,7 @@ describe('openSession on an L2TPv3 tunnel: local misuse names what to change', (
 
   it("dataSequencing 'required' cannot go with l2SpecificSublayer 'none' (§5.4.4: sequencing needs a sublayer)", () => {
     const { lac } = v3({}, { dataSequencing: 'required' });
-    expect(open(lac, { kind: 'incoming', remoteEndId: 'x', l2SpecificSublayer: 'none' })).toThrow(new TypeError("dataSequencing 'required' needs the default L2-Specific Sublayer (RFC 3931 §4.6): l2SpecificSublayer 'default'"));
+    expectLocalError(open(lac, { kind: 'incoming', remoteEndId: 'x', l2SpecificSublayer: 'none' }), TypeError, "dataSequencing 'required' needs the default L2-Specific Sublayer (RFC 3931 §4.6): l2SpecificSublayer 'default'");
   });
 });
 
@@ -167,8 +168,8 @@ describe('SLI (§6.14, §5.4.5)', () => {
     const { lns } = v3();
     const up = incoming(lns, {});
     const sli = (e: object) => () => lns.handle({ type: 'sendSli', sessionId: up.sessionId, ...e } as never, 2);
-    expect(sli({})).toThrow(new TypeError('sendSli on an L2TPv3 tunnel needs circuitStatus (RFC 3931 §6.14, §5.4.5: 1 Active, 2 New)'));
-    expect(sli({ circuitStatus: 0x10000 })).toThrow(new RangeError('circuitStatus must be an integer from 0 to 65535, got 65536'));
+    expectLocalError(sli({}), TypeError, 'sendSli on an L2TPv3 tunnel needs circuitStatus (RFC 3931 §6.14, §5.4.5: 1 Active, 2 New)');
+    expectLocalError(sli({ circuitStatus: 0x10000 }), RangeError, 'circuitStatus must be an integer from 0 to 65535, got 65536');
   });
 
   it('lenient: an SLI without Circuit Status (§6.14 requires it) is reported, and no circuit-status is made up', () => {
