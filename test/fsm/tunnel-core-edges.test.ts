@@ -117,6 +117,24 @@ describe('what a send action hands the driver is its own', () => {
   });
 });
 
+describe('acknowledging a message whose reply has to wait (RFC 2661 §5.8)', () => {
+  it('the reply is queued behind the full peer window, yet the received ICRQ is acked at once by a ZLB', () => {
+    // b takes one message at a time (Receive Window Size 1); a's HELLO to it is lost, so a's
+    // window is full when b's ICRQ arrives: the ICRP waits, the ICRQ must still be acked.
+    const p = new Pair({ helloInterval: 0 }, { helloInterval: 0, sequencer: { receiveWindow: 1 } });
+    p.do('a', { type: 'open' });
+    p.run(5_000);
+    p.drop = (w) => w.from === 'a' && w.typeName === 'HELLO';
+    p.do('a', { type: 'hello' });
+    const t0 = p.now;
+    p.do('b', { type: 'openSession', call: { kind: 'incoming' } });
+    p.run(t0 + 900);
+    expect(p.sent('a', 'ICRP').filter((w) => w.at < t0 + 900)).toEqual([]);
+    expect(p.sent('a', 'ZLB').filter((w) => w.at >= t0).length).toBe(1);
+    expect(p.sent('b', 'ICRQ')).toHaveLength(1);
+  });
+});
+
 describe('the half-open handshake and the clock', () => {
   it('responder: no SCCCN within handshakeTimeout frees it, and the message says SCCCN', () => {
     const f = new TunnelFsm({ hostName: 'lns', random: seededRandom(2), handshakeTimeout: 2_500 });
