@@ -6,7 +6,7 @@
 import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
 import { encodeControl, parseControl, type ControlMessage } from '../../src/wire/control.js';
 
-type Fields = Omit<Parameters<typeof encodeControl>[0], 'tunnelId' | 'ns' | 'nr'>;
+type Fields = Omit<Parameters<typeof encodeControl>[0], 'tunnelId' | 'controlConnectionId' | 'version' | 'ns' | 'nr'>;
 
 /** Control messages (not ZLBs) among some actions, parsed. */
 export function controlSent(acts: readonly TunnelAction[]): ControlMessage[] {
@@ -32,7 +32,8 @@ export class CraftedPeer {
   /** Deliver a crafted control message to the FSM. */
   send(fields: Fields, now = this.now): TunnelAction[] {
     this.now = now;
-    const bytes = encodeControl({ tunnelId: this.fsm.localTunnelId, ns: this.ns, nr: this.nr, ...fields } as Parameters<typeof encodeControl>[0]);
+    const to = this.fsm.version === 3 ? { version: 3, controlConnectionId: this.fsm.localControlConnectionId } : { tunnelId: this.fsm.localTunnelId };
+    const bytes = encodeControl({ ...to, ns: this.ns, nr: this.nr, ...fields } as Parameters<typeof encodeControl>[0]);
     this.ns = (this.ns + 1) & 0xffff;
     return this.track(this.fsm.handle({ type: 'received', bytes }, now));
   }
