@@ -1,0 +1,89 @@
+/**
+ * L2TPv3 session edges through the shared session table (RFC 3931 §5.4.4, §7.3): a reply whose
+ * Data Sequencing level is out of range clears the call with a CDN; the Session Tie Breaker only
+ * settles two ICRQs for the same circuit (Remote End ID) that cross, not an established call nor
+ * a circuit whose name merely starts the same. Messages from the peer are crafted by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
+import { MessageType as M } from '../../src/wire/message-catalog.js';
+import { CraftedPeer, controlSent } from './crafted-peer.js';
+import { establishedPair } from './harness.js';
+
+function v3(): { lns: TunnelFsm; peer: CraftedPeer } {
+  const { lns } = establishedPair({ version: 3, helloInterval: 0 }, { version: 3 });
+  return { lns, peer: new CraftedPeer(lns, 2, 1) };
+}
+
+const of = <T extends TunnelAction['type']>(acts: TunnelAction[], type: T) => acts.filter((a) => a.type === type) as Extract<TunnelAction, { type: T }>[];
+const opened = (acts: TunnelAction[]): number => of(acts, 'session-opening')[0]!.sessionId;
+const eth = (name: string) => new TextEncoder().encode(name);
+const BAD_SEQ = 'Data Sequencing level 3: 0, 1 or 2 (RFC 3931 §5.4.4)';
+
+/** The peer's ICRQ for circuit `end` (its Local Session ID `peerId`). */
+function icrq(peer: CraftedPeer, end: string, peerId: number, tieBreaker?: Uint8Array): TunnelAction[] {
+  return peer.send({ type: M.ICRQ, localSessionId: peerId, remoteSessionId: 0, callSerialNumber: 1, pseudowireType: 5, remoteEndId: eth(end), circuitStatus: 3, tieBreaker });
+}
+
+function expectCleared(lns: TunnelFsm, id: number, acts: TunnelAction[], message: string): void {
+  const cdn = controlSent(acts).filter((m) => m.typeName === 'CDN');
+  expect(cdn).toHaveLength(1);
+  expect(cdn[0]!.resultCode).toEqual({ result: 2, error: 3, message });
+  expect(of(acts, 'session-down')).toMatchObject([{ sessionId: id, by: 'local', error: { code: 'PROTOCOL', message } }]);
+  expect(of(acts, 'session-up')).toEqual([]);
+  expect(lns.sessionState(id)).toBeUndefined();
+  expect(lns.sessionCount).toBe(0);
+}
+
+describe('v3 replies with a Data Sequencing level out of range (RFC 3931 §5.4.4: 0, 1 or 2)', () => {
+  it('ICRP: CDN 2/3 (a value out of range) and the call is gone; no ICCN', () => {
+    const { lns, peer } = v3();
+    const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0' } }));
+    const acts = peer.send({ type: M.ICRP, localSessionId: 77, remoteSessionId: id, circuitStatus: 3, dataSequencing: 3 });
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['CDN']);
+    expectCleared(lns, id, acts, BAD_SEQ);
+  });
+
+  it('OCRP: the same', () => {
+    const { lns, peer } = v3();
+    const id = opened(peer.local({ type: 'openSession', call: { kind: 'outgoing', remoteEndId: 'eth0' } }));
+    expectCleared(lns, id, peer.send({ type: M.OCRP, localSessionId: 77, remoteSessionId: id, circuitStatus: 3, dataSequencing: 3 }), BAD_SEQ);
+  });
+
+  it('ICCN for the peer’s call: the same, and no session-up', () => {
+    const { lns, peer } = v3();
+    expect(controlSent(icrq(peer, 'eth0', 55)).map((m) => m.typeName)).toEqual(['ICRP']);
+    const id = lns.sessionIds()[0]!;
+    expectCleared(lns, id, peer.send({ type: M.ICCN, localSessionId: 55, remoteSessionId: id, circuitStatus: 3, dataSequencing: 3 }), BAD_SEQ);
+  });
+});
+
+describe('v3 Session Tie Breaker only for crossing ICRQs of one circuit (RFC 3931 §5.4.4)', () => {
+  const low = new Uint8Array(8);
+  const high = new Uint8Array(8).fill(0xff);
+
+  it('a circuit whose Remote End ID only starts like ours is another circuit: both calls go on', () => {
+    for (const [ours, theirs] of [['eth0', 'eth01'], ['eth01', 'eth0']] as const) {
+      const { lns, peer } = v3();
+      const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: ours, tieBreaker: high } }));
+      const acts = icrq(peer, theirs, 55, low);
+      expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+      expect(of(acts, 'session-down')).toEqual([]);
+      expect(lns.sessionState(id)).toBe('wait-reply');
+      expect(lns.sessionCount).toBe(2);
+    }
+  });
+
+  it('our call for the circuit is already up: the peer’s ICRQ is no tie, whichever value is lower', () => {
+    for (const [ours, theirs] of [[low, high], [high, low]] as const) {
+      const { lns, peer } = v3();
+      const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: ours } }));
+      peer.send({ type: M.ICRP, localSessionId: 77, remoteSessionId: id, circuitStatus: 3 });
+      expect(lns.sessionState(id)).toBe('established');
+      const acts = icrq(peer, 'eth0', 55, theirs);
+      expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+      expect(of(acts, 'session-down')).toEqual([]);
+      expect(lns.sessionState(id)).toBe('established');
+    }
+  });
+});
