@@ -5,6 +5,7 @@
  */
 import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
 import { encodeControl, parseControl, type ControlMessage } from '../../src/wire/control.js';
+import { establishedPair } from './harness.js';
 
 type Fields = Omit<Parameters<typeof encodeControl>[0], 'tunnelId' | 'controlConnectionId' | 'version' | 'ns' | 'nr'>;
 
@@ -43,3 +44,27 @@ export class CraftedPeer {
     return acts;
   }
 }
+
+/**
+ * The LNS of an established pair (HELLO off unless `lnsOptions` say otherwise) and a hand-played
+ * LAC in its place (next Ns 2, next Nr 1: SCCRQ and SCCCN sent, SCCRP received). By default the
+ * LAC advertised Bearer Capabilities, so outgoing calls may be placed through it (RFC 2661 §6.9).
+ */
+export function lnsWithPeer(
+  lnsOptions: Parameters<typeof establishedPair>[0] = {},
+  lacOptions: Parameters<typeof establishedPair>[1] = { bearerCapabilities: 2 },
+): { lns: TunnelFsm; peer: CraftedPeer } {
+  const { lns } = establishedPair({ helloInterval: 0, ...lnsOptions }, lacOptions);
+  return { lns, peer: new CraftedPeer(lns, 2, 1) };
+}
+
+/** The actions of one type. */
+export function actionsOf<T extends TunnelAction['type']>(acts: readonly TunnelAction[], type: T): Extract<TunnelAction, { type: T }>[] {
+  return acts.filter((a) => a.type === type) as Extract<TunnelAction, { type: T }>[];
+}
+
+/** The local Session ID of the call an openSession's actions opened. */
+export function opened(acts: readonly TunnelAction[]): number {
+  return actionsOf(acts, 'session-opening')[0]!.sessionId;
+}
+

@@ -6,19 +6,13 @@
  * peer to place (§5.4: the LNS decides). The peer's messages are crafted by hand.
  */
 import { describe, expect, it } from 'vitest';
-import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
-import { encodeData, parseData } from '../../src/wire/data.js';
+import type { TunnelFsm } from '../../src/fsm/index.js';
+import { encodeData } from '../../src/wire/data.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
-import { CraftedPeer, controlSent } from './crafted-peer.js';
-import { establishedPair } from './harness.js';
+import { actionsOf, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
 
-function lnsWithPeer(opts: Parameters<typeof establishedPair>[0] = {}): { lns: TunnelFsm; peer: CraftedPeer } {
-  const { lns } = establishedPair({ helloInterval: 0, ...opts }, { bearerCapabilities: 2 });
-  return { lns, peer: new CraftedPeer(lns, 2, 1) };
-}
 
-const of = <T extends TunnelAction['type']>(acts: TunnelAction[], type: T) => acts.filter((a) => a.type === type) as Extract<TunnelAction, { type: T }>[];
-const opened = (acts: TunnelAction[]): number => of(acts, 'session-opening')[0]!.sessionId;
+const of = actionsOf;
 const range = (what: string, v: number) => new RangeError(`${what} must be an integer from 0 to 4294967295, got ${v}`);
 
 describe('call options are checked before the request goes out', () => {
@@ -63,7 +57,8 @@ describe('our outgoing call (we are its LNS)', () => {
     const data = encodeData({ tunnelId: lns.localTunnelId, sessionId: id, payload: new Uint8Array([0xff, 3]), ns: 0, nr: 0 });
     expect(of(lns.handle({ type: 'received', bytes: data }, 20), 'frame')).toHaveLength(1);
     const [send] = peer.local({ type: 'sendFrame', sessionId: id, frame: new Uint8Array([0xff, 3]) });
-    expect(parseData((send as { bytes: Uint8Array }).bytes).ns).toBeUndefined();
+    // RFC 2661 §3.1: the S bit (0x08 of the first octet) clear, so no Ns/Nr fields.
+    expect((send as { bytes: Uint8Array }).bytes[0]! & 0x08).toBe(0);
     expect(lns.dataStats(id)?.sending).toBe(false);
   });
 });

@@ -6,22 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
-import { CraftedPeer, controlSent } from './crafted-peer.js';
-import { establishedPair } from './harness.js';
+import { actionsOf, CraftedPeer, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
 
-const H = 1000; // handshakeTimeout for these tests (ms)
 
-/** The LNS of an established pair, and a hand-played LAC (next Ns 2, next Nr 1). The LAC can place outgoing calls. */
-function lnsWithPeer(opts: Parameters<typeof establishedPair>[0] = {}): { lns: TunnelFsm; peer: CraftedPeer } {
-  const { lns } = establishedPair({ handshakeTimeout: H, helloInterval: 0, ...opts }, { bearerCapabilities: 2 });
-  return { lns, peer: new CraftedPeer(lns, 2, 1) };
-}
 
-const of = <T extends TunnelAction['type']>(acts: TunnelAction[], type: T) => acts.filter((a) => a.type === type) as Extract<TunnelAction, { type: T }>[];
+const of = actionsOf;
 
-function opened(acts: TunnelAction[]): number {
-  return of(acts, 'session-opening')[0]!.sessionId;
-}
 
 /** The peer's ICRQ (its Assigned Session ID `peerId`): our session, in wait-connect. */
 function peerIcrq(lns: TunnelFsm, peer: CraftedPeer, peerId = 55): number {
@@ -162,6 +152,18 @@ describe('replies without the peer’s Session ID (lenient; RFC 2661 §6.7, §6.
       expect(lns.sessionState(id)).toBeUndefined();
     });
   }
+});
+
+describe('WEN (§6.13)', () => {
+  it('lenient: a WEN without Call Errors is reported as such, not as a wen action', () => {
+    const { lns, peer } = lnsWithPeer({ lenient: true });
+    const id = peerIcrq(lns, peer);
+    peer.send({ type: M.ICCN, sessionId: id, txConnectSpeed: 1, framingType: 1 });
+    const acts = peer.send({ type: M.WEN, sessionId: id });
+    expect(of(acts, 'wen')).toEqual([]);
+    expect(of(acts, 'error').map((a) => a.error.code)).toEqual(['MISSING_AVP']);
+    expect(lns.sessionState(id)).toBe('established');
+  });
 });
 
 describe('the peer’s requests (RFC 2661 §6.6, §6.9)', () => {

@@ -5,21 +5,16 @@
  * when the driver follows nextDeadline(). Virtual clock only.
  */
 import { describe, expect, it } from 'vitest';
-import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
+import type { TunnelFsm } from '../../src/fsm/index.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
-import { CraftedPeer, controlSent } from './crafted-peer.js';
-import { establishedPair } from './harness.js';
+import { actionsOf, CraftedPeer, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
 
 const H = 20_000; // handshakeTimeout (ms)
+const withPeer = (o: Parameters<typeof lnsWithPeer>[0] = {}) => lnsWithPeer({ handshakeTimeout: H, ...o });
 const HELLO = 6;
 
-function lnsWithPeer(opts: Parameters<typeof establishedPair>[0] = {}): { lns: TunnelFsm; peer: CraftedPeer } {
-  const { lns } = establishedPair({ handshakeTimeout: H, helloInterval: 0, ...opts }, { bearerCapabilities: 2 });
-  return { lns, peer: new CraftedPeer(lns, 2, 1) };
-}
 
-const of = <T extends TunnelAction['type']>(acts: TunnelAction[], type: T) => acts.filter((a) => a.type === type) as Extract<TunnelAction, { type: T }>[];
-const opened = (acts: TunnelAction[]): number => of(acts, 'session-opening')[0]!.sessionId;
+const of = actionsOf;
 
 /** Tick as a driver does, at each nextDeadline() up to `until`: when each session went down, and why. */
 function tickUntil(peer: CraftedPeer, until: number): { at: number; sessionId: number; message: string | undefined }[] {
@@ -41,7 +36,7 @@ function peerCallUp(lns: TunnelFsm, peer: CraftedPeer): number {
 
 describe('openSession misuse (local errors)', () => {
   it('call options that are not an object: TypeError saying what to pass', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     for (const call of [null, 'incoming', 7]) {
       expect(() => peer.local({ type: 'openSession', call: call as never })).toThrow(new TypeError('openSession needs call options: { kind: "incoming" } or { kind: "outgoing", calledNumber }'));
     }
@@ -49,7 +44,7 @@ describe('openSession misuse (local errors)', () => {
   });
 
   it('maxSessions local calls open; the next one is a RangeError naming the limit', () => {
-    const { lns, peer } = lnsWithPeer({ maxSessions: 2 });
+    const { lns, peer } = withPeer({ maxSessions: 2 });
     peer.local({ type: 'openSession', call: { kind: 'incoming' } });
     peer.local({ type: 'openSession', call: { kind: 'incoming' } });
     expect(lns.sessionCount).toBe(2);
@@ -58,7 +53,7 @@ describe('openSession misuse (local errors)', () => {
   });
 
   it('L2TPv2: a pseudowire call, an unknown kind, an outgoing call without Called Number, SLI without ACCM', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     expect(() => peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: new Uint8Array(1) } as never })).toThrow(
       new TypeError('remoteEndId makes this an L2TPv3 pseudowire call, and this tunnel speaks L2TPv2: open the tunnel with version: 3'),
     );
@@ -72,7 +67,7 @@ describe('openSession misuse (local errors)', () => {
 
 describe('per-session calls on a call that is not up, or not there', () => {
   it('sendFrame, sendWen, sendSli before session-up: TypeError naming the call and the state', () => {
-    const { peer } = lnsWithPeer();
+    const { peer } = withPeer();
     const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming' } }));
     const tail = `: session ${id} is wait-reply; wait for its session-up action`;
     expect(() => peer.local({ type: 'sendFrame', sessionId: id, frame: new Uint8Array(2) })).toThrow(new TypeError(`sendFrame${tail}`));
@@ -81,7 +76,7 @@ describe('per-session calls on a call that is not up, or not there', () => {
   });
 
   it('a frame that is not bytes; a session ID never opened', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     const id = peerCallUp(lns, peer);
     expect(() => peer.local({ type: 'sendFrame', sessionId: id, frame: [1, 2] as never })).toThrow(new TypeError('frame must be a Uint8Array, got object'));
     const other = id === 1 ? 2 : 1;
@@ -89,7 +84,7 @@ describe('per-session calls on a call that is not up, or not there', () => {
   });
 
   it('pseudowire() on an L2TPv2 tunnel: undefined for a live call and for an unknown one', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     const id = peerCallUp(lns, peer);
     expect(lns.pseudowire(id)).toBeUndefined();
     expect(lns.pseudowire(id === 1 ? 2 : 1)).toBeUndefined();
@@ -98,7 +93,7 @@ describe('per-session calls on a call that is not up, or not there', () => {
 
 describe('session-down actions carry exactly what is known', () => {
   it('closeSession: the result we sent, and the Q.931 cause only when one was given', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     const a = peerCallUp(lns, peer);
     expect(of(peer.local({ type: 'closeSession', sessionId: a }), 'session-down')).toStrictEqual([{ type: 'session-down', sessionId: a, by: 'local', result: { result: 3 } }]);
     const b = peerCallUp(lns, peer);
@@ -109,14 +104,14 @@ describe('session-down actions carry exactly what is known', () => {
   });
 
   it('closing the tunnel ourselves takes its calls down with no error attached', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     const id = peerCallUp(lns, peer);
     expect(of(peer.local({ type: 'close' }), 'session-down')).toStrictEqual([{ type: 'session-down', sessionId: id, by: 'local' }]);
     expect(lns.sessionCount).toBe(0);
   });
 
   it('the call record lists its fields in the RFC’s AVP order (§4.4.5), only those it has', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', txConnectSpeed: 9600 } }));
     const acts = peer.send({ type: M.ICRP, sessionId: id, assignedSessionId: 77 });
     expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICCN']);
@@ -129,7 +124,7 @@ describe('session-down actions carry exactly what is known', () => {
 
 describe('calls being set up are given up after handshakeTimeout, at the deadline nextDeadline() names', () => {
   it('two waiting calls: each goes down at its own deadline, the earlier first', () => {
-    const { peer } = lnsWithPeer();
+    const { peer } = withPeer();
     const a = opened(peer.local({ type: 'openSession', call: { kind: 'incoming' } }, 100));
     const b = opened(peer.local({ type: 'openSession', call: { kind: 'incoming' } }, 5_000));
     peer.send({ type: HELLO, sessionId: 0 }, 5_010); // acks both ICRQs
@@ -140,7 +135,7 @@ describe('calls being set up are given up after handshakeTimeout, at the deadlin
   });
 
   it('a call that comes up and one closed meanwhile do not cancel the deadline of one still waiting', () => {
-    const { lns, peer } = lnsWithPeer();
+    const { lns, peer } = withPeer();
     const up = peerCallUp(lns, peer);
     const waiting = opened(peer.local({ type: 'openSession', call: { kind: 'incoming' } }, 100));
     peer.local({ type: 'closeSession', sessionId: up }, 200);
@@ -149,7 +144,7 @@ describe('calls being set up are given up after handshakeTimeout, at the deadlin
   });
 
   it('outgoing calls: no OCRP, then (after an OCRP) no OCCN', () => {
-    const { peer } = lnsWithPeer();
+    const { peer } = withPeer();
     const a = opened(peer.local({ type: 'openSession', call: { kind: 'outgoing', calledNumber: '1' } }, 100));
     const b = opened(peer.local({ type: 'openSession', call: { kind: 'outgoing', calledNumber: '2' } }, 100));
     peer.send({ type: M.OCRP, sessionId: b, assignedSessionId: 66 }, 1_000);

@@ -7,16 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TunnelAction, TunnelFsm } from '../../src/fsm/index.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
-import { CraftedPeer, controlSent } from './crafted-peer.js';
-import { establishedPair } from './harness.js';
+import { actionsOf, CraftedPeer, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
 
-function v3(): { lns: TunnelFsm; peer: CraftedPeer } {
-  const { lns } = establishedPair({ version: 3, helloInterval: 0 }, { version: 3 });
-  return { lns, peer: new CraftedPeer(lns, 2, 1) };
-}
+const v3 = () => lnsWithPeer({ version: 3 }, { version: 3 });
 
-const of = <T extends TunnelAction['type']>(acts: TunnelAction[], type: T) => acts.filter((a) => a.type === type) as Extract<TunnelAction, { type: T }>[];
-const opened = (acts: TunnelAction[]): number => of(acts, 'session-opening')[0]!.sessionId;
+const of = actionsOf;
 const eth = (name: string) => new TextEncoder().encode(name);
 const BAD_SEQ = 'Data Sequencing level 3: 0, 1 or 2 (RFC 3931 §5.4.4)';
 
@@ -85,5 +80,34 @@ describe('v3 Session Tie Breaker only for crossing ICRQs of one circuit (RFC 393
       expect(of(acts, 'session-down')).toEqual([]);
       expect(lns.sessionState(id)).toBe('established');
     }
+  });
+
+  it('crossing ICRQs: the lower value wins; ours won: CDN 13 for theirs; ours lost: our call goes, theirs is answered', () => {
+    const won = v3();
+    const ours = opened(won.peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: low } }));
+    const refused = won.peer.send({ type: M.ICRQ, localSessionId: 55, remoteSessionId: 0, callSerialNumber: 1, pseudowireType: 5, remoteEndId: eth('eth0'), circuitStatus: 3, tieBreaker: high });
+    const cdn = controlSent(refused);
+    expect(cdn.map((m) => [m.typeName, m.resultCode?.result, m.remoteSessionId])).toEqual([['CDN', 13, 55]]);
+    expect(cdn[0]!.resultCode?.message).toMatch(/tie breaker/);
+    expect(won.lns.sessionState(ours)).toBe('wait-reply');
+
+    const lost = v3();
+    const mine = opened(lost.peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: high } }));
+    const acts = icrq(lost.peer, 'eth0', 55, low);
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+    expect(of(acts, 'session-down')).toMatchObject([{ sessionId: mine, by: 'peer', error: { code: 'PROTOCOL' } }]);
+    expect(of(acts, 'session-down')[0]!.error?.message).toMatch(/tie breaker/);
+    expect(lost.lns.sessionState(mine)).toBeUndefined();
+    expect(lost.lns.sessionCount).toBe(1);
+  });
+
+  it('a broken ICRQ is refused for what is wrong with it and takes no part in tie breaking', () => {
+    const { lns, peer } = v3();
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: high } }));
+    // No Circuit Status: an AVP RFC 3931 §6.6 requires in ICRQ.
+    const acts = peer.send({ type: M.ICRQ, localSessionId: 55, remoteSessionId: 0, callSerialNumber: 1, pseudowireType: 5, remoteEndId: eth('eth0'), tieBreaker: low });
+    expect(controlSent(acts).map((m) => [m.typeName, m.resultCode?.result])).toEqual([['CDN', 2]]);
+    expect(of(acts, 'session-down')).toEqual([]);
+    expect(lns.sessionState(mine)).toBe('wait-reply');
   });
 });
