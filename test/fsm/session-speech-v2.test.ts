@@ -10,27 +10,28 @@ import type { TunnelFsm } from '../../src/fsm/index.js';
 import { encodeData } from '../../src/wire/data.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
 import { actionsOf, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
+import { expectLocalError } from './local-errors.js';
 
 
 const of = actionsOf;
-const range = (what: string, v: number) => new RangeError(`${what} must be an integer from 0 to 4294967295, got ${v}`);
+const range = (what: string, v: number) => `${what} must be an integer from 0 to 4294967295, got ${v}`;
 
 describe('call options are checked before the request goes out', () => {
   it('incoming: framingType, txConnectSpeed and rxConnectSpeed must be 32-bit unsigned integers', () => {
     const { lns, peer } = lnsWithPeer();
     const open = (call: object) => () => peer.local({ type: 'openSession', call: { kind: 'incoming', ...call } });
-    expect(open({ framingType: -1 })).toThrow(range('call.framingType', -1));
-    expect(open({ txConnectSpeed: -2 })).toThrow(range('call.txConnectSpeed', -2));
-    expect(open({ rxConnectSpeed: -3 })).toThrow(range('call.rxConnectSpeed', -3));
+    expectLocalError(open({ framingType: -1 }), RangeError, range('call.framingType', -1));
+    expectLocalError(open({ txConnectSpeed: -2 }), RangeError, range('call.txConnectSpeed', -2));
+    expectLocalError(open({ rxConnectSpeed: -3 }), RangeError, range('call.rxConnectSpeed', -3));
     expect(lns.sessionCount).toBe(0);
   });
 
   it('outgoing: bearerType and framingType likewise; a Remote End ID belongs to L2TPv3', () => {
     const { lns, peer } = lnsWithPeer();
     const open = (call: object) => () => peer.local({ type: 'openSession', call: { kind: 'outgoing', calledNumber: '1', ...call } });
-    expect(open({ bearerType: -1 })).toThrow(range('call.bearerType', -1));
-    expect(open({ framingType: -4 })).toThrow(range('call.framingType', -4));
-    expect(open({ remoteEndId: 'eth0' })).toThrow(new TypeError('remoteEndId makes this an L2TPv3 pseudowire call, and this tunnel speaks L2TPv2: open the tunnel with version: 3'));
+    expectLocalError(open({ bearerType: -1 }), RangeError, range('call.bearerType', -1));
+    expectLocalError(open({ framingType: -4 }), RangeError, range('call.framingType', -4));
+    expectLocalError(open({ remoteEndId: 'eth0' }), TypeError, 'remoteEndId makes this an L2TPv3 pseudowire call, and this tunnel speaks L2TPv2: open the tunnel with version: 3');
     expect(lns.sessionCount).toBe(0);
   });
 });

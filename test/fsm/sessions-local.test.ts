@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { TunnelFsm } from '../../src/fsm/index.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
 import { actionsOf, CraftedPeer, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
+import { expectLocalError } from './local-errors.js';
 
 const H = 20_000; // handshakeTimeout (ms)
 const withPeer = (o: Parameters<typeof lnsWithPeer>[0] = {}) => lnsWithPeer({ handshakeTimeout: H, ...o });
@@ -38,7 +39,7 @@ describe('openSession misuse (local errors)', () => {
   it('call options that are not an object: TypeError saying what to pass', () => {
     const { lns, peer } = withPeer();
     for (const call of [null, 'incoming', 7]) {
-      expect(() => peer.local({ type: 'openSession', call: call as never })).toThrow(new TypeError('openSession needs call options: { kind: "incoming" } or { kind: "outgoing", calledNumber }'));
+      expectLocalError(() => peer.local({ type: 'openSession', call: call as never }), TypeError, 'openSession needs call options: { kind: "incoming" } or { kind: "outgoing", calledNumber }');
     }
     expect(lns.sessionCount).toBe(0);
   });
@@ -48,20 +49,19 @@ describe('openSession misuse (local errors)', () => {
     peer.local({ type: 'openSession', call: { kind: 'incoming' } });
     peer.local({ type: 'openSession', call: { kind: 'incoming' } });
     expect(lns.sessionCount).toBe(2);
-    expect(() => peer.local({ type: 'openSession', call: { kind: 'incoming' } })).toThrow(new RangeError('this tunnel already has maxSessions (2) sessions; close one or raise options.maxSessions'));
+    expectLocalError(() => peer.local({ type: 'openSession', call: { kind: 'incoming' } }), RangeError, 'this tunnel already has maxSessions (2) sessions; close one or raise options.maxSessions');
     expect(lns.sessionCount).toBe(2);
   });
 
   it('L2TPv2: a pseudowire call, an unknown kind, an outgoing call without Called Number, SLI without ACCM', () => {
     const { lns, peer } = withPeer();
-    expect(() => peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: new Uint8Array(1) } as never })).toThrow(
-      new TypeError('remoteEndId makes this an L2TPv3 pseudowire call, and this tunnel speaks L2TPv2: open the tunnel with version: 3'),
-    );
-    expect(() => peer.local({ type: 'openSession', call: { kind: 'both' } as never })).toThrow(new TypeError("call.kind must be 'incoming' or 'outgoing', got both"));
-    expect(() => peer.local({ type: 'openSession', call: { kind: 'outgoing' } as never })).toThrow(new TypeError('an outgoing call needs calledNumber (RFC 2661 §6.9: OCRQ requires Called Number)'));
+    const v3Call = { kind: 'incoming', remoteEndId: new Uint8Array(1) } as never;
+    expectLocalError(() => peer.local({ type: 'openSession', call: v3Call }), TypeError, 'remoteEndId makes this an L2TPv3 pseudowire call, and this tunnel speaks L2TPv2: open the tunnel with version: 3');
+    expectLocalError(() => peer.local({ type: 'openSession', call: { kind: 'both' } as never }), TypeError, "call.kind must be 'incoming' or 'outgoing', got both");
+    expectLocalError(() => peer.local({ type: 'openSession', call: { kind: 'outgoing' } as never }), TypeError, 'an outgoing call needs calledNumber (RFC 2661 §6.9: OCRQ requires Called Number)');
     expect(lns.sessionCount).toBe(0);
     const id = peerCallUp(lns, peer);
-    expect(() => peer.local({ type: 'sendSli', sessionId: id } as never)).toThrow(new TypeError('sendSli on an L2TPv2 tunnel needs accm (RFC 2661 §6.14)'));
+    expectLocalError(() => peer.local({ type: 'sendSli', sessionId: id } as never), TypeError, 'sendSli on an L2TPv2 tunnel needs accm (RFC 2661 §6.14)');
   });
 });
 
@@ -70,17 +70,17 @@ describe('per-session calls on a call that is not up, or not there', () => {
     const { peer } = withPeer();
     const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming' } }));
     const tail = `: session ${id} is wait-reply; wait for its session-up action`;
-    expect(() => peer.local({ type: 'sendFrame', sessionId: id, frame: new Uint8Array(2) })).toThrow(new TypeError(`sendFrame${tail}`));
-    expect(() => peer.local({ type: 'sendWen', sessionId: id, callErrors: { crcErrors: 0, framingErrors: 0, hardwareOverruns: 0, bufferOverruns: 0, timeoutErrors: 0, alignmentErrors: 0 } })).toThrow(new TypeError(`sendWen${tail}`));
-    expect(() => peer.local({ type: 'sendSli', sessionId: id, accm: { send: 0, receive: 0 } })).toThrow(new TypeError(`sendSli${tail}`));
+    expectLocalError(() => peer.local({ type: 'sendFrame', sessionId: id, frame: new Uint8Array(2) }), TypeError, `sendFrame${tail}`);
+    expectLocalError(() => peer.local({ type: 'sendWen', sessionId: id, callErrors: { crcErrors: 0, framingErrors: 0, hardwareOverruns: 0, bufferOverruns: 0, timeoutErrors: 0, alignmentErrors: 0 } }), TypeError, `sendWen${tail}`);
+    expectLocalError(() => peer.local({ type: 'sendSli', sessionId: id, accm: { send: 0, receive: 0 } }), TypeError, `sendSli${tail}`);
   });
 
   it('a frame that is not bytes; a session ID never opened', () => {
     const { lns, peer } = withPeer();
     const id = peerCallUp(lns, peer);
-    expect(() => peer.local({ type: 'sendFrame', sessionId: id, frame: [1, 2] as never })).toThrow(new TypeError('frame must be a Uint8Array, got object'));
+    expectLocalError(() => peer.local({ type: 'sendFrame', sessionId: id, frame: [1, 2] as never }), TypeError, 'frame must be a Uint8Array, got object');
     const other = id === 1 ? 2 : 1;
-    expect(() => peer.local({ type: 'closeSession', sessionId: other })).toThrow(new RangeError(`no live session with local Session ID ${other} on this tunnel (it was never opened, or is already down)`));
+    expectLocalError(() => peer.local({ type: 'closeSession', sessionId: other }), RangeError, `no live session with local Session ID ${other} on this tunnel (it was never opened, or is already down)`);
   });
 
   it('pseudowire() on an L2TPv2 tunnel: undefined for a live call and for an unknown one', () => {
