@@ -124,6 +124,9 @@ export function renderMutationSection(root: string): string[] {
   const t = score(all);
   out.push(`| **all three** | ${all.length} | ${t.valid} | ${t.detected} | | | **${all.length === 0 ? 'not measured' : pct(t.percent)}** |`, '');
   if (unmeasured.length > 0) out.push(`Not measured yet: ${unmeasured.map((f) => `\`${f}\``).join(', ')}.`, '');
+  const mutantCount = (c: FileRecord) => c.killed + c.timeout + c.survived + c.noCoverage + c.other;
+  const empty = Object.keys(rec.files).filter((f) => mutantCount(rec.files[f]!) === 0).sort();
+  if (empty.length > 0) out.push(`Measured with no mutants (types and constants only): ${empty.map((f) => `\`${f}\``).join(', ')}.`, '');
   const explained = rec.survivors.map((s) => ({ s, r: reasonFor(s) }));
   const unexplained = explained.filter((x) => x.r === undefined).length;
   const kinds = (k: SurvivorReason['kind']) => explained.filter((x) => x.r?.kind === k).length;

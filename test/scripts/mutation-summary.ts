@@ -7,7 +7,8 @@
  *
  * Run: `npm run mutate:summary -- --seconds 2710` (the run time Stryker printed: "Done in …"); add
  * `--tests wire,compliance` when the run set L2TP_MUTATE_TESTS; `--retest` for a run limited to
- * survivors' lines after tests were added (it updates those survivors, not whole files).
+ * survivors' lines after tests were added (it updates those survivors, not whole files); `--empty
+ * <files>` for files the run was given that have no mutants (types and constants only).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -92,6 +93,12 @@ if (args.includes('--retest')) {
     }
     record.files[file] = c;
   }
+}
+// `--empty a.ts,b.ts`: files the run was asked to mutate for which Stryker made no mutant (types and
+// constants only): recorded as measured with zero mutants, so the section does not call them unmeasured.
+for (const file of flag('empty')?.split(',') ?? []) {
+  if (report.files[file] !== undefined && report.files[file]!.mutants.length > 0) throw new Error(`--empty: ${file} has mutants in ${reportPath}`);
+  record.files[file] = { commit, killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 };
 }
 survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.mutator.localeCompare(b.mutator));
 record.survivors = survivors;
