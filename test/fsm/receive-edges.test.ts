@@ -248,6 +248,25 @@ describe('which tunnel a message that does not parse belongs to (its header’s 
   });
 });
 
+describe('v3 with authentication: a message that does not parse and carries no valid digest is dropped (RFC 3931 §5.4.1)', () => {
+  it('an error action saying both, caused by the authentication failure; no StopCCN, the connection stays up', () => {
+    const o = { version: 3, secret: 'v3 edge secret' } as const;
+    const { lns } = establishedPair(o, o);
+    // Unsigned, and a Receive Window Size of 1 byte (§5.4.3: 2 bytes): it does not parse.
+    const b = encodeControl({ version: 3, tunnelId: 0, ns: 2, nr: 1, avps: [mt(MessageType.HELLO), { mandatory: true, vendorId: 0, type: 10, value: Uint8Array.of(4) }] }).slice();
+    b.set(Uint8Array.of(lns.localTunnelId >>> 24, (lns.localTunnelId >> 16) & 0xff, (lns.localTunnelId >> 8) & 0xff, lns.localTunnelId & 0xff), 4);
+    const acts = lns.handle({ type: 'received', bytes: b }, 10);
+    expect(acts.map((a) => a.type)).toEqual(['error']);
+    const [e] = errors(acts);
+    expect(e!.message).toMatch(/^a message that does not parse \(Receive Window Size AVP value is 1 bytes.*\) and fails authentication: dropped \(RFC 3931 §5\.4\.1\)/);
+    // The code and cause are the authentication failure's: no Message Digest AVP at all.
+    expect(e!.code).toBe('MISSING_AVP');
+    expect(e!.cause).toBeInstanceOf(L2tpError);
+    expect((e!.cause as L2tpError).message).toMatch(/no Message Digest AVP/);
+    expect(lns.state).toBe('established');
+  });
+});
+
 describe('the Nr of a message whose header parsed but whose AVPs did not is taken as an ack (RFC 2661 §5.8)', () => {
   /** An established pair where the LAC offers a window of 1, and the LNS has one HELLO (Ns 1) unacked. */
   function helloOutstanding(version: 2 | 3 = 2): TunnelFsm {
@@ -399,5 +418,16 @@ describe('the peer’s StopCCN (RFC 2661 §5.7): acked, reported with its Result
     const acts = f.handle({ type: 'received', bytes: encodeControl({ type: MessageType.StopCCN, tunnelId: 0, ns: 0, nr: 1, resultCode: { result: 2, error: 6 } }) }, 5);
     expect(stoppedOf(acts)?.by).toBe('peer');
     expect(sent(acts).map((m) => [m.typeName, m.tunnelId, m.nr])).toEqual([['ZLB', 0, 1]]);
+    expect(f.peerTunnelId).toBe(0); // still unknown
+  });
+
+  it('peerStopLinger 0: a StopCCN delivered ahead of buffered later messages closes at once; those messages are not acted on', () => {
+    const { lns } = establishedPair({ lenient: true, peerStopLinger: 0 });
+    // An ICRQ without Call Serial Number (Ns 3) arrives first and waits for Ns 2, the StopCCN.
+    const icrq = encodeControl({ tunnelId: lns.localTunnelId, ns: 3, nr: 1, type: MessageType.ICRQ, assignedSessionId: 55 });
+    expect(lns.handle({ type: 'received', bytes: icrq }, 10).filter((a) => a.type !== 'send')).toEqual([]);
+    const acts = lns.handle({ type: 'received', bytes: stop(lns, { result: 1 }) }, 11);
+    expect(acts.map((a) => a.type)).toEqual(['send', 'stopped', 'closed']);
+    expect(lns.state).toBe('closed');
   });
 });
