@@ -1,0 +1,157 @@
+/**
+ * Edges of L2TPv3 control message authentication on receipt (src/fsm/authenticate.ts, RFC 3931
+ * §4.3, §5.4.1, §6.15): ZLBs, messages that arrive before the peer's nonce is known, SCCRQs that
+ * do no authentication at all, and a malformed message the peer did sign. Messages are built by
+ * hand and signed with the wire layer's signer from the nonces the handshake carried.
+ */
+import { describe, expect, it } from 'vitest';
+import { TunnelFsm, type TunnelAction } from '../../src/fsm/index.js';
+import { AvpReader } from '../../src/index.js';
+import { encodeControl, parseControl, type ControlMessage } from '../../src/wire/control.js';
+import { L2tpError } from '../../src/wire/errors.js';
+import { MessageType } from '../../src/wire/message-catalog.js';
+import { signControlV3 } from '../../src/wire/v3-digest.js';
+import { Pair, seededRandom } from './harness.js';
+
+const SECRET = 'v3 authenticate edges';
+const V3S = { version: 3, secret: SECRET } as const;
+const fsm = (o: Partial<ConstructorParameters<typeof TunnelFsm>[0]> = {}): TunnelFsm => new TunnelFsm({ hostName: 'b', random: seededRandom(9), ...V3S, ...o });
+const sent = (acts: TunnelAction[]): ControlMessage[] => acts.flatMap((a) => (a.type === 'send' ? [parseControl(a.bytes, { requireAvps: false })] : []));
+const errors = (acts: TunnelAction[]): L2tpError[] => acts.flatMap((a) => (a.type === 'error' ? [a.error] : []));
+const stoppedOf = (acts: TunnelAction[]) => acts.find((a): a is Extract<TunnelAction, { type: 'stopped' }> => a.type === 'stopped');
+const NOT_KNOWN = "the peer's Control Message Authentication Nonce is not known yet, so the message cannot be authenticated (RFC 3931 §5.4.1)";
+/** An unsigned v3 SCCRQ from a peer that does no authentication (no Message Digest, no Nonce). */
+const bareSccrq = (assignedControlConnectionId?: number) =>
+  encodeControl({ version: 3, type: MessageType.SCCRQ, hostName: 'a', routerId: 1, pseudowireCapabilitiesList: [5], ...(assignedControlConnectionId === undefined ? {} : { assignedControlConnectionId }) });
+
+/** Two LCCEs with a secret, established over the harness link; the nonces each sent. */
+function established() {
+  const p = new Pair(V3S, V3S);
+  p.do('a', { type: 'open' });
+  p.run(5_000);
+  expect(p.b.state).toBe('established');
+  const nonceOf = (side: 'a' | 'b', name: string) => parseControl(p.sent(side, name)[0]!.bytes, { requireAvps: false }).controlMessageAuthenticationNonce!;
+  return { p, lacNonce: nonceOf('a', 'SCCRQ'), lnsNonce: nonceOf('b', 'SCCRP') };
+}
+
+describe('v3 with authentication: what is dropped (RFC 3931 §5.4.1)', () => {
+  it('a ZLB cannot carry a Message Digest (§6.15): dropped with that reason, the connection kept', () => {
+    const { p } = established();
+    const zlb = encodeControl({ version: 3, tunnelId: p.b.localControlConnectionId, ns: 2, nr: 1 });
+    const acts = p.do('b', { type: 'received', bytes: zlb });
+    expect(errors(acts).map((e) => [e.code, e.message])).toEqual([['BAD_DIGEST', 'a ZLB, with authentication on: it cannot carry a Message Digest (RFC 3931 §6.15), dropped']]);
+    expect(acts).toHaveLength(1);
+    expect(p.b.state).toBe('established');
+  });
+
+  it('idle: an SCCRP (its nonce in it, ours not made yet) cannot be authenticated: dropped, the unused state machine freed', () => {
+    const f = fsm({ localTunnelId: 0x10000 });
+    const rp = encodeControl({ version: 3, type: MessageType.SCCRP, tunnelId: 0x10000, hostName: 'a', routerId: 1, assignedControlConnectionId: 77, pseudowireCapabilitiesList: [5], controlMessageAuthenticationNonce: new Uint8Array(16).fill(1), messageDigest: { digestType: 0, digest: new Uint8Array(16) } });
+    const acts = f.handle({ type: 'received', bytes: rp }, 0);
+    expect(errors(acts).map((e) => e.message)).toEqual([`SCCRP dropped: ${NOT_KNOWN}`]);
+    expect(sent(acts)).toEqual([]);
+    const s = stoppedOf(acts)!;
+    expect([s.by, s.error?.code, s.error?.message]).toEqual(['local', 'AUTH_FAILED', `SCCRP dropped: ${NOT_KNOWN}`]);
+    expect((s.error?.cause as L2tpError).code).toBe('BAD_DIGEST');
+    expect(f.state).toBe('closed');
+  });
+
+  it('idle: an unsigned StopCCN to Control Connection ID 0 is not an SCCRQ: dropped (no nonce known), not answered', () => {
+    const f = fsm();
+    const stop = encodeControl({ version: 3, type: MessageType.StopCCN, tunnelId: 0, assignedControlConnectionId: 77, resultCode: { result: 1 } });
+    const acts = f.handle({ type: 'received', bytes: stop }, 0);
+    expect(errors(acts).map((e) => [e.code, e.message])).toEqual([['BAD_DIGEST', `StopCCN dropped: ${NOT_KNOWN}`]]);
+    expect((errors(acts)[0]!.cause as L2tpError).message).toBe(NOT_KNOWN);
+    expect(sent(acts)).toEqual([]);
+  });
+
+  it('waiting for SCCRP: a HELLO to us cannot be authenticated yet: dropped, the handshake goes on', () => {
+    const f = fsm({ localTunnelId: 0x10000 });
+    f.handle({ type: 'open' }, 0);
+    const acts = f.handle({ type: 'received', bytes: encodeControl({ version: 3, type: MessageType.HELLO, tunnelId: 0x10000, ns: 0, nr: 1, messageDigest: { digestType: 0, digest: new Uint8Array(16) } }) }, 5);
+    expect(errors(acts).map((e) => e.message)).toEqual([`HELLO dropped: ${NOT_KNOWN}`]);
+    expect(acts).toHaveLength(1);
+    expect(f.state).toBe('wait-ctl-reply');
+  });
+
+  it('waiting for SCCRP: a message to us that does not parse cannot be authenticated either: dropped, the handshake goes on', () => {
+    const f = fsm({ localTunnelId: 0x10000 });
+    f.handle({ type: 'open' }, 0);
+    const acts = f.handle({ type: 'received', bytes: Uint8Array.of(0xc8, 0x03, 0x00, 0x08, 0x00, 0x01, 0x00, 0x00) }, 5);
+    expect(acts.map((a) => a.type)).toEqual(['error']);
+    const [e] = errors(acts);
+    expect(e!.code).toBe('BAD_DIGEST');
+    expect((e!.cause as L2tpError).message).toBe("the peer's Control Message Authentication Nonce is not known yet (RFC 3931 §5.4.1)");
+    expect(f.state).toBe('wait-ctl-reply');
+  });
+
+  it('a crossed SCCRQ that does no authentication, while we wait for SCCRP: dropped, our attempt kept', () => {
+    const f = fsm();
+    f.handle({ type: 'open' }, 0);
+    const acts = f.handle({ type: 'received', bytes: bareSccrq(77) }, 5);
+    expect(errors(acts).map((e) => e.code)).toEqual(['MISSING_AVP']);
+    expect(errors(acts)[0]!.message).toMatch(/^SCCRQ dropped: control message authentication is on but the message has no Message Digest AVP/);
+    expect(sent(acts)).toEqual([]);
+    expect([f.state, f.role]).toEqual(['wait-ctl-reply', 'initiator']);
+  });
+
+  it('idle: an SCCRQ with a Message Digest (wrong) but no Nonce does take part in authentication: dropped, not refused', () => {
+    const f = fsm();
+    const rq = encodeControl({ version: 3, type: MessageType.SCCRQ, hostName: 'a', routerId: 1, assignedControlConnectionId: 77, pseudowireCapabilitiesList: [5], messageDigest: { digestType: 0, digest: new Uint8Array(16) } });
+    const acts = f.handle({ type: 'received', bytes: rq }, 0);
+    expect(sent(acts)).toEqual([]);
+    expect(errors(acts)[0]!.code).toBe('BAD_DIGEST');
+    expect(f.state).toBe('closed');
+  });
+});
+
+describe('v3: an SCCRQ that does no authentication at all while we require it (RFC 3931 §4.3: both or neither)', () => {
+  const MESSAGE = 'SCCRQ without Message Digest or Control Message Authentication Nonce, and authentication is on here (RFC 3931 §4.3)';
+
+  it('StopCCN 4 to its Assigned Control Connection ID, without acking it (its Ns is not trusted), also when retransmitted', () => {
+    const f = fsm();
+    const acts = f.handle({ type: 'received', bytes: bareSccrq(77) }, 0);
+    expect(sent(acts).map((m) => [m.typeName, m.controlConnectionId, m.nr, m.resultCode])).toEqual([['StopCCN', 77, 0, { result: 4, error: 0, message: MESSAGE }]]);
+    const s = stoppedOf(acts)!;
+    expect([s.by, s.error?.code, s.error?.message]).toEqual(['local', 'AUTH_FAILED', `${MESSAGE} (at byte 12)`]);
+    expect((s.error?.cause as L2tpError).code).toBe('MISSING_AVP');
+    expect(f.role).toBe('responder');
+    const again = f.handle({ type: 'tick' }, f.nextDeadline()!);
+    expect(sent(again).map((m) => [m.typeName, m.nr])).toEqual([['StopCCN', 0]]);
+  });
+
+  for (const id of [0, undefined]) {
+    it(`with Assigned Control Connection ID ${String(id)}: no one to send a StopCCN to: an AUTH_FAILED error only`, () => {
+      const f = fsm();
+      const bytes = id === 0 ? bareSccrq(1).slice() : bareSccrq(id);
+      if (id === 0) {
+        // Built by hand: the encoder refuses the reserved 0 (a local error), a hostile peer does not.
+        const r = new AvpReader(bytes, 12);
+        while (r.next() && r.type !== 61);
+        bytes[r.valueOffset + 3] = 0;
+        expect(parseControl(bytes, { requireAvps: false }).assignedControlConnectionId).toBe(0);
+      }
+      const acts = f.handle({ type: 'received', bytes }, 0);
+      expect(acts.map((a) => a.type)).toEqual(['error']);
+      expect([errors(acts)[0]!.code, errors(acts)[0]!.message]).toEqual(['AUTH_FAILED', `${MESSAGE} (at byte 12)`]);
+      expect((errors(acts)[0]!.cause as L2tpError).code).toBe('MISSING_AVP');
+    });
+  }
+});
+
+describe('v3: a message that does not parse but carries the peer’s valid digest is the peer’s: StopCCN 2/3 (RFC 3931 §5.4.1)', () => {
+  it('the connection is torn down as for any broken message of ours', () => {
+    const { p, lacNonce, lnsNonce } = established();
+    const ok = encodeControl({ version: 3, type: MessageType.HELLO, tunnelId: p.b.localControlConnectionId, ns: 2, nr: 1, messageDigest: { digestType: 0, digest: new Uint8Array(16) } });
+    // Append a 1-byte Receive Window Size (it must be 2 bytes): the AVPs still walk, the value does not parse.
+    const b = new Uint8Array(ok.length + 7);
+    b.set(ok);
+    b.set([0x80, 0x07, 0x00, 0x00, 0x00, 0x0a, 0x04], ok.length);
+    b[2] = b.length >> 8;
+    b[3] = b.length & 0xff;
+    signControlV3(b, { secret: SECRET, nonces: { local: lacNonce, remote: lnsNonce } });
+    const acts = p.do('b', { type: 'received', bytes: b });
+    expect(sent(acts).find((m) => m.typeName === 'StopCCN')?.resultCode).toMatchObject({ result: 2, error: 3 });
+    expect(stoppedOf(acts)?.error?.code).toBe('BAD_AVP_VALUE');
+  });
+});
