@@ -10,6 +10,7 @@ import { AvpReader } from '../../src/index.js';
 import { encodeControl, parseControl, type ControlMessage } from '../../src/wire/control.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { MessageType } from '../../src/wire/message-catalog.js';
+import { encodeControlV3 } from '../../src/wire/v3-auth.js';
 import { signControlV3 } from '../../src/wire/v3-digest.js';
 import { Pair, seededRandom } from './harness.js';
 
@@ -153,5 +154,66 @@ describe('v3: a message that does not parse but carries the peer’s valid diges
     const acts = p.do('b', { type: 'received', bytes: b });
     expect(sent(acts).find((m) => m.typeName === 'StopCCN')?.resultCode).toMatchObject({ result: 2, error: 3 });
     expect(stoppedOf(acts)?.error?.code).toBe('BAD_AVP_VALUE');
+  });
+});
+
+describe('v3 tie breaking with authentication (RFC 3931 §5.4.3): the winner’s StopCCN for our discarded connection', () => {
+  /** The peer's SCCRQ, signed as an SCCRQ is (no nonces hashed), with its nonce and an optional Tie Breaker. */
+  const peerSccrq = (tieBreaker?: Uint8Array) =>
+    encodeControlV3({ type: MessageType.SCCRQ, hostName: 'a', routerId: 1, assignedControlConnectionId: 77, pseudowireCapabilitiesList: [5], controlMessageAuthenticationNonce: new Uint8Array(16).fill(3), ...(tieBreaker ? { tieBreaker } : {}) }, { secret: SECRET });
+  /** A message to `f` signed for other nonces (as the winner's StopCCN for our discarded connection is). */
+  const otherNonces = (f: TunnelFsm, type: number, ns: number) =>
+    encodeControlV3({ type, controlConnectionId: f.localControlConnectionId, ns, nr: 1, ...(type === MessageType.StopCCN ? { assignedControlConnectionId: 77, resultCode: { result: 3 } } : {}) }, { secret: SECRET, nonces: { local: new Uint8Array(16).fill(5), remote: new Uint8Array(16).fill(6) } });
+  /** We sent an SCCRQ with the higher Tie Breaker; the peer's crossed it and won: we answer it as responder. */
+  function lostTie(): TunnelFsm {
+    const f = fsm({ tieBreaker: new Uint8Array(8).fill(0xff), localTunnelId: 0x10000 });
+    f.handle({ type: 'open' }, 0);
+    f.handle({ type: 'received', bytes: peerSccrq(new Uint8Array(8)) }, 5);
+    expect([f.state, f.role]).toEqual(['wait-ctl-conn', 'responder']);
+    return f;
+  }
+
+  it('after losing: the StopCCN with Ns 0 that fails our digest check is expected: dropped quietly, nothing reported', () => {
+    const f = lostTie();
+    expect(f.handle({ type: 'received', bytes: otherNonces(f, MessageType.StopCCN, 0) }, 10)).toEqual([]);
+    expect(f.state).toBe('wait-ctl-conn');
+  });
+
+  for (const [what, type, ns] of [['a StopCCN with Ns 1', MessageType.StopCCN, 1], ['a HELLO with Ns 0', MessageType.HELLO, 0]] as const) {
+    it(`after losing: ${what} that fails the check is an authentication failure like any: dropped and reported`, () => {
+      const f = lostTie();
+      const acts = f.handle({ type: 'received', bytes: otherNonces(f, type, ns) }, 10);
+      expect(acts.map((a) => a.type)).toEqual(['error']);
+      expect(errors(acts)[0]!.code).toBe('BAD_DIGEST');
+    });
+  }
+
+  it('a plain responder (no tie was broken): a StopCCN with Ns 0 that fails the check is reported', () => {
+    const f = fsm();
+    f.handle({ type: 'received', bytes: peerSccrq() }, 0);
+    expect(f.state).toBe('wait-ctl-conn');
+    const acts = f.handle({ type: 'received', bytes: otherNonces(f, MessageType.StopCCN, 0) }, 10);
+    expect(acts.map((a) => a.type)).toEqual(['error']);
+  });
+
+  it('an initiator holding a Tie Breaker: a StopCCN with Ns 0 it cannot authenticate is reported', () => {
+    const f = fsm({ tieBreaker: true, localTunnelId: 0x10000 });
+    f.handle({ type: 'open' }, 0);
+    const acts = f.handle({ type: 'received', bytes: otherNonces(f, MessageType.StopCCN, 0) }, 10);
+    expect(acts.map((a) => a.type)).toEqual(['error']);
+    expect(f.state).toBe('wait-ctl-reply');
+  });
+});
+
+describe('v3: an SCCRQ addressed to our established connection is one of its messages (RFC 3931 §5.4.1: signed with both nonces)', () => {
+  it('authenticated as such, then refused as out of state: StopCCN 7', () => {
+    const { p, lacNonce, lnsNonce } = established();
+    const rq = encodeControlV3(
+      { type: MessageType.SCCRQ, controlConnectionId: p.b.localControlConnectionId, ns: 2, nr: 1, hostName: 'a', routerId: 1, assignedControlConnectionId: 77, pseudowireCapabilitiesList: [5] },
+      { secret: SECRET, nonces: { local: lacNonce, remote: lnsNonce } },
+    );
+    const acts = p.do('b', { type: 'received', bytes: rq });
+    expect(errors(acts)).toEqual([]);
+    expect(sent(acts).find((m) => m.typeName === 'StopCCN')?.resultCode).toMatchObject({ result: 7 });
   });
 });
