@@ -10,7 +10,7 @@ import { resolveTunnelOptions } from '../../src/fsm/options.js';
 import { parseControl } from '../../src/wire/control.js';
 import { avpOffsets } from '../support/arbitraries.js';
 import { establishedPair, Pair, seededRandom } from './harness.js';
-import { expectLocalError } from './local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 const base = (o: Partial<TunnelOptions> = {}): TunnelOptions => ({ hostName: 'lac', random: seededRandom(3), ...o });
 const make = (o: unknown): TunnelFsm => new TunnelFsm(o as TunnelOptions);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { L2tpError, pseudowireOptions, type SessionDataAvps } from '../../src/index.js';
-import { expectLocalError, thrown } from './local-errors.js';
+import { expectLocalError, thrown } from '../support/local-errors.js';
 
 const SUBLAYER = (s: number) => `L2-Specific Sublayer type ${s}: only 0 (none) and 1 (the default one, RFC 3931 §4.6) are supported`;
 const SEQUENCING = (s: number) => `Data Sequencing ${s} (RFC 3931 §5.4.4: 0, 1 or 2)`;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pseudowire, type PseudowireOptions } from '../../src/index.js';
 import { hex, toHex } from '../support/hex.js';
-import { expectLocalError } from './local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 const base = { localSessionId: 1, remoteSessionId: 2 } as const;
 const make = (o: Partial<PseudowireOptions>) => () => new Pseudowire({ ...base, ...o });

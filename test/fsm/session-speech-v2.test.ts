@@ -10,7 +10,7 @@ import type { TunnelFsm } from '../../src/fsm/index.js';
 import { encodeData } from '../../src/wire/data.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
 import { actionsOf, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
-import { expectLocalError } from './local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 
 const of = actionsOf;

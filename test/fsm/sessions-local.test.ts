@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { TunnelFsm } from '../../src/fsm/index.js';
 import { MessageType as M } from '../../src/wire/message-catalog.js';
 import { actionsOf, CraftedPeer, controlSent, lnsWithPeer, opened } from './crafted-peer.js';
-import { expectLocalError } from './local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 const H = 20_000; // handshakeTimeout (ms)
 const withPeer = (o: Parameters<typeof lnsWithPeer>[0] = {}) => lnsWithPeer({ handshakeTimeout: H, ...o });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction, type TunnelEvent, type TunnelOptions } from '../../src/fsm/index.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { establishedPair, seededRandom } from './harness.js';
-import { expectLocalError } from './local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 const fsm = (o: Partial<TunnelOptions> = {}, id?: number): TunnelFsm => new TunnelFsm({ hostName: 'lac', random: seededRandom(9), ...o }, id);
 const types = (acts: TunnelAction[]): string[] => acts.map((a) => a.type);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type CallOptions, type TunnelAction, type TunnelOptions } from '../../src/fsm/index.js';
 import { encodeControl, parseControl, type ControlMessage, type ControlMessageInit } from '../../src/wire/control.js';
 import { establishedPair } from './harness.js';
-import { expectLocalError } from './local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 const parse = (b: Uint8Array): ControlMessage => parseControl(b, { requireAvps: false });
 const sent = (acts: TunnelAction[]): ControlMessage[] => acts.flatMap((a) => (a.type === 'send' ? [parse(a.bytes)] : []));

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'vitest';
 import { cdn, hello, iccn, icrp, icrq, occn, ocrp, ocrq, sccrp, sccrq, scccn, sli, stopccn, wen, zlb } from '../../src/index.js';
-import { expectLocalError } from '../fsm/local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 type AnyBuilder = (opts: unknown) => Uint8Array;
 

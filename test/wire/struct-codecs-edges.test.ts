@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as c from '../../src/wire/value-codecs.js';
-import { expectLocalError } from '../fsm/local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 import { expectL2tpError } from '../support/errors.js';
 import { hex } from '../support/hex.js';
 

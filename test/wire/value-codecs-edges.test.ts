@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseControl } from '../../src/wire/control.js';
 import * as c from '../../src/wire/value-codecs.js';
-import { expectLocalError } from '../fsm/local-errors.js';
+import { expectLocalError } from '../support/local-errors.js';
 import { expectL2tpError } from '../support/errors.js';
 import { hex, toHex } from '../support/hex.js';
 
