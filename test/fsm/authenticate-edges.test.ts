@@ -57,6 +57,16 @@ describe('v3 with authentication: what is dropped (RFC 3931 §5.4.1)', () => {
     expect(f.state).toBe('closed');
   });
 
+  it('idle: an SCCRQ with a Nonce but no Message Digest is a broken signed message: dropped, not refused with a StopCCN', () => {
+    // Only an SCCRQ with neither AVP comes from a peer that does no authentication (answered with
+    // StopCCN 4); one that carries its Nonce meant to sign and did not (§5.4.1: drop it).
+    const f = fsm();
+    const rq = encodeControl({ version: 3, type: MessageType.SCCRQ, hostName: 'a', routerId: 1, pseudowireCapabilitiesList: [5], assignedControlConnectionId: 77, controlMessageAuthenticationNonce: new Uint8Array(16).fill(2) });
+    const acts = f.handle({ type: 'received', bytes: rq }, 0);
+    expect(sent(acts)).toEqual([]);
+    expect(errors(acts).map((e) => [e.code, e.message.startsWith('SCCRQ dropped: ')])).toEqual([['MISSING_AVP', true]]);
+  });
+
   it('idle: an unsigned StopCCN to Control Connection ID 0 is not an SCCRQ: dropped (no nonce known), not answered', () => {
     const f = fsm();
     const stop = encodeControl({ version: 3, type: MessageType.StopCCN, tunnelId: 0, assignedControlConnectionId: 77, resultCode: { result: 1 } });

@@ -110,6 +110,16 @@ describe('unknown AVPs (RFC 2661 §4.1)', () => {
     expect(stopOf(pair.b.handle({ type: 'received', bytes: msg(true, 3) }, pair.now))).toBeDefined();
     expect(pair.b.state).toBe('closing');
   });
+
+  it('Message Type 20 (ACK in L2TPv3, RFC 3931 §6.15) is unknown in L2TPv2: with M=1 it tears down (§4.4.1), it is not an ack', () => {
+    const pair = new Pair({}, {});
+    pair.do('a', { type: 'open' });
+    pair.run(5_000);
+    const b = hello({ tunnelId: pair.b.localTunnelId, ns: 2, nr: 1 });
+    b[19] = 20; // Message Type AVP value (M=1 as HELLO's is)
+    expect(stopOf(pair.b.handle({ type: 'received', bytes: b }, pair.now))).toBeDefined();
+    expect(pair.b.state).toBe('closing');
+  });
 });
 
 describe('protocol version (RFC 2661 §4.4.3)', () => {
