@@ -50,8 +50,11 @@ export interface AvpJson {
 export interface RecordJson {
   frame: number;
   timestampUs: number;
-  /** ISO 8601 with microseconds. */
-  time: string;
+  /**
+   * ISO 8601 with microseconds; `null` when the timestamp lies outside the years a date can show
+   * (±275,760 — only a damaged file or a bogus pcapng `if_tsresol`/`if_tsoffset` gives one).
+   */
+  time: string | null;
   src: { address: string; port?: number };
   dst: { address: string; port?: number };
   encapsulation: 'udp' | 'ip';
@@ -97,9 +100,15 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-function isoMicros(us: number): string {
+/** ECMAScript dates span ±8.64e15 ms around the epoch (ECMA-262 §21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
+function isoMicros(us: number): string | null {
   const ms = Math.floor(us / 1000);
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(us % 1000).padStart(3, '0')}Z`);
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return null;
+  // Before the epoch the remainder is negative: the microseconds within the millisecond are its complement.
+  const sub = ((us % 1000) + 1000) % 1000;
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(sub).padStart(3, '0')}Z`);
 }
 
 /**

@@ -90,6 +90,34 @@ describe('pcapng (big-endian section, three interfaces: Linux cooked v1 in ns, E
   });
 });
 
+describe('pcapng timestamps at the edges of what a date can show (if_tsresol 9.2, if_tsoffset 14)', () => {
+  const frame = cat('0000 0304 0006 000000000000 0000 0800') + ipv4(17, udp(1701, 50000, HELLO));
+  const epb = (hi: number, lo: number) => block(6, cat('00000000', be32(hi), be32(lo), be32(bytesOf(frame)), be32(bytesOf(frame)), frame));
+  const shb = block(0x0a0d0d0a, '1a2b3c4d 0001 0000 ffffffffffffffff');
+  const time = (file: string) => {
+    const c = decodeCapture(hex(file));
+    return c.records.map((r) => [r.timestampUs, recordToJson(r).time]);
+  };
+
+  it('if_tsoffset −1 s and 500 µs: half a millisecond after 23:59:59 on 31 December 1969', () => {
+    // IDB: Linux cooked, µs (no if_tsresol), if_tsoffset = −1 (int64, big-endian two's complement).
+    const idb = block(1, cat('0071 0000 00040000', '000e 0008 ffffffffffffffff', '0000 0000'));
+    expect(time(shb + idb + epb(0, 500))).toEqual([[-999_500, '1969-12-31T23:59:59.000500Z']]);
+  });
+
+  it('if_tsresol 0 (whole seconds) and the largest timestamp: no date, and the record still serialises', () => {
+    // 2^64 − 1 seconds is ~5.8e11 years: past ECMAScript's ±8.64e15 ms (ECMA-262 §21.4.1.1).
+    const idb = block(1, cat('0071 0000 00040000', '0009 0001 00000000', '0000 0000'));
+    const [[us, t]] = time(shb + idb + epb(0xffffffff, 0xffffffff)) as [[number, string | null]];
+    expect(us).toBe(Number(0xffffffffffffffffn * 1_000_000n));
+    expect(t).toBeNull();
+    // The last whole second a date can show (8.64e12 s = +275760-09-13) still has one.
+    const last = 8_640_000_000_000;
+    expect(time(shb + idb + epb(Math.floor(last / 2 ** 32), last % 2 ** 32))).toEqual([[last * 1e6, '+275760-09-13T00:00:00.000000Z']]);
+    expect(time(shb + idb + epb(Math.floor((last + 1) / 2 ** 32), (last + 1) % 2 ** 32))).toEqual([[(last + 1) * 1e6, null]]);
+  });
+});
+
 describe('pcap, little-endian µs, LINKTYPE_NULL', () => {
   const rec = (usec: number, frame: string) => cat(le32(1_700_000_000), le32(usec), le32(bytesOf(frame)), le32(bytesOf(frame)), frame);
   const hdr = cat('d4c3b2a1 0200 0400 00000000 00000000 00000400', le32(0));
