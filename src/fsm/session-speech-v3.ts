@@ -150,9 +150,11 @@ export const SESSION_V3: SessionSpeech = {
     return { bytes, session };
   },
   refusal(m, o) {
-    const pwType = m.pseudowireType!;
-    if (!o.pseudowireCapabilities.includes(pwType)) {
-      return { result: V3CdnResult.UnsupportedPwType, error: GeneralError.NoError, message: `Pseudowire Type ${pwType} is not one we support (${o.pseudowireCapabilities.join(', ')})` };
+    const pwType = m.pseudowireType;
+    if (pwType === undefined || !o.pseudowireCapabilities.includes(pwType)) {
+      const supported = o.pseudowireCapabilities.join(', ');
+      const message = pwType === undefined ? `no Pseudowire Type (RFC 3931 §6.6 requires one; we support ${supported})` : `Pseudowire Type ${pwType} is not one we support (${supported})`;
+      return { result: V3CdnResult.UnsupportedPwType, error: GeneralError.NoError, message };
     }
     if ((m.remoteSessionId ?? 0) !== 0) return { result: CdnResult.GeneralError, error: GeneralError.OutOfRange, message: `${m.typeName} with Remote Session ID ${m.remoteSessionId}: it must be 0 in a request (RFC 3931 §5.4.4)` };
     return sequencingProblem(m.dataSequencing, m.l2SpecificSublayer);
@@ -160,7 +162,8 @@ export const SESSION_V3: SessionSpeech = {
   accept(_h, o, m, localId, peerId) {
     const incoming = m.type === ICRQ;
     const seq = new DataSequence(!incoming, o.dataSequencing);
-    const pw = newPw(o, localId, peerId, m.pseudowireType!, m.remoteEndId!.slice(), {});
+    // A lenient LCCE may take a request without the Remote End ID §6.6 requires: it names no circuit.
+    const pw = newPw(o, localId, peerId, m.pseudowireType!, m.remoteEndId?.slice() ?? new Uint8Array(0), {});
     const s: Session = { localId, peerId, kind: incoming ? 'incoming' : 'outgoing', origin: 'peer', state: 'idle', deadline: Infinity, call: m.callSerialNumber === undefined ? {} : { callSerialNumber: m.callSerialNumber }, seq, pw };
     theirs(s, m);
     return s;

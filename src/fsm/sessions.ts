@@ -308,7 +308,7 @@ export class Sessions extends SessionHostOf {
     let refusal: ResultCodeValue | undefined = problem === undefined && incoming ? this.tie(m) : undefined;
     if (problem !== undefined) refusal = { result: CdnResult.GeneralError, error: problem.error, message: problem.message };
     else if (refusal !== undefined) {
-      // We won the session tie (RFC 3931 §5.4.4): the peer's call is refused below.
+      // The session tie (RFC 3931 §5.4.4) refuses the peer's call: below.
     } else if (!this.o.acceptCalls) refusal = { result: CdnResult.Administrative };
     else if (this.map.size >= this.o.maxSessions) refusal = { result: CdnResult.NoFacilitiesTemporary, error: GeneralError.InsufficientResources, message: 'too many sessions' };
     else refusal = this.sp.refusal(m, this.o);
@@ -335,25 +335,32 @@ export class Sessions extends SessionHostOf {
   }
 
   /**
-   * v3 Session Tie Breaker (RFC 3931 §5.4.4): the peer's ICRQ `m` names the circuit (Remote End
-   * ID) of an ICRQ of ours still waiting for its ICRP, and both carry a Tie Breaker. The lower
-   * value wins: if ours, the CDN result 13 to return; if theirs, our call is dropped here and
-   * theirs proceeds.
+   * v3 Session Tie Breaker (RFC 3931 §5.4.4, §7.3.1): the peer's ICRQ `m` names the circuit
+   * (Remote End ID) of an ICRQ of ours still waiting for its ICRP. §5.4.4 defines the AVP but
+   * not the edge cases; they are settled as §5.4.3 settles crossing SCCRQs: the lower value wins,
+   * a value sent by one side only wins (so a peer that breaks ties and one that does not still
+   * end with one session), neither value means both calls are wanted, and equal values discard
+   * both calls. Returns the CDN result for the peer's call when it must be refused; when ours
+   * loses, it is dropped here and the peer's proceeds.
    */
   private tie(m: ControlMessage): ResultCodeValue | undefined {
-    const theirs = m.tieBreaker;
     const end = m.remoteEndId;
-    if (theirs === undefined || end === undefined || this.o.version !== 3) return undefined;
+    if (end === undefined || this.o.version !== 3) return undefined;
+    const theirs = m.tieBreaker;
     for (const s of this.map.values()) {
-      const ours = s.pw?.tieBreaker;
-      if (ours === undefined || s.state !== 'wait-reply' || s.kind !== 'incoming' || s.origin !== 'local' || !sameBytes(s.pw!.remoteEndId, end)) continue;
-      if (compareTieBreakers(ours, theirs) < 0) {
+      if (s.state !== 'wait-reply' || s.kind !== 'incoming' || s.origin !== 'local' || !sameBytes(s.pw!.remoteEndId, end)) continue;
+      const ours = s.pw!.tieBreaker;
+      if (ours === undefined && theirs === undefined) continue;
+      const cmp = ours === undefined ? 1 : theirs === undefined ? -1 : compareTieBreakers(ours, theirs);
+      if (cmp < 0) {
         this.step(s, 'recv-ICRQ-win-tie');
         return { result: 13, error: GeneralError.NoError, message: 'lost the session tie breaker (RFC 3931 §5.4.4)' };
       }
-      this.step(s, 'recv-ICRQ-lose-tie');
-      this.emit({ type: 'session-down', sessionId: s.localId, by: 'peer', error: new L2tpError('PROTOCOL', "the peer's ICRQ for the same circuit won the session tie breaker (RFC 3931 §5.4.4): its call is taken instead") });
-      return undefined;
+      const equal = cmp === 0;
+      this.step(s, equal ? 'recv-ICRQ-equal-tie' : 'recv-ICRQ-lose-tie');
+      const why = equal ? 'crossing ICRQs for the same circuit with equal Session Tie Breakers: both calls discarded (RFC 3931 §5.4.3, §5.4.4)' : "the peer's ICRQ for the same circuit won the session tie breaker (RFC 3931 §5.4.4): its call is taken instead";
+      this.emit({ type: 'session-down', sessionId: s.localId, by: 'peer', error: new L2tpError('PROTOCOL', why) });
+      return equal ? { result: 13, error: GeneralError.NoError, message: 'equal session tie breakers (RFC 3931 §5.4.3, §5.4.4)' } : undefined;
     }
     return undefined;
   }

@@ -108,6 +108,7 @@ export type SessionTableEvent =
   | 'recv-ICRQ'
   | 'recv-ICRQ-lose-tie'
   | 'recv-ICRQ-win-tie'
+  | 'recv-ICRQ-equal-tie'
   | 'recv-OCRQ'
   | 'refuse'
   | 'recv-ICRP'
@@ -140,11 +141,13 @@ export const SESSION_TRANSITIONS: readonly Transition<SessionState, SessionTable
   { from: ['idle'], event: 'recv-OCRQ', next: 'established', action: 'send OCRP, OCCN; report up (we are the LAC)', rfc: 'RFC 2661 §7.5.1' },
   { from: ['idle'], event: 'refuse', next: 'closed', action: 'send CDN', rfc: 'RFC 2661 §7.4.2, §7.5.1' },
   // v3 (RFC 3931 §5.4.4 Session Tie Breaker, §7.3.1): both LCCEs sent an ICRQ for the same
-  // circuit (Remote End ID). The lower Tie Breaker wins, as for control connections (RFC 2661
-  // §4.4.3); the loser drops its own call and answers the winner's ICRQ, the winner refuses
-  // the loser's with CDN result 13.
+  // circuit (Remote End ID). Settled as control connections are (RFC 3931 §5.4.3, RFC 2661
+  // §4.4.3): the lower Tie Breaker wins, a lone one wins, equal ones both lose. The loser drops
+  // its own call and answers the winner's ICRQ, the winner refuses the loser's with CDN result
+  // 13; on equal values each side drops its own call and refuses the other's.
   { from: ['wait-reply'], event: 'recv-ICRQ-lose-tie', next: 'closed', action: "clean up our call; take the peer's ICRQ in idle", rfc: 'RFC 3931 §5.4.4, §7.3.1', versions: [3] },
   { from: ['wait-reply'], event: 'recv-ICRQ-win-tie', next: 'wait-reply', action: "send CDN (result 13) for the peer's losing call", rfc: 'RFC 3931 §5.4.4, §7.3.1', versions: [3] },
+  { from: ['wait-reply'], event: 'recv-ICRQ-equal-tie', next: 'closed', action: "clean up our call; send CDN (result 13) for the peer's", rfc: 'RFC 3931 §5.4.3, §5.4.4', versions: [3] },
   { from: ['wait-reply'], event: 'recv-ICRP', next: 'established', action: 'send ICCN; report up', rfc: 'RFC 2661 §7.4.1' },
   { from: ['wait-reply'], event: 'recv-OCRP', next: 'wait-connect', action: 'none', rfc: 'RFC 2661 §7.5.2' },
   { from: ['wait-connect'], event: 'recv-ICCN', next: 'established', action: 'report up', rfc: 'RFC 2661 §7.4.2' },

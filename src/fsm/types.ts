@@ -74,7 +74,11 @@ export interface PseudowireCallOptions {
   readonly l2SpecificSublayer?: 'none' | 'default';
   /** Circuit Status bits we report (§5.4.5: 1 Active, 2 New). Default 3 (active, new). */
   readonly circuitStatus?: number;
-  /** Session Tie Breaker (§5.4.4): `true` for 8 random bytes, or the 8 bytes. Default none. */
+  /**
+   * Session Tie Breaker (§5.4.4): `true` for 8 random bytes, or the 8 bytes. Default none. When
+   * the peer's ICRQ for the same circuit crosses ours, the lower value wins; a lone value wins
+   * (without one, a peer's ICRQ that has one takes the circuit); equal values drop both calls.
+   */
   readonly tieBreaker?: boolean | Uint8Array;
 }
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type CallOptions, type TunnelAction, type TunnelOptions } from '../../src/fsm/index.js';
 import { encodeControl, parseControl, type ControlMessage, type ControlMessageInit } from '../../src/wire/control.js';
-import { establishedPair } from './harness.js';
+import { establishedPair, seededRandom } from './harness.js';
 import { expectLocalError } from '../support/local-errors.js';
 
 const parse = (b: Uint8Array): ControlMessage => parseControl(b, { requireAvps: false });
@@ -185,5 +185,19 @@ describe('SLI (§6.14, §5.4.5)', () => {
     const { lns } = v3({ lenient: true });
     const up = incoming(lns, { callSerialNumber: undefined });
     expect(Object.keys(up.call)).not.toContain('callSerialNumber');
+  });
+});
+
+describe('lenient: a v3 peer that advertised no Pseudowire Capabilities List (§6.1, §6.2 require one)', () => {
+  it('openSession then checks the type against nothing: any type goes out in the ICRQ', () => {
+    const b = new TunnelFsm({ version: 3, hostName: 'b', random: seededRandom(9), lenient: true, pseudowireCapabilities: [5, 7] });
+    // The peer's SCCRQ (§6.1) with everything but the capabilities list, then its SCCCN acking our SCCRP.
+    const rq = encodeControl({ version: 3, type: 1, controlConnectionId: 0, ns: 0, nr: 0, hostName: 'a', routerId: 1, assignedControlConnectionId: 77 });
+    expect(sent(b.handle({ type: 'received', bytes: rq }, 0)).map((m) => m.typeName)).toEqual(['SCCRP']);
+    b.handle({ type: 'received', bytes: encodeControl({ version: 3, type: 3, controlConnectionId: b.localControlConnectionId, ns: 1, nr: 1 }) }, 1);
+    expect(b.state).toBe('established');
+    const icrq = sent(b.handle({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', pseudowireType: 7 } }, 2)).find((m) => m.typeName === 'ICRQ');
+    expect(icrq?.pseudowireType).toBe(7);
+    expect(icrq?.controlConnectionId).toBe(77);
   });
 });

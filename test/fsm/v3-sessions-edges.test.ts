@@ -111,3 +111,93 @@ describe('v3 Session Tie Breaker only for crossing ICRQs of one circuit (RFC 393
     expect(lns.sessionState(mine)).toBe('wait-reply');
   });
 });
+
+describe('v3 Session Tie Breaker edges, settled as RFC 3931 §5.4.3 settles crossing SCCRQs', () => {
+  const low = new Uint8Array(8);
+  const high = new Uint8Array(8).fill(0xff);
+  const mid = Uint8Array.of(0x80, 0, 0, 0, 0, 0, 0, 1);
+
+  it('only our ICRQ carries a value: ours wins, theirs gets CDN 13', () => {
+    const { lns, peer } = v3();
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: high } }));
+    const acts = icrq(peer, 'eth0', 55);
+    expect(controlSent(acts).map((m) => [m.typeName, m.resultCode?.result, m.remoteSessionId])).toEqual([['CDN', 13, 55]]);
+    expect(of(acts, 'session-down')).toEqual([]);
+    expect(lns.sessionState(mine)).toBe('wait-reply');
+    expect(lns.sessionCount).toBe(1);
+  });
+
+  it('only the peer’s ICRQ carries a value: it wins; our call goes and theirs is answered', () => {
+    const { lns, peer } = v3();
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0' } }));
+    const acts = icrq(peer, 'eth0', 55, high);
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+    expect(of(acts, 'session-down')).toMatchObject([{ sessionId: mine, by: 'peer', error: { code: 'PROTOCOL', message: expect.stringMatching(/won the session tie breaker/) } }]);
+    expect(lns.sessionState(mine)).toBeUndefined();
+    expect(lns.sessionCount).toBe(1);
+  });
+
+  it('neither carries a value: two calls for the circuit are meant, both go on', () => {
+    const { lns, peer } = v3();
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0' } }));
+    const acts = icrq(peer, 'eth0', 55);
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+    expect(of(acts, 'session-down')).toEqual([]);
+    expect(lns.sessionState(mine)).toBe('wait-reply');
+    expect(lns.sessionCount).toBe(2);
+  });
+
+  it('equal values: both calls are discarded — ours goes down, theirs gets CDN 13, nothing is left', () => {
+    for (const v of [low, mid, high]) {
+      const { lns, peer } = v3();
+      const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: v } }));
+      const acts = icrq(peer, 'eth0', 55, v.slice());
+      expect(controlSent(acts).map((m) => [m.typeName, m.resultCode?.result, m.remoteSessionId])).toEqual([['CDN', 13, 55]]);
+      expect(of(acts, 'session-down')).toMatchObject([{ sessionId: mine, by: 'peer', error: { code: 'PROTOCOL', message: expect.stringMatching(/equal Session Tie Breakers/) } }]);
+      expect(lns.sessionState(mine)).toBeUndefined();
+      expect(lns.sessionCount).toBe(0);
+    }
+  });
+
+  it('values that differ only in their last byte are not equal: the lower wins', () => {
+    const { lns, peer } = v3();
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: mid } }));
+    const theirs = mid.slice();
+    theirs[7] = 0;
+    const acts = icrq(peer, 'eth0', 55, theirs);
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+    expect(lns.sessionState(mine)).toBeUndefined();
+  });
+
+  it('our waiting call for the circuit is an outgoing one (OCRQ): an ICRQ for it is no tie, both go on', () => {
+    for (const [ours, theirs] of [[low, high], [high, low], [high, undefined]] as const) {
+      const { lns, peer } = v3();
+      const mine = opened(peer.local({ type: 'openSession', call: { kind: 'outgoing', remoteEndId: 'eth0', tieBreaker: ours } }));
+      const acts = icrq(peer, 'eth0', 55, theirs);
+      expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+      expect(of(acts, 'session-down')).toEqual([]);
+      expect(lns.sessionState(mine)).toBe('wait-reply');
+    }
+  });
+
+  it('a lenient LCCE takes an ICRQ without Remote End ID (§6.6 requires it) as naming no circuit: no tie', () => {
+    const { lns, peer } = lnsWithPeer({ version: 3, lenient: true }, { version: 3 });
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: high } }));
+    const acts = peer.send({ type: M.ICRQ, localSessionId: 55, remoteSessionId: 0, callSerialNumber: 1, pseudowireType: 5, circuitStatus: 3, tieBreaker: low });
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+    expect(of(acts, 'session-down')).toEqual([]);
+    expect(lns.sessionState(mine)).toBe('wait-reply');
+  });
+});
+
+describe('a lenient v3 LCCE and an ICRQ missing what RFC 3931 §6.6 requires', () => {
+  it('no Pseudowire Type: CDN 14 (unsupported) saying none was sent, reported, nothing thrown', () => {
+    const { lns, peer } = lnsWithPeer({ version: 3, lenient: true }, { version: 3 });
+    const acts = peer.send({ type: M.ICRQ, localSessionId: 55, remoteSessionId: 0, callSerialNumber: 1, remoteEndId: eth('eth0'), circuitStatus: 3 });
+    const cdn = controlSent(acts).filter((m) => m.typeName === 'CDN');
+    expect(cdn.map((m) => [m.resultCode?.result, m.remoteSessionId])).toEqual([[14, 55]]);
+    expect(cdn[0]!.resultCode?.message).toMatch(/^no Pseudowire Type \(RFC 3931 §6\.6 requires one; we support 5/);
+    expect(of(acts, 'error').map((a) => a.error.message).join('\n')).not.toMatch(/internal error/);
+    expect(lns.sessionCount).toBe(0);
+  });
+});
