@@ -103,4 +103,6 @@ export const V2: Dialect = {
   // RFC 2661 §4.4.3: "the 'loser' MUST silently discard its tunnel"; the winner says nothing.
   rejectLosingSccrq: () => undefined,
   seal() {},
+  // v2 signs nothing: the Challenge Response is checked on acceptance (replyProblem).
+  noteReplyAuth() {},
 };

@@ -131,4 +131,10 @@ export const V3: Dialect = {
     if (secret === undefined) return;
     signControlV3(bytes, { secret, nonces: nonces(c, (bytes[18]! << 8) | bytes[19]!) });
   },
+  // §5.4.1: every message after the SCCRQ is signed over both nonces, so a StopCCN refusing the
+  // SCCRP needs the nonce that SCCRP carries before notePeer (acceptance) would record it.
+  noteReplyAuth(c, m) {
+    const n = m.controlMessageAuthenticationNonce;
+    if (c.o.secret !== undefined && n !== undefined) c.peerNonce = n.slice();
+  },
 };

@@ -53,4 +53,6 @@ export interface Dialect {
   rejectLosingSccrq(c: TunnelCore, m: ControlMessage): Uint8Array | undefined;
   /** Final touch on a copy of a sequenced message about to go out (Ns/Nr stamped): v3 signs it. */
   seal(c: TunnelCore, bytes: Uint8Array): void;
+  /** The peer's SCCRP arrived (initiator): keep what signs our reply to it, even a refusal (v3: its nonce). */
+  noteReplyAuth(c: TunnelCore, m: ControlMessage): void;
 }

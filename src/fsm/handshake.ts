@@ -103,6 +103,7 @@ export function onSccrq(c: TunnelCore, m: ControlMessage, problem: Rejection | u
 export function onSccrp(c: TunnelCore, m: ControlMessage, problem: Rejection | undefined): void {
   const peerId = c.v.peerIdOf(m);
   if (peerId !== undefined) c.peerId = peerId;
+  c.v.noteReplyAuth(c, m);
   const bad = startProblem(c, m, problem) ?? c.v.replyProblem(c, m);
   if (bad !== undefined) return c.refuse('recv-SCCRP-not-acceptable', bad.result, bad.error, bad.message, bad.code);
   notePeer(c, m);

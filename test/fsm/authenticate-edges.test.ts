@@ -11,7 +11,7 @@ import { encodeControl, parseControl, type ControlMessage } from '../../src/wire
 import { L2tpError } from '../../src/wire/errors.js';
 import { MessageType } from '../../src/wire/message-catalog.js';
 import { encodeControlV3 } from '../../src/wire/v3-auth.js';
-import { signControlV3 } from '../../src/wire/v3-digest.js';
+import { signControlV3, verifyControlV3 } from '../../src/wire/v3-digest.js';
 import { Pair, seededRandom } from './harness.js';
 
 const SECRET = 'v3 authenticate edges';
@@ -225,5 +225,24 @@ describe('v3: an SCCRQ addressed to our established connection is one of its mes
     const acts = p.do('b', { type: 'received', bytes: rq });
     expect(errors(acts)).toEqual([]);
     expect(sent(acts).find((m) => m.typeName === 'StopCCN')?.resultCode).toMatchObject({ result: 7 });
+  });
+});
+
+describe('v3: the StopCCN refusing an SCCRP is signed over both nonces (RFC 3931 §5.4.1)', () => {
+  it('Receive Window Size 0 in a signed SCCRP: the StopCCN verifies with our nonce and the one that SCCRP carried', () => {
+    const a = new TunnelFsm({ hostName: 'a', random: seededRandom(3), ...V3S });
+    const rq = sent(a.handle({ type: 'open' }, 0))[0]!;
+    const ours = rq.controlMessageAuthenticationNonce!;
+    const theirs = new Uint8Array(16).fill(0x5a);
+    const rp = encodeControlV3(
+      { type: MessageType.SCCRP, controlConnectionId: a.localControlConnectionId, ns: 0, nr: 1, hostName: 'b', routerId: 2, assignedControlConnectionId: 77, pseudowireCapabilitiesList: [5], receiveWindowSize: 0, controlMessageAuthenticationNonce: theirs },
+      { secret: SECRET, nonces: { local: theirs, remote: ours } },
+    );
+    const acts = a.handle({ type: 'received', bytes: rp }, 1);
+    const stop = acts.flatMap((x) => (x.type === 'send' ? [x.bytes] : [])).find((b) => parseControl(b, { requireAvps: false }).typeName === 'StopCCN')!;
+    expect(parseControl(stop, { requireAvps: false }).resultCode).toMatchObject({ result: 2, error: 3 }); // §4.4.2 (RFC 2661): a field value out of range
+    // What the peer checks: the sender's nonce first, then the receiver's.
+    expect(() => verifyControlV3(stop, { secret: SECRET, nonces: { local: ours, remote: theirs } })).not.toThrow();
+    expect(() => verifyControlV3(stop, { secret: SECRET })).toThrow(L2tpError);
   });
 });
