@@ -200,3 +200,19 @@ describe('the peer’s requests (RFC 2661 §6.6, §6.9)', () => {
     expect(peer.local({ type: 'sendFrame', sessionId: id, frame: new Uint8Array([0xff, 0x03]) })).toHaveLength(1);
   });
 });
+
+describe('v2 has no session tie breaking (RFC 3931 §5.4.4 is v3 only)', () => {
+  it('our ICRQ waiting, and the peer’s ICRQ carrying v3’s Remote End ID (66) and Session Tie Breaker (5) AVPs, M=0: answered as any ICRQ, ours untouched', () => {
+    const { lns, peer } = lnsWithPeer();
+    const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming' } }));
+    expect(lns.sessionState(mine)).toBe('wait-reply');
+    // Not v2 AVPs in an ICRQ: with M=0 they may be ignored (RFC 2661 §4.1), and nothing may break.
+    const extraAvps = [{ type: 66, value: Uint8Array.of(0x65), mandatory: false }, { type: 5, value: new Uint8Array(8), mandatory: false }];
+    const acts = peer.send({ type: M.ICRQ, sessionId: 0, assignedSessionId: 55, callSerialNumber: 9, extraAvps });
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ICRP']);
+    expect(of(acts, 'error')).toEqual([]);
+    expect(of(acts, 'session-down')).toEqual([]);
+    expect(lns.sessionState(mine)).toBe('wait-reply');
+    expect(lns.sessionCount).toBe(2);
+  });
+});

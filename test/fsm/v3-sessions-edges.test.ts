@@ -153,6 +153,7 @@ describe('v3 Session Tie Breaker edges, settled as RFC 3931 §5.4.3 settles cros
       const mine = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0', tieBreaker: v } }));
       const acts = icrq(peer, 'eth0', 55, v.slice());
       expect(controlSent(acts).map((m) => [m.typeName, m.resultCode?.result, m.remoteSessionId])).toEqual([['CDN', 13, 55]]);
+      expect(controlSent(acts)[0]!.resultCode?.message).toBe('equal session tie breakers (RFC 3931 §5.4.3, §5.4.4)');
       expect(of(acts, 'session-down')).toMatchObject([{ sessionId: mine, by: 'peer', error: { code: 'PROTOCOL', message: expect.stringMatching(/equal Session Tie Breakers/) } }]);
       expect(lns.sessionState(mine)).toBeUndefined();
       expect(lns.sessionCount).toBe(0);
