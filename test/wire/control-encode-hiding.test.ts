@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeControl, MessageType } from '../../src/index.js';
 import { hex, toHex } from '../support/hex.js';
+import { revealSubformat } from '../support/hidden-reference.js';
 
 const SECRET = 'hiding-secret';
 const S = new TextEncoder().encode(SECRET);
@@ -19,17 +20,8 @@ const md5 = (...parts: Uint8Array[]) => {
   return new Uint8Array(h.digest());
 };
 
-/** §4.3: b1 = MD5(Attribute Type | S | RV), bi = MD5(S | c(i-1)); p = c xor b, chunk by chunk. */
-function unhide(type: number, hidden: Uint8Array): Uint8Array {
-  const out = new Uint8Array(hidden.length);
-  let b = md5(Uint8Array.of(type >> 8, type & 0xff), S, RV);
-  for (let i = 0; i < hidden.length; i += 16) {
-    const c = hidden.subarray(i, i + 16);
-    for (let j = 0; j < c.length; j++) out[i + j] = c[j]! ^ b[j]!;
-    b = md5(S, c);
-  }
-  return out;
-}
+/** §4.3 reversed by the node:crypto reference (test/support/hidden-reference.ts). */
+const unhide = (type: number, hidden: Uint8Array): Uint8Array => revealSubformat(type, hidden, S, RV);
 
 /** The AVPs after the 12-byte header: [header word, vendor, type, value]. */
 function avps(b: Uint8Array): { flags: number; length: number; vendor: number; type: number; value: Uint8Array }[] {

@@ -1,11 +1,11 @@
 /// <reference types="node" />
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AvpReader } from '../../src/wire/avp.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { hideAvpValue, unhideAvpValue } from '../../src/wire/hidden.js';
 import { runs } from '../runs.js';
+import { hideSubformat, revealSubformat } from '../support/hidden-reference.js';
 
 const SECRET = 'l2tp-wire-test-secret';
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -14,21 +14,9 @@ const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
 const text = (b: Uint8Array): string => String.fromCharCode(...b);
 const utf8 = (s: string | Uint8Array): Uint8Array => (typeof s === 'string' ? new Uint8Array(Buffer.from(s, 'utf8')) : s);
 
-/**
- * RFC 2661 §4.3 written out independently with node:crypto, straight from the RFC's wording,
- * as the reference for the properties below: XOR `subformat` with the MD5 chain
- * b1 = MD5(type | S | RV), b(i) = MD5(S | c(i-1)); the last chunk may be short.
- */
-function referenceXor(type: number, input: Uint8Array, secret: Uint8Array, rv: Uint8Array, decrypt: boolean): Uint8Array {
-  const out = new Uint8Array(input.length);
-  let b = createHash('md5').update(Uint8Array.of(type >> 8, type & 0xff)).update(secret).update(rv).digest();
-  for (let i = 0; i < input.length; i += 16) {
-    for (let j = 0; j < 16 && i + j < input.length; j++) out[i + j] = input[i + j]! ^ b[j]!;
-    const c = (decrypt ? input : out).subarray(i, i + 16);
-    b = createHash('md5').update(secret).update(c).digest();
-  }
-  return out;
-}
+/** RFC 2661 §4.3 written out independently with node:crypto (test/support/hidden-reference.ts), either way. */
+const referenceXor = (type: number, input: Uint8Array, secret: Uint8Array, rv: Uint8Array, decrypt: boolean): Uint8Array =>
+  (decrypt ? revealSubformat : hideSubformat)(type, input, secret, rv);
 
 /** Expect `f` to throw an L2tpError with `code` (and `offset`, when given). */
 function expectL2tpError(f: () => unknown, code: string, offset?: number): void {
