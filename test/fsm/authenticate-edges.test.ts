@@ -244,5 +244,13 @@ describe('v3: the StopCCN refusing an SCCRP is signed over both nonces (RFC 3931
     // What the peer checks: the sender's nonce first, then the receiver's.
     expect(() => verifyControlV3(stop, { secret: SECRET, nonces: { local: ours, remote: theirs } })).not.toThrow();
     expect(() => verifyControlV3(stop, { secret: SECRET })).toThrow(L2tpError);
+
+    // Unacked, the StopCCN goes out again (§5.8), signed anew: with its own copy of the peer's
+    // nonce, even though the driver reused the buffer the SCCRP came in.
+    rp.fill(0);
+    const at = a.nextDeadline()!;
+    const again = a.handle({ type: 'tick' }, at).flatMap((x) => (x.type === 'send' ? [x.bytes] : []));
+    expect(again.map((b) => parseControl(b, { requireAvps: false }).typeName)).toEqual(['StopCCN']);
+    expect(() => verifyControlV3(again[0]!, { secret: SECRET, nonces: { local: ours, remote: theirs } })).not.toThrow();
   });
 });
