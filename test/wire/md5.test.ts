@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Md5, md5 } from '../../src/wire/md5.js';
 import { runs } from '../runs.js';
+import { expectLocalError } from '../support/local-errors.js';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -84,6 +85,15 @@ describe('Md5 class', () => {
     expect(() => h.update(new Uint8Array(4), 0, 5)).toThrow(RangeError);
     expect(() => h.digestInto(new Uint8Array(16), 1)).toThrow(RangeError);
     expect(() => md5([1, 2, 3] as unknown as Uint8Array)).toThrow(TypeError);
+  });
+
+  it('each misuse names the argument to change, in exactly these words', () => {
+    const h = new Md5();
+    expectLocalError(() => md5([1, 2, 3] as unknown as Uint8Array), TypeError, 'data must be a Uint8Array, got object');
+    // No bytes at all, and no range: the argument check speaks, not a property read on undefined.
+    expectLocalError(() => h.update(undefined as unknown as Uint8Array), TypeError, 'bytes must be a Uint8Array, got undefined');
+    expectLocalError(() => h.digestInto('x' as unknown as Uint8Array), TypeError, 'target must be a Uint8Array, got string');
+    expectLocalError(() => h.digestInto(new Uint8Array(20), 5), RangeError, 'offset must be an integer from 0 to 4, got 5');
   });
 });
 
