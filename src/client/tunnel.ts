@@ -187,7 +187,8 @@ export class Tunnel implements SessionHost {
   /** @internal */
   closeSession(sessionId: number, result: ResultCodeValue | undefined, cause: Q931CauseValue | undefined): void {
     if (this.loop.phase === 'released' || this.loop.fsm.sessionState(sessionId) === undefined) return;
-    this.loop.dispatch(result === undefined && cause === undefined ? { type: 'closeSession', sessionId } : { type: 'closeSession', sessionId, result: result ?? { result: 3 }, ...(cause ? { cause } : {}) });
+    // The state machine picks the default Result Code and refuses anything that is not one (null included).
+    this.loop.dispatch({ type: 'closeSession', sessionId, ...(result === undefined ? {} : { result }), ...(cause ? { cause } : {}) });
   }
 
   /** @internal */

@@ -202,7 +202,7 @@ export class TunnelFsm {
         c.tick();
         break;
       case 'close':
-        this.onClose(event.result ?? { result: StopCcnResult.GeneralRequest });
+        this.onClose(localResult(event.result, CLOSE_RESULT, 'close'));
         break;
       case 'hello':
         c.needEstablished('hello');
@@ -213,7 +213,7 @@ export class TunnelFsm {
         c.sessions.open(event.call);
         break;
       case 'closeSession':
-        c.sessions.close(event.sessionId, event.result ?? { result: 3 }, event.cause);
+        c.sessions.close(event.sessionId, localResult(event.result, CLOSE_SESSION_RESULT, 'closeSession'), event.cause);
         break;
       case 'sendFrame':
         c.needEstablished('sendFrame');
@@ -238,8 +238,6 @@ export class TunnelFsm {
   }
 
   private onClose(result: ResultCodeValue): void {
-    if (result === null || typeof result !== 'object') throw new TypeError('close: result must be a Result Code value { result, error?, message? }');
-    assertInt(result.result, 0, 0xffff, 'close: result.result');
     const c = this.c;
     if (c.st === 'closing' || c.st === 'closed') return;
     if (c.st === 'idle' || c.st === 'wait-ctl-reply') {
@@ -250,4 +248,17 @@ export class TunnelFsm {
     }
     c.teardown('close', result, undefined);
   }
+}
+
+/** RFC 2661 §4.4.2: StopCCN 1 "General request to clear control connection". */
+const CLOSE_RESULT: ResultCodeValue = { result: StopCcnResult.GeneralRequest };
+/** RFC 2661 §4.4.2: CDN 3 "Call disconnected for administrative reasons". */
+const CLOSE_SESSION_RESULT: ResultCodeValue = { result: 3 };
+
+/** The Result Code of a local close: the default when none is given, else a checked Result Code value (null is misuse, not "none"). */
+function localResult(result: ResultCodeValue | undefined, fallback: ResultCodeValue, what: string): ResultCodeValue {
+  if (result === undefined) return fallback;
+  if (result === null || typeof result !== 'object') throw new TypeError(`${what}: result must be a Result Code value { result, error?, message? }, or left out for the default`);
+  assertInt(result.result, 0, 0xffff, `${what}: result.result`);
+  return result;
 }

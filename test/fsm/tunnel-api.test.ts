@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction, type TunnelEvent, type TunnelOptions } from '../../src/fsm/index.js';
+import { parseControl } from '../../src/wire/control.js';
 import { L2tpError } from '../../src/wire/errors.js';
 import { establishedPair, seededRandom } from './harness.js';
 import { expectLocalError } from '../support/local-errors.js';
@@ -56,13 +57,27 @@ describe('TunnelFsm: local misuse throws the documented error and changes nothin
     for (const [event, what] of cases) expectLocalError(() => f.handle(event, 0), TypeError, `${what}: the tunnel is idle; wait for the established action`);
   });
 
-  it('close() refuses a result that is not a Result Code value', () => {
+  it('close() refuses a result that is not a Result Code value, null included (left out, it is the default)', () => {
     const f = fsm();
-    const msg = 'close: result must be a Result Code value { result, error?, message? }';
+    const msg = 'close: result must be a Result Code value { result, error?, message? }, or left out for the default';
     expectLocalError(() => f.handle({ type: 'close', result: 5 as never }, 0), TypeError, msg);
     expectLocalError(() => f.handle({ type: 'close', result: 'x' as never }, 0), TypeError, msg);
+    expectLocalError(() => f.handle({ type: 'close', result: null as never }, 0), TypeError, msg);
     expectLocalError(() => f.handle({ type: 'close', result: { result: -1 } }, 0), RangeError, 'close: result.result must be an integer from 0 to 65535, got -1');
     expect(f.state).toBe('idle');
+  });
+
+  it('closeSession refuses the same before anything is sent; left out, the CDN says 3 (administrative, RFC 2661 §4.4.2)', () => {
+    const { lns } = establishedPair();
+    const id = (lns.handle({ type: 'openSession', call: { kind: 'incoming' } }, 1).find((a) => a.type === 'session-opening') as { sessionId: number }).sessionId;
+    const msg = 'closeSession: result must be a Result Code value { result, error?, message? }, or left out for the default';
+    expectLocalError(() => lns.handle({ type: 'closeSession', sessionId: id, result: null as never }, 2), TypeError, msg);
+    expectLocalError(() => lns.handle({ type: 'closeSession', sessionId: id, result: 7 as never }, 2), TypeError, msg);
+    expectLocalError(() => lns.handle({ type: 'closeSession', sessionId: id, result: { result: 0x10000 } }, 2), RangeError, 'closeSession: result.result must be an integer from 0 to 65535, got 65536');
+    expect(lns.sessionState(id)).toBe('wait-reply');
+    const acts = lns.handle({ type: 'closeSession', sessionId: id }, 3);
+    const cdn = acts.flatMap((a) => (a.type === 'send' ? [parseControl(a.bytes, { requireAvps: false })] : [])).find((m) => m.typeName === 'CDN');
+    expect(cdn?.resultCode).toEqual({ result: 3 });
   });
 
   it('noteActivity() refuses a bad now', () => {
