@@ -4,6 +4,7 @@
  * do no authentication at all, and a malformed message the peer did sign. Messages are built by
  * hand and signed with the wire layer's signer from the nonces the handshake carried.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TunnelFsm, type TunnelAction } from '../../src/fsm/index.js';
 import { AvpReader } from '../../src/index.js';
@@ -228,6 +229,21 @@ describe('v3: an SCCRQ addressed to our established connection is one of its mes
   });
 });
 
+/** The Message Digest value (MD5 type: 16 bytes), right after the 8-byte Message Type AVP (§5.4.1). */
+const digestOf = (b: Uint8Array): string => Buffer.from(b.subarray(27, 43)).toString('hex');
+/**
+ * RFC 3931 §5.4.1 with node:crypto: key = HMAC-MD5(secret, 0x02); digest = HMAC-MD5(key, the nonces in
+ * order, then the message with the digest field zeroed).
+ */
+function hmacOver(b: Uint8Array, nonces: Uint8Array[]): string {
+  const key = createHmac('md5', SECRET).update(Uint8Array.of(2)).digest();
+  const h = createHmac('md5', key);
+  for (const n of nonces) h.update(n);
+  const zeroed = b.slice();
+  zeroed.fill(0, 27, 43);
+  return h.update(zeroed).digest('hex');
+}
+
 describe('v3: the StopCCN refusing an SCCRP is signed over both nonces (RFC 3931 §5.4.1)', () => {
   it('Receive Window Size 0 in a signed SCCRP: the StopCCN verifies with our nonce and the one that SCCRP carried', () => {
     const a = new TunnelFsm({ hostName: 'a', random: seededRandom(3), ...V3S });
@@ -241,7 +257,8 @@ describe('v3: the StopCCN refusing an SCCRP is signed over both nonces (RFC 3931
     const acts = a.handle({ type: 'received', bytes: rp }, 1);
     const stop = acts.flatMap((x) => (x.type === 'send' ? [x.bytes] : [])).find((b) => parseControl(b, { requireAvps: false }).typeName === 'StopCCN')!;
     expect(parseControl(stop, { requireAvps: false }).resultCode).toMatchObject({ result: 2, error: 3 }); // §4.4.2 (RFC 2661): a field value out of range
-    // What the peer checks: the sender's nonce first, then the receiver's.
+    // What the peer checks: the sender's nonce first, then the receiver's; written out with node:crypto.
+    expect(digestOf(stop)).toBe(hmacOver(stop, [ours, theirs]));
     expect(() => verifyControlV3(stop, { secret: SECRET, nonces: { local: ours, remote: theirs } })).not.toThrow();
     expect(() => verifyControlV3(stop, { secret: SECRET })).toThrow(L2tpError);
 
@@ -251,6 +268,6 @@ describe('v3: the StopCCN refusing an SCCRP is signed over both nonces (RFC 3931
     const at = a.nextDeadline()!;
     const again = a.handle({ type: 'tick' }, at).flatMap((x) => (x.type === 'send' ? [x.bytes] : []));
     expect(again.map((b) => parseControl(b, { requireAvps: false }).typeName)).toEqual(['StopCCN']);
-    expect(() => verifyControlV3(again[0]!, { secret: SECRET, nonces: { local: ours, remote: theirs } })).not.toThrow();
+    expect(digestOf(again[0]!)).toBe(hmacOver(again[0]!, [ours, theirs]));
   });
 });
