@@ -106,9 +106,9 @@ function onMalformed(c: TunnelCore, bytes: Uint8Array, e: unknown): void {
   }
   // The header parsed even if an AVP did not: take its Nr as the ack it is, so our StopCCN is
   // not queued behind a message the peer already has (it would go out a retransmission later).
+  // With v3 authentication on, only a message whose digest verified got here (unauthenticRaw above).
   const flags = (bytes[0]! << 8) | bytes[1]!;
-  // (With v3 authentication on, an unparsable message cannot be authenticated: its Nr is not trusted.)
-  if (bytes.length >= 12 && (flags & 0xcb0f) === (0xc800 | c.o.version) && c.seq !== undefined && !(v3 && c.o.secret !== undefined)) {
+  if (bytes.length >= 12 && (flags & 0xcb0f) === (0xc800 | c.o.version) && c.seq !== undefined) {
     c.absorb(c.seq.receive({ ns: (bytes[8]! << 8) | bytes[9]!, nr: (bytes[10]! << 8) | bytes[11]!, isZlb: true } as ControlMessage, c.now));
   }
   if (isChallengeResponse(bytes, error)) {

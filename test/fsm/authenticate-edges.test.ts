@@ -166,6 +166,25 @@ describe('v3: a message that does not parse but carries the peer’s valid diges
     expect(sent(acts).find((m) => m.typeName === 'StopCCN')?.resultCode).toMatchObject({ result: 2, error: 3 });
     expect(stoppedOf(acts)?.error?.code).toBe('BAD_AVP_VALUE');
   });
+
+  it('its Nr is the ack it is (RFC 2661 §5.8, as without authentication): with our HELLO outstanding in a window of 1, the StopCCN goes out at once', () => {
+    const p = new Pair({ ...V3S, sequencer: { receiveWindow: 1 } }, V3S);
+    p.do('a', { type: 'open' });
+    p.run(5_000);
+    const nonceOf = (side: 'a' | 'b', name: string) => parseControl(p.sent(side, name)[0]!.bytes, { requireAvps: false }).controlMessageAuthenticationNonce!;
+    const [lacNonce, lnsNonce] = [nonceOf('a', 'SCCRQ'), nonceOf('b', 'SCCRP')];
+    expect(sent(p.do('b', { type: 'hello' })).map((m) => [m.typeName, m.ns])).toEqual([['HELLO', 1]]);
+    // The peer's next message (Ns 2) acks that HELLO (Nr 2) but has a 1-byte Receive Window Size; signed.
+    const ok = encodeControl({ version: 3, type: MessageType.HELLO, tunnelId: p.b.localControlConnectionId, ns: 2, nr: 2, messageDigest: { digestType: 0, digest: new Uint8Array(16) } });
+    const b = new Uint8Array(ok.length + 7);
+    b.set(ok);
+    b.set([0x80, 0x07, 0x00, 0x00, 0x00, 0x0a, 0x04], ok.length);
+    b[3] = b.length;
+    signControlV3(b, { secret: SECRET, nonces: { local: lacNonce, remote: lnsNonce } });
+    const acts = p.do('b', { type: 'received', bytes: b });
+    expect(stoppedOf(acts)?.error?.code).toBe('BAD_AVP_VALUE');
+    expect(sent(acts).map((m) => m.typeName)).toContain('StopCCN');
+  });
 });
 
 describe('v3 tie breaking with authentication (RFC 3931 §5.4.3): the winner’s StopCCN for our discarded connection', () => {
