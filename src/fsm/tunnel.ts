@@ -250,10 +250,11 @@ export class TunnelFsm {
   }
 }
 
+// Shared by every tunnel and handed out in actions (stopped, session-down): frozen.
 /** RFC 2661 §4.4.2: StopCCN 1 "General request to clear control connection". */
-const CLOSE_RESULT: ResultCodeValue = { result: StopCcnResult.GeneralRequest };
+const CLOSE_RESULT: ResultCodeValue = Object.freeze({ result: StopCcnResult.GeneralRequest });
 /** RFC 2661 §4.4.2: CDN 3 "Call disconnected for administrative reasons". */
-const CLOSE_SESSION_RESULT: ResultCodeValue = { result: 3 };
+const CLOSE_SESSION_RESULT: ResultCodeValue = Object.freeze({ result: 3 });
 
 /** The Result Code of a local close: the default when none is given, else a checked Result Code value (null is misuse, not "none"). */
 function localResult(result: ResultCodeValue | undefined, fallback: ResultCodeValue, what: string): ResultCodeValue {
