@@ -69,8 +69,7 @@ export const V3: Dialect = {
     p.routerId = m.routerId!;
     p.pseudowireCapabilities = m.pseudowireCapabilitiesList!;
     p.challenged = false;
-    const n = m.controlMessageAuthenticationNonce;
-    if (c.o.secret !== undefined && n !== undefined) c.peerNonce = n.slice();
+    keepPeerNonce(c, m);
   },
   sccrq(c) {
     const o = c.o;
@@ -133,8 +132,11 @@ export const V3: Dialect = {
   },
   // §5.4.1: every message after the SCCRQ is signed over both nonces, so a StopCCN refusing the
   // SCCRP needs the nonce that SCCRP carries before notePeer (acceptance) would record it.
-  noteReplyAuth(c, m) {
-    const n = m.controlMessageAuthenticationNonce;
-    if (c.o.secret !== undefined && n !== undefined) c.peerNonce = n.slice();
-  },
+  noteReplyAuth: keepPeerNonce,
 };
+
+/** The peer's nonce from its SCCRQ/SCCRP, our own copy (the driver may reuse its receive buffer); only with a secret. */
+function keepPeerNonce(c: TunnelCore, m: ControlMessage): void {
+  const n = m.controlMessageAuthenticationNonce;
+  if (c.o.secret !== undefined && n !== undefined) c.peerNonce = n.slice();
+}
