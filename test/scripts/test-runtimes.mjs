@@ -108,6 +108,16 @@ function run(cmd, args, { limit, env = {} }) {
   });
 }
 
+/** The first line of a failure message, for the one-line summary (the full text is printed above it). */
+function firstLine(message) {
+  const line = String(message ?? '').split('\n').find((l) => l.trim() !== '') ?? '(no message)';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+function unescapeXml(s) {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
 /** Check that every expected file reported at least one passing test. */
 function perFileProblems(expected, passedByFile) {
   return expected.filter((f) => !(passedByFile.get(f) > 0)).map((f) => `${f}: no passing test reported`);
@@ -133,6 +143,8 @@ async function runDeno() {
       const f = relative(ROOT, t.name);
       passedByFile.set(f, t.assertionResults.filter((a) => a.status === 'passed').length);
       if (t.status === 'failed' && t.assertionResults.every((a) => a.status !== 'failed')) problems.push(`${f}: ${t.message || 'failed to load'}`);
+      // Name each failing test in the summary too: CI often keeps only the end of the output.
+      for (const a of t.assertionResults.filter((x) => x.status === 'failed')) problems.push(`${f} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
     }
     problems.push(...perFileProblems(files, passedByFile));
     return {
@@ -166,18 +178,24 @@ async function runBun() {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const failures = [];
     // <testcase ... file="test/x.test.ts" ... /> or <testcase ...>…<failure/>…</testcase>
     for (const m of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
       const file = /\bfile="([^"]*)"/.exec(m[1])?.[1] ?? '?';
       const body = m[3] ?? '';
-      if (/<(failure|error)\b/.test(body)) failed++;
+      if (/<(failure|error)\b/.test(body)) {
+        failed++;
+        const name = /\bname="([^"]*)"/.exec(m[1])?.[1] ?? '?';
+        const message = /<(?:failure|error)\b[^>]*?\bmessage="([^"]*)"/.exec(body)?.[1];
+        failures.push(`${file} > ${unescapeXml(name)}: ${firstLine(unescapeXml(message ?? ''))}`);
+      }
       else if (/<skipped\b/.test(body)) skipped++;
       else {
         passed++;
         passedByFile.set(file, (passedByFile.get(file) ?? 0) + 1);
       }
     }
-    const problems = perFileProblems(files, passedByFile);
+    const problems = [...failures, ...perFileProblems(files, passedByFile)];
     // Errors outside any test (a file that throws while loading) fail the run without a testcase.
     if (r.status !== 0 && failed === 0) problems.push(`bun test exited ${r.status} with no failing test: an error outside the tests (see above)`);
     return { ...r, files: files.length, passed, failed, skipped, problems };
