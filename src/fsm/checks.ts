@@ -50,11 +50,11 @@ export function mandatoryProblem(m: ControlMessage, haveSecret: boolean): Reject
  * answers, e.g. "Specify framing capability"). `undefined` when nothing is missing.
  * @example
  * ```ts
- * missingAvp(parseControl(stopccnWithoutResultCode, { requireAvps: false }))?.message;
+ * missingAvp(parseControl(stopccnWithoutResultCode, { requireAvps: false }), false)?.message;
  * // 'StopCCN without the Result Code AVP that RFC 2661 §6.4 requires'
  * ```
  */
-export function missingAvp(m: ControlMessage): Rejection | undefined {
+export function missingAvp(m: ControlMessage, haveSecret: boolean): Rejection | undefined {
   const rule = messageRule(m.version, m.type);
   if (rule === undefined) return undefined;
   const req = rule.required;
@@ -62,10 +62,19 @@ export function missingAvp(m: ControlMessage): Rejection | undefined {
   for (let i = 0; i < req.length; i++) {
     const t = req[i]!;
     let seen = false;
-    for (let j = 1; j < avps.length && !seen; j++) seen = avps[j]!.vendorId === 0 && avps[j]!.type === t;
+    for (let j = 1; j < avps.length && !seen; j++) seen = usable(m, avps[j]!, t, haveSecret);
     if (!seen) return { error: 6, message: `${m.typeName} without the ${avpDef(0, t)?.name ?? `AVP ${t}`} AVP that ${rule.rfc} requires` };
   }
   return undefined;
+}
+
+/**
+ * Whether `a` is IETF AVP `type` with a value we can read: one we cannot (hidden, and no secret to
+ * unhide it; v2 reserved bits set) is unrecognised, and with M=0 ignored (RFC 2661 §4.1, §4.3), so
+ * it does not stand in for a required AVP.
+ */
+function usable(m: ControlMessage, a: ParsedAvp, type: number, haveSecret: boolean): boolean {
+  return a.type === type && avpRecognised(m.version, a) && (haveSecret || !a.hidden);
 }
 
 /** The message types a version's FSM acts on (RFC 2661 §3.2, RFC 3931 §3.1): rows of `MESSAGE_RULES`. */

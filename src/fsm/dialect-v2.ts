@@ -35,6 +35,7 @@ export const V2: Dialect = {
     if (c.o.secret !== undefined) c.ourChallenge = c.o.random(RANDOM_LENGTH);
   },
   peerIdOf: (m) => m.assignedTunnelId,
+  peerIdAvp: 'Assigned Tunnel ID',
   startProblem(c, m) {
     const v = m.protocolVersion;
     if (v === undefined || v.version !== 1 || v.revision !== 0) {

@@ -50,7 +50,12 @@ export const V3: Dialect = {
     if (c.o.secret !== undefined) c.ourNonce = c.o.random(NONCE_LENGTH);
   },
   peerIdOf: (m) => m.assignedControlConnectionId,
+  peerIdAvp: 'Assigned Control Connection ID',
   startProblem(c, m): StartRefusal | undefined {
+    // Required by RFC 3931 §6.1/§6.2 (checked with the rest unless `lenient`), and needed even then:
+    // PeerInfo names the peer, and every later message is addressed to its ID (as in v2, §6.1/§6.2 of RFC 2661).
+    if (m.assignedControlConnectionId === undefined) return { result: StopCcnResult.GeneralError, error: GeneralError.VendorSpecific, message: `${m.typeName} without Assigned Control Connection ID (not waived by lenient: nothing to address the peer by)`, code: 'MISSING_AVP' };
+    if (m.hostName === undefined) return { result: StopCcnResult.GeneralError, error: GeneralError.VendorSpecific, message: `${m.typeName} without Host Name (not waived by lenient: the peer's name is part of every tunnel's record)`, code: 'MISSING_AVP' };
     if (m.receiveWindowSize === 0) return { result: StopCcnResult.GeneralError, error: GeneralError.OutOfRange, message: 'Receive Window Size 0 (RFC 3931 §5.4.3: at least 1)' };
     const secret = c.o.secret;
     if (secret === undefined && m.messageDigest !== undefined) {

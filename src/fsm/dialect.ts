@@ -32,6 +32,8 @@ export interface Dialect {
   startAuth(c: TunnelCore): void;
   /** The peer's ID from its SCCRQ/SCCRP/StopCCN (Assigned Tunnel ID or Assigned Control Connection ID). */
   peerIdOf(m: ControlMessage): number | undefined;
+  /** The name of the AVP that carries it, for messages. */
+  readonly peerIdAvp: string;
   /** What makes an SCCRQ/SCCRP not acceptable, beyond the AVP problems found on receipt. */
   startProblem(c: TunnelCore, m: ControlMessage): StartRefusal | undefined;
   /** Whether an SCCRP (initiator) or SCCCN (responder) authenticates the peer (v2: its Challenge Response). */

@@ -83,8 +83,8 @@ export function onSccrq(c: TunnelCore, m: ControlMessage, problem: Rejection | u
   const peerId = c.v.peerIdOf(m);
   if (peerId === undefined || peerId === 0) {
     // No usable ID to address a StopCCN to (0 is reserved, RFC 2661 §4.4.3, RFC 3931 §5.4.3): forget it.
-    c.acts.push({ type: 'error', error: new L2tpError('MISSING_AVP', 'SCCRQ without a usable Assigned Tunnel ID (absent, or the reserved 0): ignored') });
-    c.stopped('peer', undefined, new L2tpError('MISSING_AVP', 'SCCRQ without Assigned Tunnel ID'));
+    c.acts.push({ type: 'error', error: new L2tpError('MISSING_AVP', `SCCRQ without a usable ${c.v.peerIdAvp} (absent, or the reserved 0): ignored`) });
+    c.stopped('peer', undefined, new L2tpError('MISSING_AVP', `SCCRQ without ${c.v.peerIdAvp}`));
     c.finish();
     return;
   }

@@ -189,7 +189,7 @@ function onMessage(c: TunnelCore, m: ControlMessage): void {
  * `lenient`, an `error` action and nothing else.
  */
 function requiredProblem(c: TunnelCore, m: ControlMessage): Rejection | undefined {
-  const missing = missingAvp(m);
+  const missing = missingAvp(m, c.o.secret !== undefined);
   if (missing === undefined || !c.o.lenient) return missing;
   c.acts.push({ type: 'error', error: new L2tpError('MISSING_AVP', `${missing.message} (accepted: lenient)`) });
   return undefined;

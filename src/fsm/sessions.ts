@@ -233,13 +233,18 @@ export class Sessions extends SessionHostOf {
     }
     const ourId = this.sp.ourIdIn(m);
     let s = ourId !== 0 ? this.map.get(ourId) : undefined;
-    // A CDN may come before the peer learnt our ID from it; find the call by the peer's own ID.
-    const theirId = t === MessageType.CDN ? this.sp.peerIdIn(m) : undefined;
+    // A CDN may come before the peer learnt our ID from it, and a v3 message may lack the Remote
+    // Session ID that names ours (RFC 3931 §5.4.4): find the call by the peer's own ID.
+    const theirId = t === MessageType.CDN || (ourId === 0 && m.version === 3) ? this.sp.peerIdIn(m) : undefined;
     if (s === undefined && theirId !== undefined) {
       for (const c of this.map.values()) if (c.peerId === theirId) s = c;
     }
-    // A late message for a call already gone: the Sequencer acked it; nothing else to do.
-    if (s === undefined) return;
+    if (s === undefined) {
+      // A late message for a call already gone: the Sequencer acked it; nothing else to do. One
+      // that is also broken is reported: there is no call to clear with a CDN.
+      if (problem !== undefined) this.emit({ type: 'error', error: new L2tpError('PROTOCOL', `${problem.message}: no session of ours to clear, ignored`) });
+      return;
+    }
     if (t === MessageType.CDN && problem === undefined) {
       this.step(s, 'recv-CDN');
       const down: { -readonly [K in keyof Extract<TunnelAction, { type: 'session-down' }>]: Extract<TunnelAction, { type: 'session-down' }>[K] } = {

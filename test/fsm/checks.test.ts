@@ -169,8 +169,22 @@ describe('required AVPs (RFC 2661 §6) are IETF ones', () => {
     expect(stopOf(lnsReceives(4, [ASSIGNED_TUNNEL_ID_9, RESULT_CODE_1]).acts)).toBeUndefined();
   });
 
+  it('an AVP we cannot read does not stand in for a required one (§4.1: unrecognised, and with M=0 ignored)', () => {
+    // StopCCN (4) with Assigned Tunnel ID, and a Result Code that is: clear; hidden (§4.3); with a reserved bit set (§4.1).
+    const stop = (resultCode: number[]) => parse(control({ tunnelId: 1, ns: 0, nr: 0 }, 4, [RANDOM_VECTOR, ASSIGNED_TUNNEL_ID_9, resultCode]));
+    const clear = avp(1, u16(1), { m: false });
+    const hidden = avp(1, [9, 9, 9, 9, 9, 9, 9, 9], { m: false, h: true });
+    const reserved = [...clear];
+    reserved[0]! |= 0x04;
+    expect(missingAvp(stop(clear), false)).toBeUndefined();
+    // Hidden: readable only with the secret that unhides it.
+    expect(missingAvp(stop(hidden), false)).toEqual({ error: 6, message: 'StopCCN without the Result Code AVP that RFC 2661 §6.4 requires' });
+    expect(missingAvp(stop(hidden), true)).toBeUndefined();
+    expect(missingAvp(stop(reserved), true)).toEqual({ error: 6, message: 'StopCCN without the Result Code AVP that RFC 2661 §6.4 requires' });
+  });
+
   it('a message type §6 does not describe requires nothing', () => {
-    expect(missingAvp(parse(control({ tunnelId: 1, ns: 0, nr: 0 }, 99)))).toBeUndefined();
+    expect(missingAvp(parse(control({ tunnelId: 1, ns: 0, nr: 0 }, 99)), false)).toBeUndefined();
   });
 
   it('every AVP §6 requires has a catalogue name to put in the Result Code message', () => {

@@ -250,31 +250,37 @@ describe('createLns fed the fuzzing kit over loopback UDP', () => {
     const port = lns.address().port;
     const outcomes = new Map<string, Set<string>>();
     const muts = fc.sample(mutationArb(controlMessageArb({ types: ['SCCRQ'] }).map((m) => m.bytes)), { numRuns: 150, seed: 42 });
-    /** The first reply to `bytes` from a new source port (the LNS sees a new peer each time), or 'silence'. */
+    /**
+     * The first reply to `bytes` from a new source port (the LNS sees a new peer each time), or
+     * 'silence'. Every port stays open to the end: a closed one could be handed out again while
+     * the LNS still retransmits an SCCRP to it, which the next peer would take for its answer.
+     */
+    const open: RawPeer[] = [];
     const answer = async (bytes: Uint8Array, ms: number): Promise<string> => {
       const peer = await RawPeer.open();
-      try {
-        await peer.send(bytes, port);
-        sent++;
-        const reply = await peer.waitFor(() => true, 0, ms);
-        return reply === undefined ? 'silence' : nameOf(reply);
-      } finally {
-        await peer.close();
-      }
+      open.push(peer);
+      await peer.send(bytes, port);
+      sent++;
+      const reply = await peer.waitFor(() => true, 0, ms);
+      return reply === undefined ? 'silence' : nameOf(reply);
     };
     let compared = 0;
-    for (const mut of muts) {
-      const got = await answer(mut.bytes, mut.expect === 'ignored' ? 300 : 40);
-      const key = `${mut.rule.id} (${mut.expect})`;
-      outcomes.set(key, (outcomes.get(key) ?? new Set()).add(got));
-      if (mut.expect !== 'ignored') expect(got, `${key}: ${mut.detail}`).not.toBe('SCCRP');
-      else if (mut.rule.id !== 'ns-out-of-window' && mut.rule.id !== 'nr-out-of-window') {
-        // Ignored means handled as usual: the same answer as the message without the flaw (an
-        // SCCRP, or a StopCCN when the random SCCRQ itself is unacceptable, e.g. its Protocol
-        // Version is not 1.0). Sequence numbers have no expected value yet on a first SCCRQ.
-        compared++;
-        expect(got, `${key}: ${mut.detail}`).toBe(await answer(mut.original, 300));
+    try {
+      for (const mut of muts) {
+        const got = await answer(mut.bytes, mut.expect === 'ignored' ? 300 : 40);
+        const key = `${mut.rule.id} (${mut.expect})`;
+        outcomes.set(key, (outcomes.get(key) ?? new Set()).add(got));
+        if (mut.expect !== 'ignored') expect(got, `${key}: ${mut.detail}`).not.toBe('SCCRP');
+        else if (mut.rule.id !== 'ns-out-of-window' && mut.rule.id !== 'nr-out-of-window') {
+          // Ignored means handled as usual: the same answer as the message without the flaw (an
+          // SCCRP, or a StopCCN when the random SCCRQ itself is unacceptable, e.g. its Protocol
+          // Version is not 1.0). Sequence numbers have no expected value yet on a first SCCRQ.
+          compared++;
+          expect(got, `${key}: ${mut.detail}`).toBe(await answer(mut.original, 300));
+        }
       }
+    } finally {
+      await Promise.all(open.map((p) => p.close()));
     }
     expect(compared).toBeGreaterThan(10);
     prev = checkStats(lns, prev);
