@@ -66,6 +66,7 @@ const F = {
   replay: 'test/fsm/xl2tpd-replay.test.ts',
   client: 'test/client/tunnel.test.ts',
   required: 'test/fsm/required-avps.test.ts',
+  requiredMatrix: 'test/fsm/required-avps-matrix.test.ts',
   dseq: 'test/fsm/data-sequencing.test.ts',
   caps: 'test/fsm/capabilities.test.ts',
   lnsSeq: 'test/server/data-seq.test.ts',
@@ -678,8 +679,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
       negative:
         avps === 'only Message Type'
           ? [t('cw', 'parseControl refuses a message whose first AVP is not Message Type (MESSAGE_TYPE_NOT_FIRST)')]
-          : [t('cw', 'parseControl refuses each message with any one required AVP removed (MISSING_AVP)'), ...(FSM_MISSING[name] ?? [])],
-      ...(avps === 'only Message Type' ? {} : { note: 'The state machines enforce it too (§7.1): a received message without one is answered with StopCCN, or CDN for a session’s message, Result Code 2, General Error 6, naming the AVP (TunnelFsm `lenient` accepts and reports it).' }),
+          : [t('cw', 'parseControl refuses each message with any one required AVP removed (MISSING_AVP)'), ...(FSM_MISSING[name] ?? []), t('requiredMatrix', '%s without AVP %i (%s, lenient %s): reported by name, nothing fails inside')],
+      ...(avps === 'only Message Type'
+        ? {}
+        : {
+            note: 'The state machines enforce it too (§7.1): a received message without one is answered with StopCCN, or CDN for a session’s message, Result Code 2, General Error 6, naming the AVP (TunnelFsm `lenient` accepts and reports it). One the receiver cannot read counts as missing: hidden when it has no secret (§4.3), or with a reserved bit set (§4.1). `lenient` does not apply to SCCRQ and SCCRP, whose AVPs are checked with the answers §6.1/§6.2 call for (e.g. Result Code 5 without Protocol Version); in L2TPv3 it waives neither Assigned Control Connection ID nor Host Name there.',
+          }),
     }),
   ),
   {

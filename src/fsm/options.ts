@@ -117,7 +117,10 @@ export interface TunnelOptions {
    * Accept messages that lack an AVP RFC 2661 §6 requires, reporting each with an `error`
    * action (`MISSING_AVP`) instead of tearing down. Default false: a missing required AVP is a
    * protocol error (§7.1): StopCCN, or CDN for a session's message, Result Code 2 with General
-   * Error 6 and a message naming the AVP (as xl2tpd answers).
+   * Error 6 and a message naming the AVP (as xl2tpd answers). An AVP we cannot read counts as
+   * missing: hidden when we have no `secret` (§4.3), or (v2) with reserved bits set (§4.1).
+   * Not waived even so: an L2TPv2 SCCRQ/SCCRP's required AVPs (§6.1/§6.2 have their own
+   * answers), and an L2TPv3 SCCRQ/SCCRP's Assigned Control Connection ID and Host Name.
    */
   lenient?: boolean;
 }
