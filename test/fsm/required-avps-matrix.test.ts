@@ -12,6 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TunnelAction, TunnelOptions } from '../../src/fsm/index.js';
 import { avpDef } from '../../src/wire/avp-catalog.js';
+import { parseControl, type ControlMessage } from '../../src/wire/control.js';
+import type { L2tpError } from '../../src/wire/errors.js';
 import { MESSAGE_RULES } from '../../src/wire/message-rules.js';
 import { Pair, type Side, type Wire } from './harness.js';
 
@@ -131,3 +133,51 @@ for (const version of [2, 3] as const) {
     });
   });
 }
+
+describe('L2TPv3: what is refused, cleared or reported (RFC 3931 §6, §5.4.4)', () => {
+  /** Take AVP `type` out of the first `name` from `from`; the receiver's actions from then on, and what it sent. */
+  function without(name: string, from: Side, type: number, lenient: boolean): { acts: TunnelAction[]; sent: ControlMessage[]; p: Pair } {
+    let mark: number | undefined;
+    const p = converse(3, lenient, (pair, w) => {
+      if (mark !== undefined || w.from !== from || w.typeName !== name) return false;
+      mark = pair.log.length;
+      pair.do(other(from), { type: 'received', bytes: withoutAvp(w.bytes, type, 'removed')! });
+      return true;
+    });
+    const acts = p.log.slice(mark).filter((l) => l.side === other(from)).map((l) => l.action);
+    const sent = acts.flatMap((a) => (a.type === 'send' && (a.bytes[0]! & 0x80) !== 0 && a.bytes.length > 12 ? [parseControl(a.bytes, { requireAvps: false })] : []));
+    return { acts, sent, p };
+  }
+
+  it('lenient: an SCCRP without Assigned Control Connection ID is still refused (StopCCN 2/6): nothing to address the peer by', () => {
+    const { acts, sent } = without('SCCRP', 'b', 61, true);
+    const message = 'SCCRP without Assigned Control Connection ID (not waived by lenient: nothing to address the peer by)';
+    expect(sent[0]).toMatchObject({ typeName: 'StopCCN', resultCode: { result: 2, error: 6, message } });
+    expect(acts.filter((a) => a.type === 'established')).toEqual([]);
+    expect(acts.filter((a) => a.type === 'stopped')).toMatchObject([{ by: 'local', error: { code: 'MISSING_AVP', message } }]);
+  });
+
+  it('lenient: an SCCRQ without Host Name is still refused (StopCCN 2/6)', () => {
+    const { acts, sent } = without('SCCRQ', 'a', 7, true);
+    const message = "SCCRQ without Host Name (not waived by lenient: the peer's name is part of every tunnel's record)";
+    expect(sent[0]).toMatchObject({ typeName: 'StopCCN', resultCode: { result: 2, error: 6, message } });
+    expect(acts.filter((a) => a.type === 'error').map((a) => (a as { error: Error }).error.message)).toEqual([
+      'SCCRQ without the Host Name AVP that RFC 3931 §6.1 requires (accepted: lenient)',
+    ]);
+  });
+
+  it('a WEN without Remote Session ID: its call, found by the peer’s Local Session ID, is cleared with CDN 2/6', () => {
+    const { acts, sent } = without('WEN', 'a', 64, false);
+    const message = 'WEN without the Remote Session ID AVP that RFC 3931 §6.13 requires';
+    expect(sent.filter((m) => m.typeName === 'CDN').map((m) => m.resultCode)).toEqual([{ result: 2, error: 6, message }]);
+    // The first call to go down (the conversation later closes the other one too).
+    expect(acts.find((a) => a.type === 'session-down')).toMatchObject({ by: 'local', error: { code: 'PROTOCOL', message } });
+  });
+
+  it('an ICRP without Remote Session ID: no call of ours can be found (the peer’s ID is what the ICRP tells), so it is reported', () => {
+    const { acts } = without('ICRP', 'b', 64, false);
+    expect(acts.filter((a) => a.type === 'error').map((a) => [(a as { error: L2tpError }).error.code, (a as { error: Error }).error.message])).toEqual([
+      ['PROTOCOL', 'ICRP without the Remote Session ID AVP that RFC 3931 §6.7 requires: no session of ours to clear, ignored'],
+    ]);
+  });
+});
