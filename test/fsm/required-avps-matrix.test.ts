@@ -164,6 +164,7 @@ describe('L2TPv3: what is refused, cleared or reported (RFC 3931 §6, §5.4.4)',
     expect(acts.filter((a) => a.type === 'error').map((a) => (a as { error: Error }).error.message)).toEqual([
       'SCCRQ without the Host Name AVP that RFC 3931 §6.1 requires (accepted: lenient)',
     ]);
+    expect(acts.filter((a) => a.type === 'stopped')).toMatchObject([{ by: 'local', error: { code: 'MISSING_AVP', message } }]);
   });
 
   it('a WEN without Remote Session ID: its call, found by the peer’s Local Session ID, is cleared with CDN 2/6', () => {

@@ -53,6 +53,21 @@ describe('v3 replies with a Data Sequencing level out of range (RFC 3931 §5.4.4
   });
 });
 
+describe('which call a v3 session message is for (RFC 3931 §5.4.4: Remote Session ID names ours)', () => {
+  it('a Remote Session ID that names no call of ours is not matched by its Local Session ID: ignored', () => {
+    const { lns, peer } = v3();
+    const id = opened(peer.local({ type: 'openSession', call: { kind: 'incoming', remoteEndId: 'eth0' } }));
+    peer.send({ type: M.ICRP, localSessionId: 77, remoteSessionId: id, circuitStatus: 3 });
+    expect(lns.sessionState(id)).toBe('established');
+    // The peer's call 77, but addressed to a Session ID we never gave out.
+    const acts = peer.send({ type: M.SLI, localSessionId: 77, remoteSessionId: (id ^ 1) >>> 0, circuitStatus: 1 });
+    expect(acts.filter((a) => a.type !== 'send')).toEqual([]);
+    expect(controlSent(acts).map((m) => m.typeName)).toEqual(['ACK']); // acked (RFC 3931 §6.15), nothing more
+    // The same, addressed to ours: delivered.
+    expect(of(peer.send({ type: M.SLI, localSessionId: 77, remoteSessionId: id, circuitStatus: 1 }), 'circuit-status')).toEqual([{ type: 'circuit-status', sessionId: id, circuitStatus: 1 }]);
+  });
+});
+
 describe('v3 Session Tie Breaker only for crossing ICRQs of one circuit (RFC 3931 §5.4.4)', () => {
   const low = new Uint8Array(8);
   const high = new Uint8Array(8).fill(0xff);
