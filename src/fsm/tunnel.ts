@@ -8,7 +8,7 @@
  */
 import { assertBytes, assertInt } from '../wire/bytes.js';
 import { L2tpError } from '../wire/errors.js';
-import { StopCcnResult } from '../wire/result-codes.js';
+import { CdnResult, StopCcnResult } from '../wire/result-codes.js';
 import type { ResultCodeValue } from '../wire/value-codecs.js';
 import { openTunnel } from './handshake.js';
 import { resolveTunnelOptions, type TunnelOptions } from './options.js';
@@ -254,7 +254,7 @@ export class TunnelFsm {
 /** RFC 2661 §4.4.2: StopCCN 1 "General request to clear control connection". */
 const CLOSE_RESULT: ResultCodeValue = Object.freeze({ result: StopCcnResult.GeneralRequest });
 /** RFC 2661 §4.4.2: CDN 3 "Call disconnected for administrative reasons". */
-const CLOSE_SESSION_RESULT: ResultCodeValue = Object.freeze({ result: 3 });
+const CLOSE_SESSION_RESULT: ResultCodeValue = Object.freeze({ result: CdnResult.Administrative });
 
 /** The Result Code of a local close: the default when none is given, else a checked Result Code value (null is misuse, not "none"). */
 function localResult(result: ResultCodeValue | undefined, fallback: ResultCodeValue, what: string): ResultCodeValue {
